@@ -1,0 +1,266 @@
+//! Grading: one point per correct part, no penalty for guessing.
+//!
+//! | type | points |
+//! |---|---|
+//! | single | 1 for the key |
+//! | multiple | 1 per correct option chosen; choosing more than `choose` options scores 0 |
+//! | order | 1 per position holding the key's action at that position |
+//! | match | 1 per target holding its key |
+//! | dropdown | 1 per slot |
+//! | yesno | 1 per statement |
+//! | solution | 1 |
+//!
+//! An unanswered part scores 0. Ordering is scored by position (not by longest common
+//! subsequence) because that is what "one point per correct part" means for a sequence whose
+//! slots are the parts; it is also what candidates can predict.
+
+use serde::{Deserialize, Serialize};
+
+use crate::item::ItemBody;
+
+/// What a candidate answered, in the shape of the item's type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Answer {
+    /// `single`: the chosen label.
+    Choice(char),
+    /// `multiple`: the chosen labels; `order`: the chosen actions in order;
+    /// `match` and `dropdown`: per target or slot, in order, the chosen label (or none).
+    Labels(Vec<Option<char>>),
+    /// `yesno`: per statement; `solution`: one entry.
+    YesNo(Vec<Option<bool>>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Score {
+    pub points: u32,
+    pub max_points: u32,
+}
+
+impl Score {
+    pub fn is_full(&self) -> bool {
+        self.points == self.max_points
+    }
+}
+
+/// The most points an item body can give.
+pub fn max_points(body: &ItemBody) -> u32 {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    match body {
+        ItemBody::Single { .. } | ItemBody::Solution { .. } => 1,
+        ItemBody::Multiple { choose, .. } => *choose,
+        ItemBody::Order { actions } => count(actions.iter().filter(|a| a.position.is_some()).count()),
+        ItemBody::Match { targets, .. } => count(targets.len()),
+        ItemBody::Dropdown { slots } => count(slots.len()),
+        ItemBody::YesNo { statements } => count(statements.len()),
+    }
+}
+
+/// Grades an answer. An answer of the wrong shape for the type scores 0.
+pub fn grade(body: &ItemBody, answer: &Answer) -> Score {
+    let max_points = max_points(body);
+    let points = points(body, answer).min(max_points);
+    Score {
+        points,
+        max_points,
+    }
+}
+
+fn points(body: &ItemBody, answer: &Answer) -> u32 {
+    match (body, answer) {
+        (ItemBody::Single { options }, Answer::Choice(label)) => {
+            u32::from(options.iter().any(|o| o.correct && o.label == *label))
+        }
+        (ItemBody::Multiple { choose, options }, Answer::Labels(chosen)) => {
+            let chosen = distinct(chosen);
+            // Selecting everything must not earn every point: more picks than asked scores 0.
+            if chosen.len() > *choose as usize {
+                return 0;
+            }
+            count(chosen.iter().filter(|l| options.iter().any(|o| o.correct && o.label == **l)))
+        }
+        (ItemBody::Order { actions }, Answer::Labels(sequence)) => count(
+            actions
+                .iter()
+                .filter_map(|a| a.position.map(|p| (p, a.label)))
+                .filter(|(p, label)| {
+                    let slot = (*p as usize).checked_sub(1);
+                    slot.and_then(|i| sequence.get(i)).copied().flatten() == Some(*label)
+                }),
+        ),
+        (ItemBody::Match { targets, .. }, Answer::Labels(placed)) => count(
+            targets
+                .iter()
+                .zip(placed)
+                .filter(|(t, p)| **p == Some(t.key)),
+        ),
+        (ItemBody::Dropdown { slots }, Answer::Labels(picked)) => count(
+            slots
+                .iter()
+                .zip(picked)
+                .filter(|(s, p)| s.choices.iter().any(|c| c.correct && Some(c.label) == **p)),
+        ),
+        (ItemBody::YesNo { statements }, Answer::YesNo(given)) => count(
+            statements
+                .iter()
+                .zip(given)
+                .filter(|(s, g)| **g == Some(s.answer)),
+        ),
+        (ItemBody::Solution { statement }, Answer::YesNo(given)) => {
+            u32::from(given.first().copied().flatten() == Some(statement.answer))
+        }
+        // A single label for a multiple-response item is a one-element selection.
+        (ItemBody::Multiple { .. }, Answer::Choice(l)) => {
+            points(body, &Answer::Labels(vec![Some(*l)]))
+        }
+        _ => 0,
+    }
+}
+
+fn distinct(labels: &[Option<char>]) -> Vec<char> {
+    let mut out: Vec<char> = labels.iter().flatten().copied().collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn count<I: Iterator>(it: I) -> u32 {
+    u32::try_from(it.count()).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::item::{Action, Choice, Slot, Statement, Target};
+
+    fn choice(label: char, correct: bool) -> Choice {
+        Choice {
+            label,
+            text: format!("option {label}"),
+            correct,
+            note: String::new(),
+        }
+    }
+    fn labels(s: &str) -> Answer {
+        Answer::Labels(s.chars().map(|c| (c != '_').then_some(c)).collect())
+    }
+    fn score(points: u32, max_points: u32) -> Score {
+        Score {
+            points,
+            max_points,
+        }
+    }
+
+    #[test]
+    fn single_scores_the_key_only() {
+        let body = ItemBody::Single {
+            options: vec![choice('A', false), choice('B', true), choice('C', false)],
+        };
+        assert_eq!(grade(&body, &Answer::Choice('B')), score(1, 1));
+        assert_eq!(grade(&body, &Answer::Choice('A')), score(0, 1));
+        assert_eq!(grade(&body, &Answer::Choice('Z')), score(0, 1));
+        assert_eq!(grade(&body, &labels("B")), score(0, 1), "wrong shape");
+    }
+
+    #[test]
+    fn multiple_gives_partial_credit_and_punishes_over_selection() {
+        let body = ItemBody::Multiple {
+            choose: 2,
+            options: vec![
+                choice('A', true),
+                choice('B', false),
+                choice('C', true),
+                choice('D', false),
+            ],
+        };
+        assert_eq!(grade(&body, &labels("AC")), score(2, 2));
+        assert_eq!(grade(&body, &labels("CA")), score(2, 2));
+        assert_eq!(grade(&body, &labels("AB")), score(1, 2));
+        assert_eq!(grade(&body, &labels("A")), score(1, 2));
+        assert_eq!(grade(&body, &labels("AA")), score(1, 2), "duplicates count once");
+        assert_eq!(grade(&body, &labels("ABC")), score(0, 2), "more than asked");
+        assert_eq!(grade(&body, &labels("")), score(0, 2));
+    }
+
+    fn order_body() -> ItemBody {
+        let action = |label, position| Action {
+            label,
+            text: String::new(),
+            position,
+            note: String::new(),
+        };
+        ItemBody::Order {
+            actions: vec![
+                action('A', Some(3)),
+                action('B', None),
+                action('C', Some(1)),
+                action('D', Some(2)),
+            ],
+        }
+    }
+
+    #[test]
+    fn order_scores_by_position() {
+        let body = order_body();
+        assert_eq!(grade(&body, &labels("CDA")), score(3, 3));
+        assert_eq!(grade(&body, &labels("CAD")), score(1, 3));
+        assert_eq!(grade(&body, &labels("DAC")), score(0, 3), "all shifted");
+        assert_eq!(grade(&body, &labels("CD")), score(2, 3), "too short");
+        assert_eq!(grade(&body, &labels("CDAB")), score(3, 3), "extra action at the end");
+        assert_eq!(grade(&body, &labels("BDA")), score(2, 3), "distractor in slot 1");
+    }
+
+    #[test]
+    fn match_scores_each_target() {
+        let target = |key| Target {
+            text: String::new(),
+            key,
+            note: String::new(),
+        };
+        let body = ItemBody::Match {
+            reuse: true,
+            sources: vec![],
+            targets: vec![target('B'), target('A'), target('B')],
+        };
+        assert_eq!(grade(&body, &labels("BAB")), score(3, 3));
+        assert_eq!(grade(&body, &labels("B_B")), score(2, 3));
+        assert_eq!(grade(&body, &labels("ABA")), score(0, 3));
+        assert_eq!(grade(&body, &labels("BABB")), score(3, 3), "extra placements ignored");
+    }
+
+    #[test]
+    fn dropdown_scores_each_slot() {
+        let slot = |number, key: char| Slot {
+            number,
+            choices: vec![choice('A', key == 'A'), choice('B', key == 'B')],
+        };
+        let body = ItemBody::Dropdown {
+            slots: vec![slot(1, 'A'), slot(2, 'B'), slot(3, 'A')],
+        };
+        assert_eq!(grade(&body, &labels("ABA")), score(3, 3));
+        assert_eq!(grade(&body, &labels("AB_")), score(2, 3));
+        assert_eq!(grade(&body, &labels("BAB")), score(0, 3));
+        assert_eq!(grade(&body, &labels("A")), score(1, 3));
+    }
+
+    #[test]
+    fn yes_no_scores_each_statement_and_solution_is_one_point() {
+        let statement = |answer| Statement {
+            text: String::new(),
+            answer,
+            note: String::new(),
+        };
+        let grid = ItemBody::YesNo {
+            statements: vec![statement(true), statement(false), statement(true)],
+        };
+        let yn = |v: &[Option<bool>]| Answer::YesNo(v.to_vec());
+        assert_eq!(grade(&grid, &yn(&[Some(true), Some(false), Some(true)])), score(3, 3));
+        assert_eq!(grade(&grid, &yn(&[Some(true), None, Some(false)])), score(1, 3));
+        let solution = ItemBody::Solution {
+            statement: statement(false),
+        };
+        assert_eq!(grade(&solution, &yn(&[Some(false)])), score(1, 1));
+        assert_eq!(grade(&solution, &yn(&[Some(true)])), score(0, 1));
+        assert_eq!(grade(&solution, &yn(&[])), score(0, 1));
+    }
+}

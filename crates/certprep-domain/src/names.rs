@@ -1,0 +1,116 @@
+//! Service names that stopped being current: Microsoft renames services often, and an item
+//! must use the names of the outline it serves.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::exam::Provenance;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RetiredName {
+    pub name: String,
+    pub replaced_by: String,
+    /// The name is not current for outlines dated on or after this day.
+    pub since: NaiveDate,
+    pub provenance: Provenance,
+}
+
+/// A place in a text where a name that is no longer current appears.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameHit<'a> {
+    /// Byte offset of the name in the text.
+    pub offset: usize,
+    pub name: &'a RetiredName,
+}
+
+/// Finds the names that are not current on `outline_date`. Matches whole words; an all-caps
+/// name (an acronym such as LUIS) matches only in capitals, others in any case. An occurrence
+/// right after "formerly " is allowed, so authors can tell readers the old name.
+pub fn outdated_names<'a>(
+    text: &str,
+    outline_date: NaiveDate,
+    names: &'a [RetiredName],
+) -> Vec<NameHit<'a>> {
+    let lower = text.to_lowercase();
+    // `to_lowercase` can change byte lengths outside ASCII; fall back to exact matching then,
+    // so offsets stay valid.
+    let same_layout = lower.len() == text.len();
+    let mut hits = Vec::new();
+    for name in names.iter().filter(|n| n.since <= outline_date) {
+        let acronym = name.name.chars().all(|c| !c.is_lowercase());
+        let (haystack, needle) = if acronym || !same_layout {
+            (text, name.name.clone())
+        } else {
+            (lower.as_str(), name.name.to_lowercase())
+        };
+        for (offset, _) in haystack.match_indices(&needle) {
+            let end = offset + needle.len();
+            if is_word_boundary(text, offset, end) && !after_formerly(&lower, offset, same_layout) {
+                hits.push(NameHit { offset, name });
+            }
+        }
+    }
+    // A longer name ("Azure AI Foundry Agent Service") hides the shorter one inside it.
+    hits.sort_by_key(|h| (h.offset, std::cmp::Reverse(h.name.name.len())));
+    let mut kept: Vec<NameHit<'a>> = Vec::new();
+    for hit in hits {
+        let covered = kept
+            .last()
+            .is_some_and(|k| hit.offset < k.offset + k.name.name.len());
+        if !covered {
+            kept.push(hit);
+        }
+    }
+    kept
+}
+
+fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    !before.is_some_and(is_word) && !after.is_some_and(is_word)
+}
+
+fn after_formerly(lower: &str, offset: usize, same_layout: bool) -> bool {
+    same_layout && lower[..offset].trim_end_matches([' ', '(']).ends_with("formerly")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(name: &str, since: &str) -> RetiredName {
+        RetiredName {
+            name: name.into(),
+            replaced_by: "X".into(),
+            since: NaiveDate::parse_from_str(since, "%Y-%m-%d").unwrap_or_default(),
+            provenance: Provenance::default(),
+        }
+    }
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn finds_whole_words_after_the_rename_only() {
+        let names = [name("Form Recognizer", "2023-07-12"), name("LUIS", "2023-04-01")];
+        let text = "Use form recognizer, not LUIS or Luis's app or LUISA.";
+        let hits = outdated_names(text, day("2025-12-23"), &names);
+        let found: Vec<_> = hits.iter().map(|h| (h.offset, h.name.name.as_str())).collect();
+        assert_eq!(found, vec![(4, "Form Recognizer"), (25, "LUIS")]);
+        assert!(outdated_names(text, day("2023-01-01"), &names).is_empty());
+    }
+
+    #[test]
+    fn formerly_is_allowed_and_longest_name_wins() {
+        let names = [
+            name("Azure AI Foundry", "2025-11-18"),
+            name("Azure AI Foundry Agent Service", "2025-11-18"),
+        ];
+        let d = day("2026-04-16");
+        assert!(outdated_names("Microsoft Foundry (formerly Azure AI Foundry)", d, &names).is_empty());
+        let hits = outdated_names("the Azure AI Foundry Agent Service", d, &names);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].name.name, "Azure AI Foundry Agent Service");
+    }
+}

@@ -12,6 +12,9 @@ pub struct RetiredName {
     pub replaced_by: String,
     /// The name is not current for outlines dated on or after this day.
     pub since: NaiveDate,
+    /// Current phrases that contain the name and are allowed (such as the role
+    /// "Cognitive Services OpenAI User", which kept its name).
+    pub allowed_in: Vec<String>,
     pub provenance: Provenance,
 }
 
@@ -45,7 +48,10 @@ pub fn outdated_names<'a>(
         };
         for (offset, _) in haystack.match_indices(&needle) {
             let end = offset + needle.len();
-            if is_word_boundary(text, offset, end) && !after_formerly(&lower, offset, same_layout) {
+            if is_word_boundary(text, offset, end)
+                && !after_formerly(&lower, offset, same_layout)
+                && !inside_allowed(&lower, offset, &name.allowed_in, same_layout)
+            {
                 hits.push(NameHit { offset, name });
             }
         }
@@ -71,6 +77,16 @@ fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(is_word) && !after.is_some_and(is_word)
 }
 
+fn inside_allowed(lower: &str, offset: usize, allowed: &[String], same_layout: bool) -> bool {
+    same_layout
+        && allowed.iter().any(|phrase| {
+            let phrase = phrase.to_lowercase();
+            lower
+                .match_indices(&phrase)
+                .any(|(start, _)| start <= offset && offset < start + phrase.len())
+        })
+}
+
 fn after_formerly(lower: &str, offset: usize, same_layout: bool) -> bool {
     same_layout && lower[..offset].trim_end_matches([' ', '(']).ends_with("formerly")
 }
@@ -84,6 +100,7 @@ mod tests {
             name: name.into(),
             replaced_by: "X".into(),
             since: NaiveDate::parse_from_str(since, "%Y-%m-%d").unwrap_or_default(),
+            allowed_in: vec!["Cognitive Services OpenAI User".into()],
             provenance: Provenance::default(),
         }
     }
@@ -99,6 +116,10 @@ mod tests {
         let found: Vec<_> = hits.iter().map(|h| (h.offset, h.name.name.as_str())).collect();
         assert_eq!(found, vec![(4, "Form Recognizer"), (25, "LUIS")]);
         assert!(outdated_names(text, day("2023-01-01"), &names).is_empty());
+        let roles = [name("Cognitive Services", "2023-07-12")];
+        let text = "Grant Cognitive Services OpenAI User; Cognitive Services is old.";
+        let hits = outdated_names(text, day("2025-12-23"), &roles);
+        assert_eq!(hits.iter().map(|h| h.offset).collect::<Vec<_>>(), vec![38]);
     }
 
     #[test]

@@ -1,1 +1,22 @@
-fn main() {}
+//! The `certprep` binary: parses the command line, loads the content, and hands each command to
+//! the library crates. It owns presentation (tables, JSON) and nothing else.
+
+mod cli;
+mod commands;
+mod content;
+mod table;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! Loading content in layers (the embedded content first, then each `--bank DIR`), and the
+//! checks that need everything loaded: unique ids, objectives against the catalog, current
+//! service names.
+
+use std::collections::HashMap;
+
+use certprep_domain::names::{RetiredName, outdated_names};
+use certprep_domain::{Bank, Catalog, OutlineRef};
+use chrono::NaiveDate;
+
+use crate::catalog::{LoadedExam, parse_exam, parse_names};
+use crate::diag::{self, Diagnostic};
+use crate::lower::{LoweredItem, lower};
+use crate::parse::parse;
+use crate::syntax::Pos;
+
+/// A content file: its path as shown in messages, and its text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: String,
+    pub text: String,
+}
+
+impl Source {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        Source {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// What kind of content a file holds, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Exam,
+    ServiceNames,
+    Bank,
+    Other,
+}
+
+pub fn kind_of(path: &str) -> SourceKind {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    if name == "services.toml" {
+        SourceKind::ServiceNames
+    } else if name.ends_with(".toml") {
+        SourceKind::Exam
+    } else if name.ends_with(".md") && !name.eq_ignore_ascii_case("README.md") {
+        SourceKind::Bank
+    } else {
+        SourceKind::Other
+    }
+}
+
+/// Everything one run of the program knows: exams, items, and the names no longer current.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub catalog: Catalog,
+    pub bank: Bank,
+    pub names: Vec<RetiredName>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub library: Library,
+    /// Problems found; items with errors are left out of the library.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Loads layers of sources. Inside one layer every id must be unique; a later layer's exam,
+/// item, case study or series replaces an earlier one with the same code or id.
+/// Only sources of layers from `report_from` on are reported (so `bank lint FILE` does not
+/// repeat the embedded bank's warnings).
+pub fn load(layers: &[Vec<Source>], today: NaiveDate, report_from: usize) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut exams: Vec<(LoadedExam, usize)> = Vec::new();
+    let mut items: Vec<(LoweredItem, usize)> = Vec::new();
+    for (layer_no, layer) in layers.iter().enumerate() {
+        let report = layer_no >= report_from;
+        let mut diagnostics = Vec::new();
+        let mut layer_bank = Bank::default();
+        let mut layer_items: Vec<LoweredItem> = Vec::new();
+        let mut group_ids: Vec<(String, String, Pos)> = Vec::new();
+        for source in layer {
+            match kind_of(&source.path) {
+                SourceKind::Exam => match parse_exam(&source.path, &source.text) {
+                    Ok(exam) => exams.push((exam, layer_no)),
+                    Err(d) => diagnostics.extend(d),
+                },
+                SourceKind::ServiceNames => match parse_names(&source.path, &source.text) {
+                    Ok(names) => loaded.library.names.extend(names),
+                    Err(d) => diagnostics.extend(d),
+                },
+                SourceKind::Bank => {
+                    let (tree, d) = parse(&source.path, &source.text);
+                    diagnostics.extend(d);
+                    let (lowered, d) = lower(&source.path, &tree, today);
+                    diagnostics.extend(d);
+                    for (case, pos) in lowered.case_studies {
+                        group_ids.push((case.id.clone(), source.path.clone(), pos));
+                        layer_bank.case_studies.push(case);
+                    }
+                    for (series, pos) in lowered.series {
+                        group_ids.push((series.id.clone(), source.path.clone(), pos));
+                        layer_bank.series.push(series);
+                    }
+                    layer_items.extend(lowered.items);
+                }
+                SourceKind::Other => {}
+            }
+        }
+        check_unique_ids(&layer_items, &group_ids, &mut diagnostics);
+        items.extend(layer_items.into_iter().map(|i| (i, layer_no)));
+        loaded.library.bank.overlay(layer_bank);
+        if report {
+            loaded.diagnostics.extend(diagnostics);
+        }
+    }
+    let catalog = Catalog::new(exams.iter().map(|(e, _)| e.exam.clone()));
+    for (exam, layer_no) in &exams {
+        if *layer_no >= report_from {
+            loaded.diagnostics.extend(check_successor(exam, &catalog));
+        }
+    }
+    let mut kept = Bank::default();
+    for (item, layer_no) in items {
+        let mut problems = check_item(&item, &catalog, &loaded.library.names);
+        let has_error = problems.iter().any(Diagnostic::is_error);
+        if layer_no >= report_from {
+            loaded.diagnostics.append(&mut problems);
+        }
+        if let Some(valid) = item.item.filter(|_| !has_error) {
+            kept.overlay(Bank {
+                items: vec![valid],
+                ..Bank::default()
+            });
+        }
+    }
+    loaded.library.bank.items = kept.items;
+    loaded.library.catalog = catalog;
+    diag::sort(&mut loaded.diagnostics);
+    // Group texts are checked with each of the group's items; say each problem once.
+    loaded.diagnostics.dedup();
+    loaded
+}
+
+fn check_unique_ids(
+    items: &[LoweredItem],
+    groups: &[(String, String, Pos)],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut first: HashMap<&str, (&str, Pos)> = HashMap::new();
+    let all = items
+        .iter()
+        .map(|i| (i.id.as_str(), i.file.as_str(), i.id_pos))
+        .chain(groups.iter().map(|(id, f, p)| (id.as_str(), f.as_str(), *p)));
+    for (id, file, pos) in all {
+        match first.get(id) {
+            Some((f, p)) => diagnostics.push(Diagnostic::error(
+                file,
+                pos,
+                format!("duplicate id `{id}`: first defined at {f}:{p}"),
+            )),
+            None => {
+                first.insert(id, (file, pos));
+            }
+        }
+    }
+}
+
+fn check_successor(exam: &LoadedExam, catalog: &Catalog) -> Vec<Diagnostic> {
+    let Some(successor) = exam.exam.retirement.as_ref().and_then(|r| r.successor.as_ref()) else {
+        return vec![];
+    };
+    if catalog.exam(successor).is_some() {
+        return vec![];
+    }
+    vec![Diagnostic::error(
+        &exam.file,
+        Pos::new(1, 1),
+        format!("successor `{successor}` of `{}` is not in the catalog", exam.exam.code),
+    )]
+}
+
+/// Checks against the catalog: every outline and objective exists; no name is out of date.
+fn check_item(item: &LoweredItem, catalog: &Catalog, names: &[RetiredName]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (outline_ref, id) in &item.objective_refs {
+        let Some(exam) = catalog.exam(&outline_ref.exam) else {
+            out.push(Diagnostic::error(
+                &item.file,
+                id.pos,
+                format!("unknown exam `{}`", outline_ref.exam),
+            ));
+            continue;
+        };
+        let Some(outline) = exam.outline(outline_ref.date) else {
+            let dates: Vec<String> = exam.outlines.iter().map(|o| o.date.to_string()).collect();
+            out.push(Diagnostic::error(
+                &item.file,
+                id.pos,
+                format!(
+                    "exam `{}` has no outline dated {}: expected one of {}",
+                    outline_ref.exam,
+                    outline_ref.date,
+                    dates.join(", ")
+                ),
+            ));
+            continue;
+        };
+        if outline.objective(&id.value).is_none() {
+            out.push(Diagnostic::error(
+                &item.file,
+                id.pos,
+                format!("objective `{}` does not exist in outline {outline_ref}", id.value),
+            ));
+        }
+    }
+    // Report each stale name once per place, naming the earliest outline that rules it out.
+    let mut outlines: Vec<&OutlineRef> = item
+        .objective_refs
+        .iter()
+        .map(|(o, _)| o)
+        .filter(|o| catalog.outline(o).is_some())
+        .collect();
+    outlines.sort_by_key(|o| o.date);
+    outlines.dedup();
+    let mut seen = Vec::new();
+    for outline in outlines {
+        for text in &item.texts {
+            for hit in outdated_names(&text.text, outline.date, names) {
+                let pos = text.pos_of(hit.offset);
+                if seen.contains(&(pos.line, pos.col)) {
+                    continue;
+                }
+                seen.push((pos.line, pos.col));
+                out.push(Diagnostic::error(
+                    &item.file,
+                    pos,
+                    format!(
+                        "`{}` is not a current name for outline {outline} (renamed or retired {}): write `{}`",
+                        hit.name.name, hit.name.since, hit.name.replaced_by
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}

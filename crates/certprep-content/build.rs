@@ -11,9 +11,16 @@ fn main() {
     let mut files = Vec::new();
     collect(&content, &content, &mut files);
     files.sort();
-    let mut out = String::from("/// (path relative to the repository, file text)\npub static FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// (path relative to the repository, file text)\npub static FILES: &[(&str, &str)] = &[\n",
+    );
     for (relative, absolute) in &files {
-        let _ = writeln!(out, "    ({:?}, include_str!({:?})),", format!("content/{relative}"), absolute);
+        let _ = writeln!(
+            out,
+            "    ({:?}, include_str!({:?})),",
+            format!("content/{relative}"),
+            absolute
+        );
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("content.rs");
@@ -30,9 +37,20 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
         let path = entry.path();
         if path.is_dir() {
             collect(root, &path, files);
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "toml")) {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            let absolute = path.canonicalize().unwrap_or(path.clone()).to_string_lossy().into_owned();
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("md" | "toml")
+        ) {
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let absolute = path
+                .canonicalize()
+                .unwrap_or(path.clone())
+                .to_string_lossy()
+                .into_owned();
             files.push((relative, absolute));
         }
     }

@@ -97,43 +97,73 @@ pub fn parse_exam(file: &str, text: &str) -> Result<LoadedExam, Vec<Diagnostic>>
     let mut errors = Vec::new();
     let at = |offset: usize| pos_of_offset(text, offset);
     let code = raw.code.get_ref();
-    if code.is_empty() || code.chars().any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')) {
-        errors.push(Diagnostic::error(file, at(raw.code.span().start), format!(
-            "invalid exam code `{code}`: expected lower-case letters, digits and hyphens"
-        )));
+    if code.is_empty()
+        || code
+            .chars()
+            .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+    {
+        errors.push(Diagnostic::error(
+            file,
+            at(raw.code.span().start),
+            format!("invalid exam code `{code}`: expected lower-case letters, digits and hyphens"),
+        ));
     }
     let q = raw.questions.get_ref();
     if q.min == 0 || q.min > q.max {
-        errors.push(Diagnostic::error(file, at(raw.questions.span().start), format!(
-            "question count range {}–{} is empty or starts at 0", q.min, q.max
-        )));
+        errors.push(Diagnostic::error(
+            file,
+            at(raw.questions.span().start),
+            format!(
+                "question count range {}–{} is empty or starts at 0",
+                q.min, q.max
+            ),
+        ));
     }
     if raw.passing_score > raw.max_score {
-        errors.push(Diagnostic::error(file, Default::default(), "passing_score is above max_score"));
+        errors.push(Diagnostic::error(
+            file,
+            Default::default(),
+            "passing_score is above max_score",
+        ));
     }
     let mut outlines = Vec::new();
     let mut dates = HashSet::new();
     for o in raw.outlines {
         let date_pos = at(o.date.span().start);
         let Some(date) = to_date(o.date.get_ref()) else {
-            errors.push(Diagnostic::error(file, date_pos, "expected an outline date as YYYY-MM-DD"));
+            errors.push(Diagnostic::error(
+                file,
+                date_pos,
+                "expected an outline date as YYYY-MM-DD",
+            ));
             continue;
         };
         if !dates.insert(date) {
-            errors.push(Diagnostic::error(file, date_pos, format!("outline {date} is given twice")));
+            errors.push(Diagnostic::error(
+                file,
+                date_pos,
+                format!("outline {date} is given twice"),
+            ));
         }
         outlines.push(outline(file, text, date, o, &mut errors));
     }
     if outlines.is_empty() {
-        errors.push(Diagnostic::error(file, Default::default(), "an exam needs at least one `[[outlines]]` entry"));
+        errors.push(Diagnostic::error(
+            file,
+            Default::default(),
+            "an exam needs at least one `[[outlines]]` entry",
+        ));
     }
-    outlines.sort_by(|a, b| b.date.cmp(&a.date));
+    outlines.sort_by_key(|o| std::cmp::Reverse(o.date));
     let retirement = raw.retirement.and_then(|r| {
         let on = to_date(&r.on)?;
         Some(Retirement {
             on,
             successor: r.successor.as_deref().map(ExamCode::new),
-            provenance: Provenance { verified: r.verified, note: r.note },
+            provenance: Provenance {
+                verified: r.verified,
+                note: r.note,
+            },
         })
     });
     if !errors.is_empty() {
@@ -160,42 +190,85 @@ pub fn parse_exam(file: &str, text: &str) -> Result<LoadedExam, Vec<Diagnostic>>
     })
 }
 
-fn outline(file: &str, text: &str, date: NaiveDate, raw: RawOutline, errors: &mut Vec<Diagnostic>) -> Outline {
+fn outline(
+    file: &str,
+    text: &str,
+    date: NaiveDate,
+    raw: RawOutline,
+    errors: &mut Vec<Diagnostic>,
+) -> Outline {
     let at = |offset: usize| pos_of_offset(text, offset);
     let mut domain_ids = HashSet::new();
     let mut objective_ids = HashSet::new();
     let mut domains = Vec::new();
     for d in raw.domains {
         if !domain_ids.insert(d.id.get_ref().clone()) {
-            errors.push(Diagnostic::error(file, at(d.id.span().start), format!("domain `{}` is given twice in outline {date}", d.id.get_ref())));
+            errors.push(Diagnostic::error(
+                file,
+                at(d.id.span().start),
+                format!(
+                    "domain `{}` is given twice in outline {date}",
+                    d.id.get_ref()
+                ),
+            ));
         }
         if *d.weight_min.get_ref() > d.weight_max || d.weight_max > 100 {
-            errors.push(Diagnostic::error(file, at(d.weight_min.span().start), format!(
-                "weight range {}–{} is not a range within 0–100", d.weight_min.get_ref(), d.weight_max
-            )));
+            errors.push(Diagnostic::error(
+                file,
+                at(d.weight_min.span().start),
+                format!(
+                    "weight range {}–{} is not a range within 0–100",
+                    d.weight_min.get_ref(),
+                    d.weight_max
+                ),
+            ));
         }
-        let groups = d.groups.into_iter().map(|g| SkillGroup {
-            title: g.title,
-            objectives: g.objectives.into_iter().map(|o| {
-                if !objective_ids.insert(o.id.get_ref().clone()) {
-                    errors.push(Diagnostic::error(file, at(o.id.span().start), format!("objective `{}` is given twice in outline {date}", o.id.get_ref())));
-                }
-                Objective { id: o.id.into_inner(), title: o.title }
-            }).collect(),
-        }).collect();
+        let groups = d
+            .groups
+            .into_iter()
+            .map(|g| SkillGroup {
+                title: g.title,
+                objectives: g
+                    .objectives
+                    .into_iter()
+                    .map(|o| {
+                        if !objective_ids.insert(o.id.get_ref().clone()) {
+                            errors.push(Diagnostic::error(
+                                file,
+                                at(o.id.span().start),
+                                format!(
+                                    "objective `{}` is given twice in outline {date}",
+                                    o.id.get_ref()
+                                ),
+                            ));
+                        }
+                        Objective {
+                            id: o.id.into_inner(),
+                            title: o.title,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
         domains.push(Domain {
             id: d.id.into_inner(),
             title: d.title,
             weight_min: d.weight_min.into_inner(),
             weight_max: d.weight_max,
             groups,
-            provenance: Provenance { verified: d.verified, note: d.note },
+            provenance: Provenance {
+                verified: d.verified,
+                note: d.note,
+            },
         });
     }
     Outline {
         date,
         domains,
-        provenance: Provenance { verified: raw.verified, note: raw.note },
+        provenance: Provenance {
+            verified: raw.verified,
+            note: raw.note,
+        },
     }
 }
 
@@ -229,7 +302,10 @@ pub fn parse_names(file: &str, text: &str) -> Result<Vec<RetiredName>, Vec<Diagn
                 name: n.name,
                 replaced_by: n.replaced_by,
                 allowed_in: n.allowed_in,
-                provenance: Provenance { verified: n.verified, note: n.note },
+                provenance: Provenance {
+                    verified: n.verified,
+                    note: n.note,
+                },
             })
         })
         .collect())
@@ -237,11 +313,17 @@ pub fn parse_names(file: &str, text: &str) -> Result<Vec<RetiredName>, Vec<Diagn
 
 fn to_date(d: &toml::value::Datetime) -> Option<NaiveDate> {
     let date = d.date?;
-    NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
+    NaiveDate::from_ymd_opt(
+        i32::from(date.year),
+        u32::from(date.month),
+        u32::from(date.day),
+    )
 }
 
 fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
-    let pos = e.span().map_or(Default::default(), |s| pos_of_offset(text, s.start));
+    let pos = e
+        .span()
+        .map_or(Default::default(), |s| pos_of_offset(text, s.start));
     // The toml error's message is one line that says what was expected.
     Diagnostic::error(file, pos, e.message().trim().to_string())
 }
@@ -252,7 +334,12 @@ mod tests {
 
     #[test]
     fn reports_toml_errors_with_positions() {
-        let errs = parse_exam("x.toml", "code = \"a-1\"\ntitle = 3\n").err().unwrap_or_default();
-        assert_eq!(errs[0].to_string(), "x.toml:2:9: invalid type: integer `3`, expected a string");
+        let errs = parse_exam("x.toml", "code = \"a-1\"\ntitle = 3\n")
+            .err()
+            .unwrap_or_default();
+        assert_eq!(
+            errs[0].to_string(),
+            "x.toml:2:9: invalid type: integer `3`, expected a string"
+        );
     }
 }

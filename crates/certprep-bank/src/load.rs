@@ -159,7 +159,11 @@ fn check_unique_ids(
     let all = items
         .iter()
         .map(|i| (i.id.as_str(), i.file.as_str(), i.id_pos))
-        .chain(groups.iter().map(|(id, f, p)| (id.as_str(), f.as_str(), *p)));
+        .chain(
+            groups
+                .iter()
+                .map(|(id, f, p)| (id.as_str(), f.as_str(), *p)),
+        );
     for (id, file, pos) in all {
         match first.get(id) {
             Some((f, p)) => diagnostics.push(Diagnostic::error(
@@ -175,7 +179,12 @@ fn check_unique_ids(
 }
 
 fn check_successor(exam: &LoadedExam, catalog: &Catalog) -> Vec<Diagnostic> {
-    let Some(successor) = exam.exam.retirement.as_ref().and_then(|r| r.successor.as_ref()) else {
+    let Some(successor) = exam
+        .exam
+        .retirement
+        .as_ref()
+        .and_then(|r| r.successor.as_ref())
+    else {
         return vec![];
     };
     if catalog.exam(successor).is_some() {
@@ -184,7 +193,10 @@ fn check_successor(exam: &LoadedExam, catalog: &Catalog) -> Vec<Diagnostic> {
     vec![Diagnostic::error(
         &exam.file,
         Pos::new(1, 1),
-        format!("successor `{successor}` of `{}` is not in the catalog", exam.exam.code),
+        format!(
+            "successor `{successor}` of `{}` is not in the catalog",
+            exam.exam.code
+        ),
     )]
 }
 
@@ -218,7 +230,10 @@ fn check_item(item: &LoweredItem, catalog: &Catalog, names: &[RetiredName]) -> V
             out.push(Diagnostic::error(
                 &item.file,
                 id.pos,
-                format!("objective `{}` does not exist in outline {outline_ref}", id.value),
+                format!(
+                    "objective `{}` does not exist in outline {outline_ref}",
+                    id.value
+                ),
             ));
         }
     }

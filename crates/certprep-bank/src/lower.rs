@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 
 use certprep_domain::item::{
-    Action, CaseStudy, Choice, Membership, Reference, Series, Slot, Source, Statement, Tab,
-    Target,
+    Action, CaseStudy, Choice, Membership, Reference, Series, Slot, Source, Statement, Tab, Target,
 };
 use certprep_domain::{Item, ItemBody, ItemKind, OutlineRef};
 use chrono::NaiveDate;
@@ -72,12 +71,14 @@ struct Fields {
     objectives: BTreeMap<OutlineRef, Vec<Spanned<String>>>,
 }
 
-const ITEM_KEYS: &str = "type, difficulty, tags, reviewed, version, choose, reuse, shuffle or EXAM@DATE";
+const ITEM_KEYS: &str =
+    "type, difficulty, tags, reviewed, version, choose, reuse, shuffle or EXAM@DATE";
 const GROUP_KEYS: &str = "title, difficulty, tags, reviewed or EXAM@DATE";
 
 impl Lowerer<'_> {
     fn error(&mut self, pos: Pos, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(self.file, pos, message));
+        self.diagnostics
+            .push(Diagnostic::error(self.file, pos, message));
     }
 
     fn block(&mut self, block: &Block) {
@@ -103,7 +104,8 @@ impl Lowerer<'_> {
         group_texts.extend(block.tabs.iter().map(|t| t.content.clone()));
         let mut ids = Vec::new();
         for item in &block.items {
-            if let Some(lowered) = self.item(item, &group_fields, membership.as_ref(), &group_texts) {
+            if let Some(lowered) = self.item(item, &group_fields, membership.as_ref(), &group_texts)
+            {
                 ids.push(lowered.id.clone());
                 self.out.items.push(lowered);
             }
@@ -115,9 +117,18 @@ impl Lowerer<'_> {
         }
     }
 
-    fn case_study(&mut self, block: &Block, id: &Spanned<String>, fields: &Fields, items: Vec<String>) {
+    fn case_study(
+        &mut self,
+        block: &Block,
+        id: &Spanned<String>,
+        fields: &Fields,
+        items: Vec<String>,
+    ) {
         if block.tabs.is_empty() {
-            self.error(id.pos, "a case study needs at least one `## Tab: NAME` section");
+            self.error(
+                id.pos,
+                "a case study needs at least one `## Tab: NAME` section",
+            );
         }
         for tab in block.tabs.iter().filter(|t| t.content.is_empty()) {
             self.error(tab.name.pos, format!("tab `{}` is empty", tab.name.value));
@@ -148,7 +159,10 @@ impl Lowerer<'_> {
 
     fn series(&mut self, block: &Block, id: &Spanned<String>, items: Vec<String>) {
         if block.prose.is_empty() {
-            self.error(id.pos, "a series needs its shared scenario after the meta block");
+            self.error(
+                id.pos,
+                "a series needs its shared scenario after the meta block",
+            );
         }
         if block.items.len() < 2 {
             self.error(id.pos, "a series needs at least two items");
@@ -278,7 +292,10 @@ impl Lowerer<'_> {
             }
         }
         if ids.is_empty() {
-            return self.error(entry.value.pos, format!("expected objective ids after `{outline}:`"));
+            return self.error(
+                entry.value.pos,
+                format!("expected objective ids after `{outline}:`"),
+            );
         }
         f.objectives.insert(outline, ids);
     }
@@ -303,7 +320,10 @@ impl Lowerer<'_> {
             Some(meta) => self.fields(meta, inherited, false),
             None if matches!(membership, Some(Membership::Series(_))) => inherited,
             None => {
-                self.error(doc.id.pos, "expected a ```meta block after the `## Item:` heading");
+                self.error(
+                    doc.id.pos,
+                    "expected a ```meta block after the `## Item:` heading",
+                );
                 return None;
             }
         };
@@ -313,7 +333,10 @@ impl Lowerer<'_> {
         };
         self.check_membership(kind, membership);
         let difficulty = f.difficulty.unwrap_or_else(|| {
-            self.error(doc.id.pos, "missing `difficulty:` (on the item or its group)");
+            self.error(
+                doc.id.pos,
+                "missing `difficulty:` (on the item or its group)",
+            );
             0
         });
         let reviewed = f.reviewed.unwrap_or_else(|| {
@@ -321,10 +344,16 @@ impl Lowerer<'_> {
             NaiveDate::MIN
         });
         if f.objectives.is_empty() {
-            self.error(doc.id.pos, "the item serves no outline: add an `EXAM@DATE: objective` line");
+            self.error(
+                doc.id.pos,
+                "the item serves no outline: add an `EXAM@DATE: objective` line",
+            );
         }
         if kind.value != ItemKind::Solution && doc.stem.is_empty() {
-            self.error(doc.id.pos, "missing stem: expected the scenario and question after the meta block");
+            self.error(
+                doc.id.pos,
+                "missing stem: expected the scenario and question after the meta block",
+            );
         }
         let sections = self.sections(doc, kind.value);
         let body = self.body(doc, kind.value, &f, &sections);
@@ -340,24 +369,24 @@ impl Lowerer<'_> {
             .flat_map(|(o, ids)| ids.iter().map(move |id| (o.clone(), id.clone())))
             .collect();
         let item = body.filter(|_| valid).map(|body| Item {
-                id: doc.id.value.clone(),
-                version: f.version,
-                stem: doc.stem.text.clone(),
-                body,
-                explanation: explanation.text,
-                references,
-                objectives: f
-                    .objectives
-                    .clone()
-                    .iter()
-                    .map(|(o, ids)| (o.clone(), ids.iter().map(|i| i.value.clone()).collect()))
-                    .collect(),
-                difficulty,
-                tags: f.tags,
-                reviewed,
-                shuffle: f.shuffle,
-                group: membership.cloned(),
-            });
+            id: doc.id.value.clone(),
+            version: f.version,
+            stem: doc.stem.text.clone(),
+            body,
+            explanation: explanation.text,
+            references,
+            objectives: f
+                .objectives
+                .clone()
+                .iter()
+                .map(|(o, ids)| (o.clone(), ids.iter().map(|i| i.value.clone()).collect()))
+                .collect(),
+            difficulty,
+            tags: f.tags,
+            reviewed,
+            shuffle: f.shuffle,
+            group: membership.cloned(),
+        });
         Some(LoweredItem {
             item,
             id: doc.id.value.clone(),
@@ -380,7 +409,10 @@ impl Lowerer<'_> {
         if in_series && kind.value != ItemKind::Solution {
             self.error(
                 kind.pos,
-                format!("a series holds only `solution` items, found `{}`", kind.value),
+                format!(
+                    "a series holds only `solution` items, found `{}`",
+                    kind.value
+                ),
             );
         }
     }
@@ -447,7 +479,8 @@ impl Lowerer<'_> {
             ItemKind::Dropdown => self.dropdown(doc, sections),
             ItemKind::YesNo => {
                 let entries = self.entries_of(doc, sections, SectionName::Statements)?;
-                let statements = self.statements(entries, section_pos(sections, SectionName::Statements), 2);
+                let statements =
+                    self.statements(entries, section_pos(sections, SectionName::Statements), 2);
                 Some(ItemBody::YesNo { statements })
             }
             ItemKind::Solution => {
@@ -458,7 +491,8 @@ impl Lowerer<'_> {
                         format!("a `solution` item needs exactly one `- [yes]` or `- [no]` entry, found {}", entries.len()),
                     );
                 }
-                let mut statements = self.statements(entries, section_pos(sections, SectionName::Solution), 1);
+                let mut statements =
+                    self.statements(entries, section_pos(sections, SectionName::Solution), 1);
                 // The explanation section carries the reasoning; a note here is optional.
                 let statement = statements.drain(..).next()?;
                 Some(ItemBody::Solution { statement })
@@ -466,21 +500,40 @@ impl Lowerer<'_> {
         }
     }
 
-    fn multiple(&mut self, doc: &ItemDoc, f: &Fields, sections: &BTreeMap<String, &Section>) -> Option<ItemBody> {
+    fn multiple(
+        &mut self,
+        doc: &ItemDoc,
+        f: &Fields,
+        sections: &BTreeMap<String, &Section>,
+    ) -> Option<ItemBody> {
         let Some(choose) = f.choose else {
-            self.error(doc.id.pos, "a `multiple` item needs `choose: N` in its meta block");
+            self.error(
+                doc.id.pos,
+                "a `multiple` item needs `choose: N` in its meta block",
+            );
             return None;
         };
-        let min = usize::try_from(choose.value).unwrap_or(usize::MAX).saturating_add(1);
+        let min = usize::try_from(choose.value)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
         let entries = self.entries_of(doc, sections, SectionName::Options)?;
         let options = self.choices(entries, min);
         let keys = options.iter().filter(|o| o.correct).count();
         if choose.value < 2 {
-            self.error(choose.pos, format!("`choose` must be at least 2 (use `type: single` for one), found {}", choose.value));
+            self.error(
+                choose.pos,
+                format!(
+                    "`choose` must be at least 2 (use `type: single` for one), found {}",
+                    choose.value
+                ),
+            );
         } else if keys != choose.value as usize {
             self.error(
                 section_pos(sections, SectionName::Options),
-                format!("`choose: {}` needs exactly {} `[x]` options, found {keys}", choose.value, choose.value),
+                format!(
+                    "`choose: {}` needs exactly {} `[x]` options, found {keys}",
+                    choose.value, choose.value
+                ),
             );
         }
         Some(ItemBody::Multiple {
@@ -523,29 +576,53 @@ impl Lowerer<'_> {
         let expected: Vec<u32> = (1..=u32::try_from(positions.len()).unwrap_or(0)).collect();
         let pos = section_pos(sections, SectionName::Actions);
         if positions.len() < 2 {
-            self.error(pos, "a build list needs at least two actions in the answer, numbered from 1");
+            self.error(
+                pos,
+                "a build list needs at least two actions in the answer, numbered from 1",
+            );
         } else if positions != expected {
             let shown: Vec<String> = positions.iter().map(u32::to_string).collect();
-            self.error(pos, format!("answer positions must run 1, 2, … without gaps or repeats, found {}", shown.join(", ")));
+            self.error(
+                pos,
+                format!(
+                    "answer positions must run 1, 2, … without gaps or repeats, found {}",
+                    shown.join(", ")
+                ),
+            );
         }
         Some(ItemBody::Order { actions })
     }
 
-    fn matching(&mut self, doc: &ItemDoc, f: &Fields, sections: &BTreeMap<String, &Section>) -> Option<ItemBody> {
+    fn matching(
+        &mut self,
+        doc: &ItemDoc,
+        f: &Fields,
+        sections: &BTreeMap<String, &Section>,
+    ) -> Option<ItemBody> {
         let source_entries = self.entries_of(doc, sections, SectionName::Sources)?;
         let target_entries = self.entries_of(doc, sections, SectionName::Targets)?;
         self.check_list(source_entries, 2, true);
         self.check_list(target_entries, 2, false);
         let mut targets = Vec::new();
         for e in target_entries {
-            let key = e.mark.as_ref().map(|m| m.value.trim().to_string()).unwrap_or_default();
+            let key = e
+                .mark
+                .as_ref()
+                .map(|m| m.value.trim().to_string())
+                .unwrap_or_default();
             let mut chars = key.chars();
             let (Some(k), None) = (chars.next(), chars.next()) else {
                 self.mark_error(e, "the label of a source, such as `[A]`");
                 continue;
             };
-            if !source_entries.iter().any(|s| s.label.as_ref().map(|l| l.value) == Some(k)) {
-                self.error(e.pos, format!("target names source `{k}`, which is not among the sources"));
+            if !source_entries
+                .iter()
+                .any(|s| s.label.as_ref().map(|l| l.value) == Some(k))
+            {
+                self.error(
+                    e.pos,
+                    format!("target names source `{k}`, which is not among the sources"),
+                );
             }
             targets.push(Target {
                 text: e.text.value.clone(),
@@ -564,7 +641,10 @@ impl Lowerer<'_> {
                 self.require_note(e, "unused source");
             }
             if uses > 1 && !f.reuse {
-                self.error(e.pos, format!("source `{label}` is used by {uses} targets but `reuse` is not `yes`"));
+                self.error(
+                    e.pos,
+                    format!("source `{label}` is used by {uses} targets but `reuse` is not `yes`"),
+                );
             }
             sources.push(Source {
                 label,
@@ -579,34 +659,61 @@ impl Lowerer<'_> {
         })
     }
 
-    fn dropdown(&mut self, doc: &ItemDoc, sections: &BTreeMap<String, &Section>) -> Option<ItemBody> {
+    fn dropdown(
+        &mut self,
+        doc: &ItemDoc,
+        sections: &BTreeMap<String, &Section>,
+    ) -> Option<ItemBody> {
         let placeholders = placeholders(&doc.stem.text);
         let mut slots = Vec::new();
-        for section in doc.sections.iter().filter(|s| matches!(s.name.value, SectionName::Slot(_))) {
-            let SectionName::Slot(number) = section.name.value else { continue };
-            let SectionBody::Entries(entries) = &section.body else { continue };
+        for section in doc
+            .sections
+            .iter()
+            .filter(|s| matches!(s.name.value, SectionName::Slot(_)))
+        {
+            let SectionName::Slot(number) = section.name.value else {
+                continue;
+            };
+            let SectionBody::Entries(entries) = &section.body else {
+                continue;
+            };
             let choices = self.choices(entries, 2);
             let keys = choices.iter().filter(|c| c.correct).count();
             if keys != 1 {
-                self.error(section.name.pos, format!("slot {number} needs exactly one `[x]` choice, found {keys}"));
+                self.error(
+                    section.name.pos,
+                    format!("slot {number} needs exactly one `[x]` choice, found {keys}"),
+                );
             }
             if !placeholders.contains(&number) {
-                self.error(section.name.pos, format!("slot {number} has no `{{{{{number}}}}}` placeholder in the stem"));
+                self.error(
+                    section.name.pos,
+                    format!("slot {number} has no `{{{{{number}}}}}` placeholder in the stem"),
+                );
             }
             slots.push(Slot { number, choices });
         }
         slots.sort_by_key(|s| s.number);
         for n in &placeholders {
             if !slots.iter().any(|s| s.number == *n) {
-                self.error(doc.stem.pos, format!("placeholder `{{{{{n}}}}}` has no `### Slot {n}` section"));
+                self.error(
+                    doc.stem.pos,
+                    format!("placeholder `{{{{{n}}}}}` has no `### Slot {n}` section"),
+                );
             }
         }
         let numbers: Vec<u32> = slots.iter().map(|s| s.number).collect();
         let expected: Vec<u32> = (1..=u32::try_from(numbers.len()).unwrap_or(0)).collect();
         if slots.is_empty() {
-            self.error(doc.id.pos, "a `dropdown` item needs `{{1}}` in the stem and a `### Slot 1` section");
+            self.error(
+                doc.id.pos,
+                "a `dropdown` item needs `{{1}}` in the stem and a `### Slot 1` section",
+            );
         } else if numbers != expected {
-            self.error(section_pos(sections, SectionName::Slot(numbers[0])), "slots must be numbered 1, 2, … without gaps");
+            self.error(
+                section_pos(sections, SectionName::Slot(numbers[0])),
+                "slots must be numbered 1, 2, … without gaps",
+            );
         }
         Some(ItemBody::Dropdown { slots })
     }
@@ -676,7 +783,10 @@ impl Lowerer<'_> {
                 (Some(l), true) if l.value != expected => {
                     self.error(l.pos, format!("expected label `{expected}.` here (labels run A, B, C, … in each list), found `{}.`", l.value));
                 }
-                (None, true) => self.error(e.text.pos, format!("expected label `{expected}.` before the text")),
+                (None, true) => self.error(
+                    e.text.pos,
+                    format!("expected label `{expected}.` before the text"),
+                ),
                 (Some(l), false) => self.error(l.pos, "a target has no label: write `- [A] text`"),
                 _ => {}
             }
@@ -685,7 +795,10 @@ impl Lowerer<'_> {
 
     fn check_count(&mut self, entries: &[Entry], min: usize, pos: Pos) {
         if entries.len() < min {
-            self.error(pos, format!("expected at least {min} entries, found {}", entries.len()));
+            self.error(
+                pos,
+                format!("expected at least {min} entries, found {}", entries.len()),
+            );
         }
     }
 
@@ -694,8 +807,14 @@ impl Lowerer<'_> {
             let norm = normalise(&e.text.value);
             if norm.is_empty() {
                 self.error(e.text.pos, "entry text is empty");
-            } else if let Some(first) = entries[..i].iter().find(|p| normalise(&p.text.value) == norm) {
-                self.error(e.text.pos, format!("duplicate entry: same text as line {}", first.pos.line));
+            } else if let Some(first) = entries[..i]
+                .iter()
+                .find(|p| normalise(&p.text.value) == norm)
+            {
+                self.error(
+                    e.text.pos,
+                    format!("duplicate entry: same text as line {}", first.pos.line),
+                );
             }
         }
     }
@@ -710,7 +829,10 @@ impl Lowerer<'_> {
 
     fn require_note(&mut self, e: &Entry, what: &str) {
         if e.note.is_empty() {
-            self.error(e.pos, format!("{what} needs a note: an indented line under it saying why"));
+            self.error(
+                e.pos,
+                format!("{what} needs a note: an indented line under it saying why"),
+            );
         }
     }
 
@@ -718,7 +840,10 @@ impl Lowerer<'_> {
         match sections.get("Explanation").map(|s| &s.body) {
             Some(SectionBody::Text(t)) if !t.is_empty() => t.clone(),
             Some(_) => {
-                self.error(section_pos(sections, SectionName::Explanation), "the explanation is empty");
+                self.error(
+                    section_pos(sections, SectionName::Explanation),
+                    "the explanation is empty",
+                );
                 Text::default()
             }
             None => {
@@ -728,19 +853,37 @@ impl Lowerer<'_> {
         }
     }
 
-    fn references(&mut self, doc: &ItemDoc, sections: &BTreeMap<String, &Section>) -> Vec<Reference> {
-        let Some(SectionBody::Entries(entries)) = sections.get("References").map(|s| &s.body) else {
-            self.error(doc.id.pos, "missing `### References` section with a learn.microsoft.com link");
+    fn references(
+        &mut self,
+        doc: &ItemDoc,
+        sections: &BTreeMap<String, &Section>,
+    ) -> Vec<Reference> {
+        let Some(SectionBody::Entries(entries)) = sections.get("References").map(|s| &s.body)
+        else {
+            self.error(
+                doc.id.pos,
+                "missing `### References` section with a learn.microsoft.com link",
+            );
             return vec![];
         };
         let mut out = Vec::new();
         for e in entries {
             match reference(&e.text.value) {
-                Some(r) if r.url.starts_with("https://") && !r.url.contains(char::is_whitespace) => out.push(r),
-                _ => self.error(e.text.pos, "expected an https:// address or `[title](https://…)`"),
+                Some(r)
+                    if r.url.starts_with("https://") && !r.url.contains(char::is_whitespace) =>
+                {
+                    out.push(r)
+                }
+                _ => self.error(
+                    e.text.pos,
+                    "expected an https:// address or `[title](https://…)`",
+                ),
             }
         }
-        if !out.iter().any(|r| r.url.starts_with("https://learn.microsoft.com/")) {
+        if !out
+            .iter()
+            .any(|r| r.url.starts_with("https://learn.microsoft.com/"))
+        {
             self.error(
                 section_pos(sections, SectionName::References),
                 "at least one reference must be on https://learn.microsoft.com/",
@@ -767,7 +910,9 @@ fn same_kind(a: SectionName, b: SectionName) -> bool {
 }
 
 fn section_pos(sections: &BTreeMap<String, &Section>, name: SectionName) -> Pos {
-    sections.get(&name.to_string()).map_or(Pos::default(), |s| s.name.pos)
+    sections
+        .get(&name.to_string())
+        .map_or(Pos::default(), |s| s.name.pos)
 }
 
 fn section_texts(section: &Section) -> Vec<Text> {
@@ -827,12 +972,11 @@ pub fn placeholders(stem: &str) -> Vec<u32> {
     while let Some(start) = rest.find("{{") {
         let after = &rest[start + 2..];
         let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
-        if !digits.is_empty() && after[digits.len()..].starts_with("}}") {
-            if let Ok(n) = digits.parse::<u32>() {
-                if !out.contains(&n) {
-                    out.push(n);
-                }
-            }
+        let closed = !digits.is_empty() && after[digits.len()..].starts_with("}}");
+        if let Some(n) = closed.then(|| digits.parse::<u32>().ok()).flatten()
+            && !out.contains(&n)
+        {
+            out.push(n);
         }
         rest = after;
     }

@@ -24,6 +24,8 @@ enum Target {
     Section,
     /// Under a heading that was rejected: the lines are dropped (the heading was reported).
     Skip,
+    /// Under a rejected `###` heading of an item: dropped too, but later `###` sections count.
+    SkipSection,
 }
 
 pub fn parse(file: &str, source: &str) -> (BankFile, Vec<Diagnostic>) {
@@ -92,7 +94,7 @@ impl Parser<'_> {
                 pending.push(*line);
                 continue;
             };
-            let in_item = matches!(target, Target::Item | Target::Section);
+            let in_item = matches!(target, Target::Item | Target::Section | Target::SkipSection);
             if level == 3 && !in_item {
                 // A `###` inside a case-study tab or prose is just Markdown.
                 pending.push(*line);
@@ -112,9 +114,15 @@ impl Parser<'_> {
     fn open_block(&mut self, no: u32, title: &str) -> Target {
         let col = |prefix: &str| u32::try_from(2 + prefix.len() + 1).unwrap_or(u32::MAX);
         let head = if let Some(id) = title.strip_prefix("Case study:") {
-            BlockHead::CaseStudy(Spanned::new(id.trim().to_string(), Pos::new(no, col("Case study: "))))
+            BlockHead::CaseStudy(Spanned::new(
+                id.trim().to_string(),
+                Pos::new(no, col("Case study: ")),
+            ))
         } else if let Some(id) = title.strip_prefix("Series:") {
-            BlockHead::Series(Spanned::new(id.trim().to_string(), Pos::new(no, col("Series: "))))
+            BlockHead::Series(Spanned::new(
+                id.trim().to_string(),
+                Pos::new(no, col("Series: ")),
+            ))
         } else {
             BlockHead::Plain(Some(Spanned::new(title.to_string(), Pos::new(no, 3))))
         };
@@ -172,7 +180,7 @@ impl Parser<'_> {
                      Slot N, Statements, Solution, Explanation or References"
                 ),
             );
-            return Target::Skip;
+            return Target::SkipSection;
         };
         let body = if name.has_entries() {
             SectionBody::Entries(vec![])
@@ -190,7 +198,7 @@ impl Parser<'_> {
 
     fn flush(&mut self, target: Target, lines: &[Line<'_>]) {
         match target {
-            Target::Skip => {}
+            Target::Skip | Target::SkipSection => {}
             Target::BlockProse => {
                 if self.bank.blocks.is_empty() && lines.iter().all(|l| l.text.trim().is_empty()) {
                     return;
@@ -283,7 +291,10 @@ impl Parser<'_> {
         let Some((key, value)) = line.text.split_once(':') else {
             self.error(
                 Pos::new(line.no, col(indent)),
-                format!("expected `key: value` in the meta block, found `{}`", line.text.trim()),
+                format!(
+                    "expected `key: value` in the meta block, found `{}`",
+                    line.text.trim()
+                ),
             );
             return None;
         };
@@ -341,7 +352,10 @@ impl Parser<'_> {
         let mut mark = None;
         if !plain && rest.starts_with('[') {
             let Some(close) = rest.find(']') else {
-                self.error(Pos::new(no, 3), "expected `]` closing the key in square brackets");
+                self.error(
+                    Pos::new(no, 3),
+                    "expected `]` closing the key in square brackets",
+                );
                 return None;
             };
             mark = Some(Spanned::new(rest[1..close].to_string(), Pos::new(no, 4)));
@@ -358,14 +372,13 @@ impl Parser<'_> {
         }
         let mut label = None;
         let mut chars = rest.chars();
-        if !plain {
-            if let (Some(l), Some('.'), Some(' ')) = (chars.next(), chars.next(), chars.next()) {
-                if l.is_ascii_uppercase() {
-                    label = Some(Spanned::new(l, Pos::new(no, col(offset))));
-                    offset += 3;
-                    rest = &rest[3..];
-                }
-            }
+        if !plain
+            && let (Some(l), Some('.'), Some(' ')) = (chars.next(), chars.next(), chars.next())
+            && l.is_ascii_uppercase()
+        {
+            label = Some(Spanned::new(l, Pos::new(no, col(offset))));
+            offset += 3;
+            rest = &rest[3..];
         }
         let text = rest.trim_end();
         Some(Entry {
@@ -477,7 +490,8 @@ mod tests {
 
     #[test]
     fn reports_positions_of_bad_lines() {
-        let src = "## Item: a\n\n```meta\ntype single\n```\n### Options\n\n- [x A. one\noops\n### Wat\n";
+        let src =
+            "## Item: a\n\n```meta\ntype single\n```\n### Options\n\n- [x A. one\noops\n### Wat\n";
         let (_, diags) = parse("f.md", src);
         let shown: Vec<String> = diags.iter().map(ToString::to_string).collect();
         assert_eq!(
@@ -499,8 +513,14 @@ mod tests {
         let SectionBody::Entries(entries) = &bank.blocks[0].items[0].sections[0].body else {
             panic!("expected entries");
         };
-        assert_eq!(entries[0].mark.as_ref().map(|m| m.value.as_str()), Some("x"));
-        assert_eq!(entries[1].mark.as_ref().map(|m| m.value.as_str()), Some(" "));
+        assert_eq!(
+            entries[0].mark.as_ref().map(|m| m.value.as_str()),
+            Some("x")
+        );
+        assert_eq!(
+            entries[1].mark.as_ref().map(|m| m.value.as_str()),
+            Some(" ")
+        );
         assert_eq!(entries[1].note.text, "because\n\nmore");
         assert_eq!(entries[1].note.pos.line, 7);
         assert_eq!(entries[2].mark, None);

@@ -58,9 +58,9 @@ impl fmt::Display for OutlineRefError {
 impl FromStr for OutlineRef {
     type Err = OutlineRefError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (exam, date) = s.split_once('@').ok_or_else(|| {
-            OutlineRefError(format!("expected EXAM@YYYY-MM-DD, found `{s}`"))
-        })?;
+        let (exam, date) = s
+            .split_once('@')
+            .ok_or_else(|| OutlineRefError(format!("expected EXAM@YYYY-MM-DD, found `{s}`")))?;
         if exam.trim().is_empty() {
             return Err(OutlineRefError(format!(
                 "expected an exam code before `@` in `{s}`"
@@ -236,10 +236,8 @@ pub struct Exam {
 
 impl Exam {
     pub fn status_on(&self, today: NaiveDate) -> ExamStatus {
-        if let Some(r) = &self.retirement {
-            if r.on <= today {
-                return ExamStatus::Retired;
-            }
+        if self.retirement.as_ref().is_some_and(|r| r.on <= today) {
+            return ExamStatus::Retired;
         }
         if self.available_from.is_some_and(|from| from > today) {
             return ExamStatus::Upcoming;
@@ -323,16 +321,18 @@ mod tests {
 
     #[test]
     fn outline_ref_parses_and_prints() {
-        let r: OutlineRef = "AI-103@2026-04-16".parse().unwrap_or_else(|e| panic!("{e}"));
+        let r: OutlineRef = "AI-103@2026-04-16"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r.exam.as_str(), "ai-103");
         assert_eq!(r.to_string(), "ai-103@2026-04-16");
         assert_eq!(
-            "ai-103".parse::<OutlineRef>().unwrap_err().0,
-            "expected EXAM@YYYY-MM-DD, found `ai-103`"
+            "ai-103".parse::<OutlineRef>().err().map(|e| e.0),
+            Some("expected EXAM@YYYY-MM-DD, found `ai-103`".to_string())
         );
         assert_eq!(
-            "ai-103@2026-13-01".parse::<OutlineRef>().unwrap_err().0,
-            "expected a date as YYYY-MM-DD, found `2026-13-01`"
+            "ai-103@2026-13-01".parse::<OutlineRef>().err().map(|e| e.0),
+            Some("expected a date as YYYY-MM-DD, found `2026-13-01`".to_string())
         );
     }
 

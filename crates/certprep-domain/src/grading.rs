@@ -49,7 +49,9 @@ pub fn max_points(body: &ItemBody) -> u32 {
     match body {
         ItemBody::Single { .. } | ItemBody::Solution { .. } => 1,
         ItemBody::Multiple { choose, .. } => *choose,
-        ItemBody::Order { actions } => count(actions.iter().filter(|a| a.position.is_some()).count()),
+        ItemBody::Order { actions } => {
+            count(actions.iter().filter(|a| a.position.is_some()).count())
+        }
         ItemBody::Match { targets, .. } => count(targets.len()),
         ItemBody::Dropdown { slots } => count(slots.len()),
         ItemBody::YesNo { statements } => count(statements.len()),
@@ -60,10 +62,7 @@ pub fn max_points(body: &ItemBody) -> u32 {
 pub fn grade(body: &ItemBody, answer: &Answer) -> Score {
     let max_points = max_points(body);
     let points = points(body, answer).min(max_points);
-    Score {
-        points,
-        max_points,
-    }
+    Score { points, max_points }
 }
 
 fn points(body: &ItemBody, answer: &Answer) -> u32 {
@@ -77,7 +76,11 @@ fn points(body: &ItemBody, answer: &Answer) -> u32 {
             if chosen.len() > *choose as usize {
                 return 0;
             }
-            count(chosen.iter().filter(|l| options.iter().any(|o| o.correct && o.label == **l)))
+            count(
+                chosen
+                    .iter()
+                    .filter(|l| options.iter().any(|o| o.correct && o.label == **l)),
+            )
         }
         (ItemBody::Order { actions }, Answer::Labels(sequence)) => count(
             actions
@@ -145,10 +148,7 @@ mod tests {
         Answer::Labels(s.chars().map(|c| (c != '_').then_some(c)).collect())
     }
     fn score(points: u32, max_points: u32) -> Score {
-        Score {
-            points,
-            max_points,
-        }
+        Score { points, max_points }
     }
 
     #[test]
@@ -177,7 +177,11 @@ mod tests {
         assert_eq!(grade(&body, &labels("CA")), score(2, 2));
         assert_eq!(grade(&body, &labels("AB")), score(1, 2));
         assert_eq!(grade(&body, &labels("A")), score(1, 2));
-        assert_eq!(grade(&body, &labels("AA")), score(1, 2), "duplicates count once");
+        assert_eq!(
+            grade(&body, &labels("AA")),
+            score(1, 2),
+            "duplicates count once"
+        );
         assert_eq!(grade(&body, &labels("ABC")), score(0, 2), "more than asked");
         assert_eq!(grade(&body, &labels("")), score(0, 2));
     }
@@ -206,8 +210,16 @@ mod tests {
         assert_eq!(grade(&body, &labels("CAD")), score(1, 3));
         assert_eq!(grade(&body, &labels("DAC")), score(0, 3), "all shifted");
         assert_eq!(grade(&body, &labels("CD")), score(2, 3), "too short");
-        assert_eq!(grade(&body, &labels("CDAB")), score(3, 3), "extra action at the end");
-        assert_eq!(grade(&body, &labels("BDA")), score(2, 3), "distractor in slot 1");
+        assert_eq!(
+            grade(&body, &labels("CDAB")),
+            score(3, 3),
+            "extra action at the end"
+        );
+        assert_eq!(
+            grade(&body, &labels("BDA")),
+            score(2, 3),
+            "distractor in slot 1"
+        );
     }
 
     #[test]
@@ -225,7 +237,11 @@ mod tests {
         assert_eq!(grade(&body, &labels("BAB")), score(3, 3));
         assert_eq!(grade(&body, &labels("B_B")), score(2, 3));
         assert_eq!(grade(&body, &labels("ABA")), score(0, 3));
-        assert_eq!(grade(&body, &labels("BABB")), score(3, 3), "extra placements ignored");
+        assert_eq!(
+            grade(&body, &labels("BABB")),
+            score(3, 3),
+            "extra placements ignored"
+        );
     }
 
     #[test]
@@ -254,8 +270,14 @@ mod tests {
             statements: vec![statement(true), statement(false), statement(true)],
         };
         let yn = |v: &[Option<bool>]| Answer::YesNo(v.to_vec());
-        assert_eq!(grade(&grid, &yn(&[Some(true), Some(false), Some(true)])), score(3, 3));
-        assert_eq!(grade(&grid, &yn(&[Some(true), None, Some(false)])), score(1, 3));
+        assert_eq!(
+            grade(&grid, &yn(&[Some(true), Some(false), Some(true)])),
+            score(3, 3)
+        );
+        assert_eq!(
+            grade(&grid, &yn(&[Some(true), None, Some(false)])),
+            score(1, 3)
+        );
         let solution = ItemBody::Solution {
             statement: statement(false),
         };

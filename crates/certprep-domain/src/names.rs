@@ -88,7 +88,10 @@ fn inside_allowed(lower: &str, offset: usize, allowed: &[String], same_layout: b
 }
 
 fn after_formerly(lower: &str, offset: usize, same_layout: bool) -> bool {
-    same_layout && lower[..offset].trim_end_matches([' ', '(']).ends_with("formerly")
+    same_layout
+        && lower[..offset]
+            .trim_end_matches([' ', '('])
+            .ends_with("formerly")
 }
 
 #[cfg(test)]
@@ -110,10 +113,16 @@ mod tests {
 
     #[test]
     fn finds_whole_words_after_the_rename_only() {
-        let names = [name("Form Recognizer", "2023-07-12"), name("LUIS", "2023-04-01")];
+        let names = [
+            name("Form Recognizer", "2023-07-12"),
+            name("LUIS", "2023-04-01"),
+        ];
         let text = "Use form recognizer, not LUIS or Luis's app or LUISA.";
         let hits = outdated_names(text, day("2025-12-23"), &names);
-        let found: Vec<_> = hits.iter().map(|h| (h.offset, h.name.name.as_str())).collect();
+        let found: Vec<_> = hits
+            .iter()
+            .map(|h| (h.offset, h.name.name.as_str()))
+            .collect();
         assert_eq!(found, vec![(4, "Form Recognizer"), (25, "LUIS")]);
         assert!(outdated_names(text, day("2023-01-01"), &names).is_empty());
         let roles = [name("Cognitive Services", "2023-07-12")];
@@ -129,7 +138,9 @@ mod tests {
             name("Azure AI Foundry Agent Service", "2025-11-18"),
         ];
         let d = day("2026-04-16");
-        assert!(outdated_names("Microsoft Foundry (formerly Azure AI Foundry)", d, &names).is_empty());
+        assert!(
+            outdated_names("Microsoft Foundry (formerly Azure AI Foundry)", d, &names).is_empty()
+        );
         let hits = outdated_names("the Azure AI Foundry Agent Service", d, &names);
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].name.name, "Azure AI Foundry Agent Service");

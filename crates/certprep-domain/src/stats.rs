@@ -42,9 +42,17 @@ pub struct DomainStats {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Gap {
     /// An objective no item serves.
-    Objective { domain: String, id: String, title: String },
+    Objective {
+        domain: String,
+        id: String,
+        title: String,
+    },
     /// A domain whose share of items is below its weight range.
-    DomainUnder { domain: String, share: f64, weight_min: u32 },
+    DomainUnder {
+        domain: String,
+        share: f64,
+        weight_min: u32,
+    },
     /// An item type the bank has no item of for this outline.
     Type { name: String },
 }
@@ -63,7 +71,11 @@ pub struct BankStats {
 
 /// The domain an item counts towards for an outline: the domain of its first objective there.
 /// Counting each item once keeps domain shares summing to 100%.
-pub fn primary_domain<'o>(item: &Item, outline_ref: &OutlineRef, outline: &'o Outline) -> Option<&'o str> {
+pub fn primary_domain<'o>(
+    item: &Item,
+    outline_ref: &OutlineRef,
+    outline: &'o Outline,
+) -> Option<&'o str> {
     item.objectives_in(outline_ref)
         .iter()
         .find_map(|id| outline.objective(id))
@@ -114,7 +126,12 @@ pub fn bank_stats(bank: &Bank, outline_ref: &OutlineRef, outline: &Outline) -> B
         .collect();
     let by_type = ItemKind::ALL
         .iter()
-        .map(|k| (k.name().to_string(), items.iter().filter(|i| i.kind() == *k).count()))
+        .map(|k| {
+            (
+                k.name().to_string(),
+                items.iter().filter(|i| i.kind() == *k).count(),
+            )
+        })
         .collect::<BTreeMap<_, _>>();
     let mut by_difficulty = BTreeMap::new();
     for item in &items {
@@ -130,7 +147,11 @@ pub fn bank_stats(bank: &Bank, outline_ref: &OutlineRef, outline: &Outline) -> B
             .iter()
             .filter(|c| c.items.iter().any(in_group))
             .count(),
-        series: bank.series.iter().filter(|s| s.items.iter().any(in_group)).count(),
+        series: bank
+            .series
+            .iter()
+            .filter(|s| s.items.iter().any(in_group))
+            .count(),
         by_domain,
         by_type,
         by_difficulty,

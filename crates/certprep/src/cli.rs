@@ -19,7 +19,13 @@ pub struct Cli {
     pub banks: Vec<PathBuf>,
 
     /// Treat this day as today (for statuses and review-date checks).
-    #[arg(long, value_name = "YYYY-MM-DD", global = true, env = "CERTPREP_TODAY", hide = true)]
+    #[arg(
+        long,
+        value_name = "YYYY-MM-DD",
+        global = true,
+        env = "CERTPREP_TODAY",
+        hide = true
+    )]
     pub today: Option<NaiveDate>,
 
     #[command(subcommand)]

@@ -17,7 +17,9 @@ use crate::content::{embedded, embedded_catalog, load_all, read_paths};
 use crate::table::table;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let today = cli.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let today = cli
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
     match cli.command {
         None => overview(&cli.banks, today),
         Some(Command::Exams(args)) => exams(args, &cli.banks, today),
@@ -40,12 +42,20 @@ fn overview(banks: &[std::path::PathBuf], today: NaiveDate) -> Result<ExitCode> 
     print!("{}", exam_table(&library, today));
     println!();
     for exam in library.catalog.exams() {
-        let Some(outline) = exam.current_outline() else { continue };
+        let Some(outline) = exam.current_outline() else {
+            continue;
+        };
         let r = exam.outline_ref(outline);
         let count = library.bank.serving(&r).count();
-        println!("{count:>4} practice items for {} (outline {})", exam.code.display(), outline.date);
+        println!(
+            "{count:>4} practice items for {} (outline {})",
+            exam.code.display(),
+            outline.date
+        );
     }
-    println!("\nNext: `certprep exams show ai-103`, `certprep bank stats --exam ai-103`, `certprep --help`.");
+    println!(
+        "\nNext: `certprep exams show ai-103`, `certprep bank stats --exam ai-103`, `certprep --help`."
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -65,7 +75,11 @@ fn exams(args: ExamsArgs, banks: &[std::path::PathBuf], today: NaiveDate) -> Res
             print!("{}", exam_table(&library, today));
             Ok(ExitCode::SUCCESS)
         }
-        Some(ExamsCommand::Show { code, outline, json }) => {
+        Some(ExamsCommand::Show {
+            code,
+            outline,
+            json,
+        }) => {
             let exam = find_exam(&library, &code)?;
             let outline = pick_outline(exam, outline)?;
             if json || args.json {
@@ -89,8 +103,16 @@ fn exams(args: ExamsArgs, banks: &[std::path::PathBuf], today: NaiveDate) -> Res
 
 fn find_exam<'a>(library: &'a Library, code: &str) -> Result<&'a Exam> {
     library.catalog.exam(&ExamCode::new(code)).ok_or_else(|| {
-        let known: Vec<String> = library.catalog.exams().iter().map(|e| e.code.display()).collect();
-        anyhow!("unknown exam `{code}`: expected one of {}", known.join(", "))
+        let known: Vec<String> = library
+            .catalog
+            .exams()
+            .iter()
+            .map(|e| e.code.display())
+            .collect();
+        anyhow!(
+            "unknown exam `{code}`: expected one of {}",
+            known.join(", ")
+        )
     })
 }
 
@@ -114,7 +136,8 @@ fn pick_outline(exam: &Exam, date: Option<NaiveDate>) -> Result<&Outline> {
 fn resolve<'a>(library: &'a Library, spec: &str) -> Result<(OutlineRef, &'a Outline)> {
     let (code, date) = match spec.split_once('@') {
         Some((code, date)) => {
-            let date = certprep_domain::exam::parse_date(date).map_err(|e| anyhow!("`{spec}`: {e}"))?;
+            let date =
+                certprep_domain::exam::parse_date(date).map_err(|e| anyhow!("`{spec}`: {e}"))?;
             (code, Some(date))
         }
         None => (spec, None),
@@ -127,7 +150,13 @@ fn resolve<'a>(library: &'a Library, spec: &str) -> Result<(OutlineRef, &'a Outl
 fn diff(library: &Library, from: &str, to: &str) -> Result<OutlineDiff> {
     let (from_ref, from_outline) = resolve(library, from)?;
     let (to_ref, to_outline) = resolve(library, to)?;
-    Ok(diff_outlines(&from_ref, from_outline, &to_ref, to_outline, &library.bank))
+    Ok(diff_outlines(
+        &from_ref,
+        from_outline,
+        &to_ref,
+        to_outline,
+        &library.bank,
+    ))
 }
 
 fn status_text(exam: &Exam, today: NaiveDate) -> String {
@@ -176,37 +205,78 @@ fn exam_text(exam: &Exam, outline: &Outline, today: NaiveDate) -> String {
     let _ = writeln!(s, "{}  {}", exam.code.display(), exam.title);
     let _ = writeln!(s, "Credential: {} ({})", exam.credential, exam.level);
     let _ = writeln!(s, "Status: {}", status_text(exam, today));
-    if let Some(r) = &exam.retirement {
-        if let Some(note) = &r.provenance.note {
-            let _ = writeln!(s, "  {note}{}", if r.provenance.verified { "" } else { " (unverified)" });
-        }
+    if let Some(r) = &exam.retirement
+        && let Some(note) = &r.provenance.note
+    {
+        let flag = if r.provenance.verified {
+            ""
+        } else {
+            " (unverified)"
+        };
+        let _ = writeln!(s, "  {note}{flag}");
     }
-    let _ = writeln!(s, "Price: about {} {}{}", exam.price.currency, exam.price.amount, unverified(&exam.price.provenance));
+    let _ = writeln!(
+        s,
+        "Price: about {} {}{}",
+        exam.price.currency,
+        exam.price.amount,
+        unverified(&exam.price.provenance)
+    );
     let _ = writeln!(
         s,
         "Duration: {} minutes of exam time{}{}",
         exam.duration.minutes,
-        exam.duration.seat_minutes.map_or_else(String::new, |m| format!(", {m} minutes of seat time")),
+        exam.duration
+            .seat_minutes
+            .map_or_else(String::new, |m| format!(", {m} minutes of seat time")),
         unverified(&exam.duration.provenance)
     );
-    let _ = writeln!(s, "Questions: {}–{}{}", exam.questions.min, exam.questions.max, unverified(&exam.questions.provenance));
+    let _ = writeln!(
+        s,
+        "Questions: {}–{}{}",
+        exam.questions.min,
+        exam.questions.max,
+        unverified(&exam.questions.provenance)
+    );
     let _ = writeln!(
         s,
         "Passing score: {} of {} (scaled; not a percentage){}",
         exam.passing_score,
         exam.max_score,
-        if exam.open_book { ". Open book: Microsoft Learn is available during the exam." } else { "" }
+        if exam.open_book {
+            ". Open book: Microsoft Learn is available during the exam."
+        } else {
+            ""
+        }
     );
-    let others: Vec<String> = exam.outlines.iter().filter(|o| o.date != outline.date).map(|o| o.date.to_string()).collect();
+    let others: Vec<String> = exam
+        .outlines
+        .iter()
+        .filter(|o| o.date != outline.date)
+        .map(|o| o.date.to_string())
+        .collect();
     let _ = writeln!(
         s,
         "\nSkills outline {}{}{}",
         outline.date,
-        if others.is_empty() { String::new() } else { format!(" (other versions: {})", others.join(", ")) },
+        if others.is_empty() {
+            String::new()
+        } else {
+            format!(" (other versions: {})", others.join(", "))
+        },
         unverified(&outline.provenance)
     );
     for (n, d) in outline.domains.iter().enumerate() {
-        let _ = writeln!(s, "\n{}. {}  {}–{}%  [{}]{}", n + 1, d.title, d.weight_min, d.weight_max, d.id, unverified(&d.provenance));
+        let _ = writeln!(
+            s,
+            "\n{}. {}  {}–{}%  [{}]{}",
+            n + 1,
+            d.title,
+            d.weight_min,
+            d.weight_max,
+            d.id,
+            unverified(&d.provenance)
+        );
         for g in &d.groups {
             let _ = writeln!(s, "   {}", g.title);
             for o in &g.objectives {
@@ -273,10 +343,53 @@ fn diff_text(diff: &OutlineDiff) -> String {
             let _ = writeln!(s, "  {line}");
         }
     };
-    section(&mut s, "Domains added", diff.domains_added.iter().map(|d| format!("+ {}  {} ({}–{}%)", d.id, d.title, d.weight_min, d.weight_max)).collect());
-    section(&mut s, "Domains removed", diff.domains_removed.iter().map(|d| format!("- {}  {} ({}–{}%)", d.id, d.title, d.weight_min, d.weight_max)).collect());
-    section(&mut s, "Domains reweighted", diff.reweighted.iter().map(|r| format!("~ {}  {}–{}% → {}–{}%", r.id, r.from.0, r.from.1, r.to.0, r.to.1)).collect());
-    section(&mut s, "Objectives added", diff.objectives_added.iter().map(|o| format!("+ {:<24} {}  [{}]", o.id, o.title, o.domain)).collect());
+    section(
+        &mut s,
+        "Domains added",
+        diff.domains_added
+            .iter()
+            .map(|d| {
+                format!(
+                    "+ {}  {} ({}–{}%)",
+                    d.id, d.title, d.weight_min, d.weight_max
+                )
+            })
+            .collect(),
+    );
+    section(
+        &mut s,
+        "Domains removed",
+        diff.domains_removed
+            .iter()
+            .map(|d| {
+                format!(
+                    "- {}  {} ({}–{}%)",
+                    d.id, d.title, d.weight_min, d.weight_max
+                )
+            })
+            .collect(),
+    );
+    section(
+        &mut s,
+        "Domains reweighted",
+        diff.reweighted
+            .iter()
+            .map(|r| {
+                format!(
+                    "~ {}  {}–{}% → {}–{}%",
+                    r.id, r.from.0, r.from.1, r.to.0, r.to.1
+                )
+            })
+            .collect(),
+    );
+    section(
+        &mut s,
+        "Objectives added",
+        diff.objectives_added
+            .iter()
+            .map(|o| format!("+ {:<24} {}  [{}]", o.id, o.title, o.domain))
+            .collect(),
+    );
     section(
         &mut s,
         "Objectives removed",
@@ -286,14 +399,34 @@ fn diff_text(diff: &OutlineDiff) -> String {
                 let orphans = if o.orphaned_items.is_empty() {
                     String::new()
                 } else {
-                    format!("\n      leaves without an objective: {}", o.orphaned_items.join(", "))
+                    format!(
+                        "\n      leaves without an objective: {}",
+                        o.orphaned_items.join(", ")
+                    )
                 };
-                format!("- {:<24} {}  [{}]{orphans}", o.objective.id, o.objective.title, o.objective.domain)
+                format!(
+                    "- {:<24} {}  [{}]{orphans}",
+                    o.objective.id, o.objective.title, o.objective.domain
+                )
             })
             .collect(),
     );
-    section(&mut s, "Objectives moved", diff.objectives_moved.iter().map(|m| format!("> {:<24} {} → {}", m.id, m.from_domain, m.to_domain)).collect());
-    section(&mut s, "Objectives retitled", diff.objectives_renamed.iter().map(|r| format!("~ {:<24} \"{}\" → \"{}\"", r.id, r.from_title, r.to_title)).collect());
+    section(
+        &mut s,
+        "Objectives moved",
+        diff.objectives_moved
+            .iter()
+            .map(|m| format!("> {:<24} {} → {}", m.id, m.from_domain, m.to_domain))
+            .collect(),
+    );
+    section(
+        &mut s,
+        "Objectives retitled",
+        diff.objectives_renamed
+            .iter()
+            .map(|r| format!("~ {:<24} \"{}\" → \"{}\"", r.id, r.from_title, r.to_title))
+            .collect(),
+    );
     let _ = writeln!(
         s,
         "\nItems serving {}: {} carry over, {} would serve no objective of {}{}",
@@ -301,7 +434,11 @@ fn diff_text(diff: &OutlineDiff) -> String {
         diff.items_carried_over,
         diff.items_orphaned.len(),
         diff.to,
-        if diff.items_orphaned.is_empty() { String::new() } else { format!(": {}", diff.items_orphaned.join(", ")) }
+        if diff.items_orphaned.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", diff.items_orphaned.join(", "))
+        }
     );
     s
 }
@@ -323,7 +460,11 @@ fn lint(paths: &[std::path::PathBuf], today: NaiveDate) -> Result<ExitCode> {
     let warnings = loaded.diagnostics.len() - errors;
     let items = loaded.library.bank.items.len();
     eprintln!("{items} valid item(s); {errors} error(s), {warnings} warning(s)");
-    Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn stats(
@@ -373,7 +514,10 @@ fn stats_text(exam: &Exam, stats: &BankStats) -> String {
             ]
         })
         .collect();
-    s.push_str(&table(&["DOMAIN", "ITEMS", "SHARE", "WEIGHT", "COVERAGE"], &rows));
+    s.push_str(&table(
+        &["DOMAIN", "ITEMS", "SHARE", "WEIGHT", "COVERAGE"],
+        &rows,
+    ));
     s.push_str("\nItems per objective (an item may serve several):\n");
     for d in &stats.by_domain {
         let _ = writeln!(s, "  {}", d.title);
@@ -381,16 +525,32 @@ fn stats_text(exam: &Exam, stats: &BankStats) -> String {
             let _ = writeln!(s, "    {:>3}  {:<24} {}", o.count, o.id, o.title);
         }
     }
-    let types: Vec<String> = stats.by_type.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let types: Vec<String> = stats
+        .by_type
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
     let _ = writeln!(s, "\nBy type: {}", types.join(", "));
-    let levels: Vec<String> = stats.by_difficulty.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    let levels: Vec<String> = stats
+        .by_difficulty
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
     let _ = writeln!(s, "By difficulty (1 easy – 5 hard): {}", levels.join(", "));
     let _ = writeln!(s, "\nGaps ({}):", stats.gaps.len());
     for gap in &stats.gaps {
         let line = match gap {
-            Gap::Objective { domain, id, title } => format!("no item for objective {id} ({title}) [{domain}]"),
-            Gap::DomainUnder { domain, share, weight_min } => {
-                format!("domain {domain} has {share:.1}% of the items, below its {weight_min}% minimum")
+            Gap::Objective { domain, id, title } => {
+                format!("no item for objective {id} ({title}) [{domain}]")
+            }
+            Gap::DomainUnder {
+                domain,
+                share,
+                weight_min,
+            } => {
+                format!(
+                    "domain {domain} has {share:.1}% of the items, below its {weight_min}% minimum"
+                )
             }
             Gap::Type { name } => format!("no {name} item"),
         };

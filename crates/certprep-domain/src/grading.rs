@@ -16,7 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::item::ItemBody;
+use crate::item::{Item, ItemBody, ItemKind};
 
 /// What a candidate answered, in the shape of the item's type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,8 +27,125 @@ pub enum Answer {
     /// `multiple`: the chosen labels; `order`: the chosen actions in order;
     /// `match` and `dropdown`: per target or slot, in order, the chosen label (or none).
     Labels(Vec<Option<char>>),
+    /// `solution`: does the proposed solution meet the goal?
+    Bool(bool),
     /// `yesno`: per statement; `solution`: one entry.
     YesNo(Vec<Option<bool>>),
+}
+
+impl Answer {
+    /// Checks an answer against an item and brings it to the one shape grading expects:
+    /// labels upper-cased and known, one label per target or slot at most, and so on.
+    /// The error says what was expected (see `docs/answers.md`).
+    pub fn normalise(self, item: &Item) -> Result<Answer, String> {
+        let upper = |c: char| c.to_ascii_uppercase();
+        let labels_of = |v: Vec<Option<char>>| -> Vec<Option<char>> {
+            v.into_iter().map(|l| l.map(upper)).collect()
+        };
+        match (&item.body, self) {
+            (ItemBody::Single { options }, Answer::Choice(c)) => {
+                known(upper(c), options.iter().map(|o| o.label)).map(Answer::Choice)
+            }
+            (ItemBody::Single { .. }, Answer::Labels(v)) if v.len() == 1 && v[0].is_some() => {
+                Answer::Choice(v[0].unwrap_or('?')).normalise(item)
+            }
+            (ItemBody::Multiple { options, .. }, Answer::Choice(c)) => {
+                known(upper(c), options.iter().map(|o| o.label))
+                    .map(|c| Answer::Labels(vec![Some(c)]))
+            }
+            (ItemBody::Multiple { options, .. }, Answer::Labels(v)) => {
+                all_known(labels_of(v), || options.iter().map(|o| o.label), true)
+                    .map(Answer::Labels)
+            }
+            (ItemBody::Order { actions }, Answer::Labels(v)) => {
+                all_known(labels_of(v), || actions.iter().map(|a| a.label), true)
+                    .map(Answer::Labels)
+            }
+            (
+                ItemBody::Match {
+                    sources, targets, ..
+                },
+                Answer::Labels(v),
+            ) => {
+                at_most(v.len(), targets.len(), "targets")?;
+                all_known(labels_of(v), || sources.iter().map(|s| s.label), false)
+                    .map(Answer::Labels)
+            }
+            (ItemBody::Dropdown { slots }, Answer::Labels(v)) => {
+                at_most(v.len(), slots.len(), "slots")?;
+                let v = labels_of(v);
+                for (slot, label) in slots.iter().zip(&v) {
+                    if let Some(l) = label {
+                        known(*l, slot.choices.iter().map(|c| c.label))
+                            .map_err(|e| format!("slot {}: {e}", slot.number))?;
+                    }
+                }
+                Ok(Answer::Labels(v))
+            }
+            (ItemBody::YesNo { statements }, Answer::YesNo(v)) => {
+                at_most(v.len(), statements.len(), "statements")?;
+                Ok(Answer::YesNo(v))
+            }
+            (ItemBody::Solution { .. }, Answer::Bool(b)) => Ok(Answer::YesNo(vec![Some(b)])),
+            (ItemBody::Solution { .. }, Answer::YesNo(v)) if v.len() == 1 => Ok(Answer::YesNo(v)),
+            (body, _) => Err(format!("expected {}", expected_shape(body.kind()))),
+        }
+    }
+}
+
+/// The JSON an answer of each type takes, for error messages.
+pub fn expected_shape(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Single => "one option label as a string, such as \"B\"",
+        ItemKind::Multiple => "an array of option labels, such as [\"A\", \"C\"]",
+        ItemKind::Order => "an array of action labels in order, such as [\"C\", \"A\", \"D\"]",
+        ItemKind::Match => {
+            "an array with one source label (or null) per target, such as [\"B\", \"A\"]"
+        }
+        ItemKind::Dropdown => {
+            "an array with one choice label (or null) per slot, such as [\"A\", \"B\"]"
+        }
+        ItemKind::YesNo => "an array with true (Yes), false (No) or null per statement",
+        ItemKind::Solution => "true (Yes) or false (No)",
+    }
+}
+
+fn known(label: char, labels: impl Iterator<Item = char>) -> Result<char, String> {
+    let labels: Vec<char> = labels.collect();
+    if labels.contains(&label) {
+        Ok(label)
+    } else {
+        let shown: Vec<String> = labels.iter().map(char::to_string).collect();
+        Err(format!(
+            "`{label}` is not a label of this item; expected one of {}",
+            shown.join(", ")
+        ))
+    }
+}
+
+fn all_known<I: Iterator<Item = char>>(
+    v: Vec<Option<char>>,
+    labels: impl Fn() -> I,
+    distinct: bool,
+) -> Result<Vec<Option<char>>, String> {
+    for (i, label) in v.iter().enumerate() {
+        if let Some(l) = label {
+            known(*l, labels())?;
+            if distinct && v[..i].contains(label) {
+                return Err(format!("`{l}` is given twice"));
+            }
+        }
+    }
+    Ok(v)
+}
+
+fn at_most(given: usize, limit: usize, what: &str) -> Result<(), String> {
+    if given > limit {
+        return Err(format!(
+            "{given} entries given but the item has {limit} {what}"
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,6 +157,43 @@ pub struct Score {
 impl Score {
     pub fn is_full(&self) -> bool {
         self.points == self.max_points
+    }
+}
+
+/// The correct answer of an item, in the answer shape of its type.
+pub fn key(body: &ItemBody) -> Answer {
+    match body {
+        ItemBody::Single { options } => {
+            Answer::Choice(options.iter().find(|o| o.correct).map_or('?', |o| o.label))
+        }
+        ItemBody::Multiple { options, .. } => Answer::Labels(
+            options
+                .iter()
+                .filter(|o| o.correct)
+                .map(|o| Some(o.label))
+                .collect(),
+        ),
+        ItemBody::Order { actions } => {
+            let mut used: Vec<(u32, char)> = actions
+                .iter()
+                .filter_map(|a| a.position.map(|p| (p, a.label)))
+                .collect();
+            used.sort_unstable();
+            Answer::Labels(used.into_iter().map(|(_, l)| Some(l)).collect())
+        }
+        ItemBody::Match { targets, .. } => {
+            Answer::Labels(targets.iter().map(|t| Some(t.key)).collect())
+        }
+        ItemBody::Dropdown { slots } => Answer::Labels(
+            slots
+                .iter()
+                .map(|s| s.choices.iter().find(|c| c.correct).map(|c| c.label))
+                .collect(),
+        ),
+        ItemBody::YesNo { statements } => {
+            Answer::YesNo(statements.iter().map(|s| Some(s.answer)).collect())
+        }
+        ItemBody::Solution { statement } => Answer::Bool(statement.answer),
     }
 }
 
@@ -112,6 +266,7 @@ fn points(body: &ItemBody, answer: &Answer) -> u32 {
         (ItemBody::Solution { statement }, Answer::YesNo(given)) => {
             u32::from(given.first().copied().flatten() == Some(statement.answer))
         }
+        (ItemBody::Solution { statement }, Answer::Bool(b)) => u32::from(*b == statement.answer),
         // A single label for a multiple-response item is a one-element selection.
         (ItemBody::Multiple { .. }, Answer::Choice(l)) => {
             points(body, &Answer::Labels(vec![Some(*l)]))

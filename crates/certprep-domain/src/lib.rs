@@ -5,9 +5,13 @@
 
 pub mod diff;
 pub mod exam;
+pub mod form;
 pub mod grading;
 pub mod item;
 pub mod names;
+pub mod present;
+pub mod report;
+pub mod session;
 pub mod stats;
 
 pub use exam::{Catalog, Domain, Exam, ExamCode, ExamStatus, Objective, Outline, OutlineRef};

@@ -1,0 +1,256 @@
+//! The score report: what Microsoft's shows (a scaled score, pass or fail, a bar of relative
+//! strength per skill area, the weakest areas) and what it does not (percentages per domain and
+//! objective, time per item, pacing).
+//!
+//! The scaled score is an **estimate**. Microsoft scales each form so that its passing standard,
+//! set by subject-matter experts, maps to 700 of 1000; the raw share of points needed differs
+//! from form to form and is not published. certprep assumes the standard is `cut` of the points
+//! (0.70 unless the exam says otherwise) and maps linearly on each side of it:
+//! `1 + 699·p/cut` below the cut and `700 + 300·(p − cut)/(1 − cut)` above.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::exam::{Outline, OutlineRef};
+use crate::item::Bank;
+use crate::session::Session;
+use crate::stats::primary_domain;
+
+/// The share of points assumed to sit at the passing score when nothing better is known.
+pub const ASSUMED_CUT: f64 = 0.70;
+
+pub const ESTIMATE_NOTE: &str = "The scaled score is an estimate: certprep assumes the passing \
+standard sits at 70% of the points; Microsoft sets the real cut per exam form.";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DomainResult {
+    pub id: String,
+    pub title: String,
+    pub points: u32,
+    pub max_points: u32,
+    /// Points as a percentage of the domain's points (0 when the form had none).
+    pub percent: f64,
+    pub items: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectiveResult {
+    pub id: String,
+    pub title: String,
+    pub domain: String,
+    pub points: u32,
+    pub max_points: u32,
+    pub percent: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemResult {
+    pub item_id: String,
+    pub domain: Option<String>,
+    pub answered: bool,
+    pub marked: bool,
+    pub points: u32,
+    pub max_points: u32,
+    pub time_spent_ms: u64,
+}
+
+/// Time used against items done, one point per answer in the order given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PacePoint {
+    pub elapsed_ms: i64,
+    pub answered: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub session_id: String,
+    pub exam: String,
+    pub outline: String,
+    pub mode: String,
+    pub scaled_score: u32,
+    pub passed: bool,
+    pub passing_score: u32,
+    pub points: u32,
+    pub max_points: u32,
+    pub percent: f64,
+    pub answered: usize,
+    pub items_total: usize,
+    pub domains: Vec<DomainResult>,
+    /// The three weakest domains (lowest percentage), weakest first.
+    pub weakest: Vec<String>,
+    pub objectives: Vec<ObjectiveResult>,
+    pub items: Vec<ItemResult>,
+    pub time_used_ms: i64,
+    pub time_limit_ms: Option<u64>,
+    pub pacing: Vec<PacePoint>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub note: &'static str,
+}
+
+/// The scaled score for a share of points, under the assumed cut (see the module comment).
+pub fn scaled_score(points: u32, max_points: u32, cut: f64) -> u32 {
+    if max_points == 0 {
+        return 1;
+    }
+    let p = f64::from(points) / f64::from(max_points);
+    let cut = cut.clamp(0.01, 0.99);
+    let scaled = if p < cut {
+        1.0 + 699.0 * p / cut
+    } else {
+        700.0 + 300.0 * (p - cut) / (1.0 - cut)
+    };
+    // `scaled` lies in 1..=1000 by construction.
+    scaled.round().clamp(1.0, 1000.0) as u32
+}
+
+fn percent(points: u32, max: u32) -> f64 {
+    if max == 0 {
+        0.0
+    } else {
+        (f64::from(points) * 1000.0 / f64::from(max)).round() / 10.0
+    }
+}
+
+pub fn report(
+    session: &Session,
+    bank: &Bank,
+    outline_ref: &OutlineRef,
+    outline: &Outline,
+    passing_score: u32,
+    now: DateTime<Utc>,
+) -> Report {
+    let items: Vec<ItemResult> = session
+        .items
+        .iter()
+        .zip(&session.states)
+        .map(|(si, st)| ItemResult {
+            item_id: si.item_id.clone(),
+            domain: bank
+                .item(&si.item_id)
+                .and_then(|i| primary_domain(i, outline_ref, outline))
+                .map(str::to_string),
+            answered: st.answer.is_some(),
+            marked: st.marked,
+            points: st.points,
+            max_points: st.max_points,
+            time_spent_ms: st.time_spent_ms,
+        })
+        .collect();
+    let domains: Vec<DomainResult> = outline
+        .domains
+        .iter()
+        .map(|d| {
+            let of_domain = items
+                .iter()
+                .filter(|i| i.domain.as_deref() == Some(d.id.as_str()));
+            let (points, max_points, count) = of_domain.fold((0, 0, 0), |(p, m, c), i| {
+                (p + i.points, m + i.max_points, c + 1)
+            });
+            DomainResult {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                points,
+                max_points,
+                percent: percent(points, max_points),
+                items: count,
+            }
+        })
+        .collect();
+    let mut ranked: Vec<&DomainResult> = domains.iter().filter(|d| d.max_points > 0).collect();
+    ranked.sort_by(|a, b| a.percent.total_cmp(&b.percent).then(a.id.cmp(&b.id)));
+    let weakest = ranked.iter().take(3).map(|d| d.id.clone()).collect();
+    let objectives = objective_results(session, bank, outline_ref, outline);
+    let points = items.iter().map(|i| i.points).sum();
+    let max_points = items.iter().map(|i| i.max_points).sum();
+    let scaled = scaled_score(points, max_points, ASSUMED_CUT);
+    let end = session.submitted_at.unwrap_or(now);
+    let paused = i64::try_from(session.paused_ms).unwrap_or(0);
+    let mut answered_at: Vec<DateTime<Utc>> = session
+        .states
+        .iter()
+        .filter_map(|s| s.answered_at)
+        .collect();
+    answered_at.sort();
+    Report {
+        session_id: session.id.clone(),
+        exam: session.exam.to_string(),
+        outline: session.outline.clone(),
+        mode: format!("{:?}", session.mode).to_lowercase(),
+        scaled_score: scaled,
+        passed: scaled >= passing_score,
+        passing_score,
+        points,
+        max_points,
+        percent: percent(points, max_points),
+        answered: items.iter().filter(|i| i.answered).count(),
+        items_total: items.len(),
+        domains,
+        weakest,
+        objectives,
+        items,
+        time_used_ms: ((end - session.started_at).num_milliseconds() - paused).max(0),
+        time_limit_ms: session.time_limit_ms,
+        pacing: answered_at
+            .iter()
+            .enumerate()
+            .map(|(i, t)| PacePoint {
+                elapsed_ms: (*t - session.started_at).num_milliseconds().max(0),
+                answered: i + 1,
+            })
+            .collect(),
+        submitted_at: session.submitted_at,
+        note: ESTIMATE_NOTE,
+    }
+}
+
+fn objective_results(
+    session: &Session,
+    bank: &Bank,
+    outline_ref: &OutlineRef,
+    outline: &Outline,
+) -> Vec<ObjectiveResult> {
+    let mut out: Vec<ObjectiveResult> = Vec::new();
+    for (si, st) in session.items.iter().zip(&session.states) {
+        let Some(item) = bank.item(&si.item_id) else {
+            continue;
+        };
+        for id in item.objectives_in(outline_ref) {
+            let Some((domain, objective)) = outline.objective(id) else {
+                continue;
+            };
+            match out.iter_mut().find(|o| &o.id == id) {
+                Some(o) => {
+                    o.points += st.points;
+                    o.max_points += st.max_points;
+                }
+                None => out.push(ObjectiveResult {
+                    id: id.clone(),
+                    title: objective.title.clone(),
+                    domain: domain.id.clone(),
+                    points: st.points,
+                    max_points: st.max_points,
+                    percent: 0.0,
+                }),
+            }
+        }
+    }
+    for o in &mut out {
+        o.percent = percent(o.points, o.max_points);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaled_score_maps_the_cut_to_700() {
+        assert_eq!(scaled_score(0, 10, 0.7), 1);
+        assert_eq!(scaled_score(7, 10, 0.7), 700);
+        assert_eq!(scaled_score(10, 10, 0.7), 1000);
+        assert_eq!(scaled_score(35, 100, 0.7), 351);
+        assert_eq!(scaled_score(85, 100, 0.7), 850);
+        assert_eq!(scaled_score(0, 0, 0.7), 1);
+    }
+}

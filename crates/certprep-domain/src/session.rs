@@ -1,0 +1,485 @@
+//! The session engine: study, exam simulation and custom practice, with the real exam's
+//! navigation rules. Pure: every operation takes `now`, and the caller persists the session.
+//!
+//! Exam rules (mode `exam`):
+//! - sections come in order; a section locks once the candidate leaves it (each case study is
+//!   its own section);
+//! - an answered item of a yes/no series is final: it cannot be revisited or changed, and it
+//!   does not appear on the review screen;
+//! - every other item may be revisited, changed and marked for review until submission;
+//! - at the deadline the session submits itself; the clock runs while the app is closed unless
+//!   the session is pausable.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::exam::{ExamCode, OutlineRef};
+use crate::form::{Form, SectionKind};
+use crate::grading::{Answer, Score, grade};
+use crate::item::{Bank, Item, Membership};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// One item at a time, with the result and explanation after each answer.
+    Study,
+    /// A timed simulation under the real exam's rules; no feedback before submission.
+    Exam,
+    /// Practice on a filtered selection, timed or not, with feedback.
+    Custom,
+}
+
+impl Mode {
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "study" => Some(Mode::Study),
+            "exam" => Some(Mode::Exam),
+            "custom" => Some(Mode::Custom),
+            _ => None,
+        }
+    }
+    /// Whether answers are revealed as soon as they are given.
+    pub fn gives_feedback(self) -> bool {
+        self != Mode::Exam
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    pub kind: SectionKind,
+    /// Indices into `Session::items`.
+    pub items: Vec<usize>,
+    pub locked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionItem {
+    pub item_id: String,
+    pub version: u32,
+    pub section: usize,
+    /// The series the item belongs to, if any (final once answered).
+    pub series: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemState {
+    pub answer: Option<Answer>,
+    pub points: u32,
+    pub max_points: u32,
+    pub marked: bool,
+    pub time_spent_ms: u64,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// Everything the engine knows about one session; serialised as is by the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: String,
+    pub user: String,
+    pub exam: ExamCode,
+    pub outline: String,
+    pub mode: Mode,
+    pub seed: u64,
+    pub items: Vec<SessionItem>,
+    pub sections: Vec<Section>,
+    pub states: Vec<ItemState>,
+    pub started_at: DateTime<Utc>,
+    pub time_limit_ms: Option<u64>,
+    pub pausable: bool,
+    pub paused_at: Option<DateTime<Utc>>,
+    pub paused_ms: u64,
+    pub current: usize,
+    /// When the candidate arrived at the current item (time is charged to it from then).
+    pub entered_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Role-based exams allow Microsoft Learn during the exam; a note only, no effect on scoring.
+    pub open_book: bool,
+}
+
+/// Why an operation was refused; the message says which rule applies.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("the session was submitted; start a new one to practise more")]
+    Submitted,
+    #[error("time is up: the session was submitted at its deadline")]
+    Expired,
+    #[error("item `{0}` is not part of this session")]
+    UnknownItem(String),
+    #[error(
+        "item `{0}` is in a section you have left; on the exam a section locks once you leave it"
+    )]
+    SectionLocked(String),
+    #[error(
+        "item `{0}` belongs to a yes/no series and was answered; series items cannot be revisited or changed"
+    )]
+    SeriesFinal(String),
+    #[error("items of a yes/no series are not marked for review: they cannot be revisited")]
+    SeriesNotMarkable,
+    #[error(
+        "this session cannot be paused: the exam clock is strict (start it with --pausable to practise with pauses)"
+    )]
+    NotPausable,
+    #[error("the session is paused; resume it first")]
+    Paused,
+    #[error("invalid answer for item `{item}`: {message}")]
+    InvalidAnswer { item: String, message: String },
+}
+
+/// What answering produced: the score, and the row the response log appends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Response {
+    pub session_id: String,
+    pub user: String,
+    pub item_id: String,
+    pub item_version: u32,
+    pub outline: String,
+    pub answer: Answer,
+    pub points: u32,
+    pub max_points: u32,
+    pub time_spent_ms: u64,
+    pub answered_at: DateTime<Utc>,
+}
+
+/// One line of the review screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewEntry {
+    pub position: usize,
+    pub item_id: String,
+    pub answered: bool,
+    pub marked: bool,
+}
+
+pub struct NewSession<'a> {
+    pub id: String,
+    pub user: String,
+    pub exam: ExamCode,
+    pub outline: &'a OutlineRef,
+    pub mode: Mode,
+    pub seed: u64,
+    pub time_limit_ms: Option<u64>,
+    pub pausable: bool,
+    pub open_book: bool,
+}
+
+impl Session {
+    /// Starts a session on a form. Items missing from the bank are skipped.
+    pub fn start(new: NewSession<'_>, form: &Form, bank: &Bank, now: DateTime<Utc>) -> Session {
+        let mut items = Vec::new();
+        let mut sections = Vec::new();
+        for form_section in &form.sections {
+            let section_no = sections.len();
+            let mut indices = Vec::new();
+            for id in &form_section.items {
+                let Some(item) = bank.item(id) else { continue };
+                indices.push(items.len());
+                items.push(SessionItem {
+                    item_id: item.id.clone(),
+                    version: item.version,
+                    section: section_no,
+                    series: match &item.group {
+                        Some(Membership::Series(s)) => Some(s.clone()),
+                        _ => None,
+                    },
+                });
+            }
+            if !indices.is_empty() {
+                sections.push(Section {
+                    kind: form_section.kind.clone(),
+                    items: indices,
+                    locked: false,
+                });
+            }
+        }
+        let states = items
+            .iter()
+            .map(|i| ItemState {
+                max_points: bank.item(&i.item_id).map_or(0, Item::max_points),
+                ..ItemState::default()
+            })
+            .collect();
+        Session {
+            id: new.id,
+            user: new.user,
+            exam: new.exam,
+            outline: new.outline.to_string(),
+            mode: new.mode,
+            seed: new.seed,
+            items,
+            sections,
+            states,
+            started_at: now,
+            time_limit_ms: new.time_limit_ms,
+            pausable: new.pausable,
+            paused_at: None,
+            paused_ms: 0,
+            current: 0,
+            entered_at: now,
+            submitted_at: None,
+            open_book: new.open_book,
+        }
+    }
+
+    pub fn is_submitted(&self) -> bool {
+        self.submitted_at.is_some()
+    }
+
+    /// The deadline as it stands at `now` (a paused session's deadline moves with the pause).
+    pub fn deadline(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let limit = self.time_limit_ms?;
+        let paused_now = self.paused_at.map_or(0, |p| {
+            u64::try_from((now - p).num_milliseconds()).unwrap_or(0)
+        });
+        let total = limit
+            .saturating_add(self.paused_ms)
+            .saturating_add(paused_now);
+        Some(
+            self.started_at
+                + chrono::Duration::milliseconds(i64::try_from(total).unwrap_or(i64::MAX)),
+        )
+    }
+
+    pub fn remaining_ms(&self, now: DateTime<Utc>) -> Option<i64> {
+        self.deadline(now)
+            .map(|d| (d - now).num_milliseconds().max(0))
+    }
+
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        self.deadline(now).is_some_and(|d| now >= d)
+    }
+
+    pub fn position_of(&self, item_id: &str) -> Option<usize> {
+        self.items.iter().position(|i| i.item_id == item_id)
+    }
+
+    pub fn current_item(&self) -> Option<&SessionItem> {
+        self.items.get(self.current)
+    }
+
+    pub fn answered_count(&self) -> usize {
+        self.states.iter().filter(|s| s.answer.is_some()).count()
+    }
+
+    /// Applies the automatic submission at the deadline. Returns true if it happened now.
+    pub fn enforce_deadline(&mut self, now: DateTime<Utc>) -> bool {
+        if self.is_submitted() || !self.is_expired(now) {
+            return false;
+        }
+        let deadline = self.deadline(now).unwrap_or(now);
+        self.charge_time(deadline);
+        self.submitted_at = Some(deadline);
+        true
+    }
+
+    fn check_open(&mut self, now: DateTime<Utc>) -> Result<(), RuleError> {
+        if self.is_submitted() {
+            return Err(RuleError::Submitted);
+        }
+        if self.enforce_deadline(now) {
+            return Err(RuleError::Expired);
+        }
+        if self.paused_at.is_some() {
+            return Err(RuleError::Paused);
+        }
+        Ok(())
+    }
+
+    /// Adds the time since the candidate arrived at the current item to that item.
+    fn charge_time(&mut self, now: DateTime<Utc>) {
+        let spent = u64::try_from((now - self.entered_at).num_milliseconds()).unwrap_or(0);
+        if let Some(state) = self.states.get_mut(self.current) {
+            state.time_spent_ms = state.time_spent_ms.saturating_add(spent);
+        }
+        self.entered_at = now;
+    }
+
+    fn can_visit(&self, position: usize) -> Result<(), RuleError> {
+        let item = &self.items[position];
+        if self.mode == Mode::Exam {
+            if self.sections[item.section].locked {
+                return Err(RuleError::SectionLocked(item.item_id.clone()));
+            }
+            let answered = self.states[position].answer.is_some();
+            if item.series.is_some() && answered && position != self.current {
+                return Err(RuleError::SeriesFinal(item.item_id.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves to an item, if the rules allow. Leaving a section on an exam locks it.
+    pub fn goto(&mut self, position: usize, now: DateTime<Utc>) -> Result<(), RuleError> {
+        self.check_open(now)?;
+        let Some(target) = self.items.get(position) else {
+            return Err(RuleError::UnknownItem(format!("#{}", position + 1)));
+        };
+        let target_section = target.section;
+        self.can_visit(position)?;
+        self.charge_time(now);
+        let current_section = self.items.get(self.current).map(|i| i.section);
+        if self.mode == Mode::Exam
+            && let Some(section) = current_section
+            && section != target_section
+        {
+            self.sections[section].locked = true;
+        }
+        self.current = position;
+        Ok(())
+    }
+
+    pub fn goto_item(&mut self, item_id: &str, now: DateTime<Utc>) -> Result<(), RuleError> {
+        let position = self
+            .position_of(item_id)
+            .ok_or_else(|| RuleError::UnknownItem(item_id.to_string()))?;
+        self.goto(position, now)
+    }
+
+    /// The next item the candidate may visit, skipping answered series items.
+    pub fn next_position(&self) -> Option<usize> {
+        (self.current + 1..self.items.len()).find(|p| self.can_visit(*p).is_ok())
+    }
+
+    pub fn previous_position(&self) -> Option<usize> {
+        (0..self.current).rev().find(|p| self.can_visit(*p).is_ok())
+    }
+
+    /// Records an answer (moving to the item first if needed) and grades it.
+    pub fn answer(
+        &mut self,
+        bank: &Bank,
+        item_id: &str,
+        answer: Answer,
+        now: DateTime<Utc>,
+    ) -> Result<Response, RuleError> {
+        let position = self
+            .position_of(item_id)
+            .ok_or_else(|| RuleError::UnknownItem(item_id.to_string()))?;
+        if position != self.current {
+            self.goto(position, now)?;
+        }
+        self.check_open(now)?;
+        let version = self.items[position].version;
+        if self.items[position].series.is_some() && self.states[position].answer.is_some() {
+            return Err(RuleError::SeriesFinal(item_id.to_string()));
+        }
+        let item = bank
+            .item(item_id)
+            .ok_or_else(|| RuleError::UnknownItem(item_id.to_string()))?;
+        let answer = answer
+            .normalise(item)
+            .map_err(|message| RuleError::InvalidAnswer {
+                item: item_id.to_string(),
+                message,
+            })?;
+        self.charge_time(now);
+        let Score { points, max_points } = grade(&item.body, &answer);
+        let state = &mut self.states[position];
+        state.answer = Some(answer.clone());
+        state.points = points;
+        state.max_points = max_points;
+        state.answered_at = Some(now);
+        Ok(Response {
+            session_id: self.id.clone(),
+            user: self.user.clone(),
+            item_id: item_id.to_string(),
+            item_version: version,
+            outline: self.outline.clone(),
+            answer,
+            points,
+            max_points,
+            time_spent_ms: state.time_spent_ms,
+            answered_at: now,
+        })
+    }
+
+    pub fn toggle_mark(&mut self, item_id: &str, now: DateTime<Utc>) -> Result<bool, RuleError> {
+        self.check_open(now)?;
+        let position = self
+            .position_of(item_id)
+            .ok_or_else(|| RuleError::UnknownItem(item_id.to_string()))?;
+        if self.items[position].series.is_some() {
+            return Err(RuleError::SeriesNotMarkable);
+        }
+        self.can_visit(position)?;
+        let state = &mut self.states[position];
+        state.marked = !state.marked;
+        Ok(state.marked)
+    }
+
+    /// The review screen: the current section's items, without series items.
+    pub fn review(&self) -> Vec<ReviewEntry> {
+        let Some(section) = self.current_item().map(|i| i.section) else {
+            return vec![];
+        };
+        self.sections[section]
+            .items
+            .iter()
+            .filter(|p| self.items[**p].series.is_none())
+            .map(|p| ReviewEntry {
+                position: *p,
+                item_id: self.items[*p].item_id.clone(),
+                answered: self.states[*p].answer.is_some(),
+                marked: self.states[*p].marked,
+            })
+            .collect()
+    }
+
+    pub fn pause(&mut self, now: DateTime<Utc>) -> Result<(), RuleError> {
+        self.check_open(now)?;
+        if !self.pausable {
+            return Err(RuleError::NotPausable);
+        }
+        self.charge_time(now);
+        self.paused_at = Some(now);
+        Ok(())
+    }
+
+    pub fn resume(&mut self, now: DateTime<Utc>) -> Result<(), RuleError> {
+        if let Some(paused) = self.paused_at.take() {
+            self.paused_ms = self
+                .paused_ms
+                .saturating_add(u64::try_from((now - paused).num_milliseconds()).unwrap_or(0));
+            self.entered_at = now;
+        }
+        self.check_open(now)
+    }
+
+    /// Ends the session. Submitting twice is refused; submitting after the deadline records
+    /// the deadline as the submission time.
+    pub fn submit(&mut self, now: DateTime<Utc>) -> Result<(), RuleError> {
+        if self.is_submitted() {
+            return Err(RuleError::Submitted);
+        }
+        if self.enforce_deadline(now) {
+            return Ok(());
+        }
+        if let Some(paused) = self.paused_at.take() {
+            self.paused_ms += u64::try_from((now - paused).num_milliseconds()).unwrap_or(0);
+        } else {
+            self.charge_time(now);
+        }
+        self.submitted_at = Some(now);
+        Ok(())
+    }
+
+    /// Whether the answer key of an item may be shown now.
+    pub fn may_reveal(&self, position: usize) -> bool {
+        self.is_submitted()
+            || (self.mode.gives_feedback()
+                && self
+                    .states
+                    .get(position)
+                    .is_some_and(|s| s.answer.is_some()))
+    }
+
+    /// Per item, the latest score; for history and "only missed".
+    pub fn scores(&self) -> BTreeMap<&str, (u32, u32)> {
+        self.items
+            .iter()
+            .zip(&self.states)
+            .filter(|(_, s)| s.answer.is_some())
+            .map(|(i, s)| (i.item_id.as_str(), (s.points, s.max_points)))
+            .collect()
+    }
+}

@@ -1,0 +1,130 @@
+//! The storage interface. The engine never sees a database: interfaces load a session, let the
+//! engine change it, and hand it back here. SQLite (`certprep-store-sqlite`) is the embedded
+//! default; a PostgreSQL implementation follows for the team server.
+//!
+//! Durability contract: when `record_answer` returns `Ok`, the response row and the session
+//! state are committed and synced; an interface acknowledges an answer only after that.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use certprep_domain::form::ItemHistory;
+use certprep_domain::grading::Answer;
+use certprep_domain::session::{Response, Session};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database at {path}: {message}")]
+    Open { path: String, message: String },
+    #[error("database migration failed: {0}")]
+    Migrate(String),
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("no session `{0}`")]
+    NotFound(String),
+    #[error("stored session `{id}` cannot be read: {message}")]
+    Corrupt { id: String, message: String },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The outcome of a submitted session, kept beside it for history listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub scaled_score: u32,
+    pub passed: bool,
+    pub points: u32,
+    pub max_points: u32,
+}
+
+/// One line of the history: a session without its item states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionSummary {
+    pub id: String,
+    pub user: String,
+    pub exam: String,
+    pub outline: String,
+    pub mode: String,
+    pub started_at: DateTime<Utc>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub items: u32,
+    pub answered: u32,
+    pub outcome: Option<Outcome>,
+}
+
+/// A row of the append-only response log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedResponse {
+    pub id: i64,
+    pub user: String,
+    pub session_id: String,
+    pub item_id: String,
+    pub item_version: u32,
+    pub outline: String,
+    pub answer: Answer,
+    pub points: u32,
+    pub max_points: u32,
+    pub time_spent_ms: u64,
+    pub answered_at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Stores a new session.
+    async fn create_session(&self, session: &Session) -> Result<()>;
+
+    async fn load_session(&self, id: &str) -> Result<Session>;
+
+    /// Saves the state of a session (navigation, marks, pauses, submission).
+    async fn save_session(&self, session: &Session, outcome: Option<Outcome>) -> Result<()>;
+
+    /// Appends a response to the log and saves the session, in one durable transaction.
+    async fn record_answer(&self, session: &Session, response: &Response) -> Result<()>;
+
+    /// The user's sessions, newest first.
+    async fn sessions(&self, user: &str) -> Result<Vec<SessionSummary>>;
+
+    /// The user's response log, oldest first.
+    async fn responses(&self, user: &str) -> Result<Vec<LoggedResponse>>;
+
+    /// Items the user marked for review in any session.
+    async fn marked_items(&self, user: &str) -> Result<Vec<String>>;
+}
+
+/// What earlier sessions say about each item: answered, latest answer missed, ever marked.
+pub async fn item_history(store: &dyn Store, user: &str) -> Result<BTreeMap<String, ItemHistory>> {
+    let mut history: BTreeMap<String, ItemHistory> = BTreeMap::new();
+    for r in store.responses(user).await? {
+        let h = history.entry(r.item_id).or_default();
+        h.answered = true;
+        h.missed = r.points < r.max_points;
+    }
+    for id in store.marked_items(user).await? {
+        history.entry(id).or_default().marked = true;
+    }
+    Ok(history)
+}
+
+/// The summary columns of a session, computed the same way by every backend.
+pub fn summary_of(
+    session: &Session,
+    outcome: Option<Outcome>,
+    now: DateTime<Utc>,
+) -> SessionSummary {
+    SessionSummary {
+        id: session.id.clone(),
+        user: session.user.clone(),
+        exam: session.exam.to_string(),
+        outline: session.outline.clone(),
+        mode: format!("{:?}", session.mode).to_lowercase(),
+        started_at: session.started_at,
+        deadline: session.deadline(now),
+        submitted_at: session.submitted_at,
+        items: u32::try_from(session.items.len()).unwrap_or(u32::MAX),
+        answered: u32::try_from(session.answered_count()).unwrap_or(u32::MAX),
+        outcome,
+    }
+}

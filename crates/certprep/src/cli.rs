@@ -28,6 +28,21 @@ pub struct Cli {
     )]
     pub today: Option<NaiveDate>,
 
+    /// Treat this instant as now (RFC 3339), for tests of deadlines.
+    #[arg(
+        long,
+        value_name = "TIME",
+        global = true,
+        env = "CERTPREP_NOW",
+        hide = true
+    )]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+
+    /// Where certprep keeps its database (default: your data directory, such as
+    /// ~/.local/share/certprep).
+    #[arg(long, value_name = "DIR", global = true, env = "CERTPREP_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -39,6 +54,112 @@ pub enum Command {
     /// Check and measure question banks.
     #[command(subcommand)]
     Bank(BankCommand),
+    /// Practice and exam sessions, scriptable with JSON (the terminal app uses the same engine).
+    #[command(subcommand)]
+    Session(SessionCommand),
+    /// Your sessions, newest first, with their scores.
+    History {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Start a session; prints its id, items, deadline and first item.
+    Start(StartArgs),
+    /// The session's state and current item (in exam mode, no key before submission).
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer an item; the answer is durable before this command prints anything.
+    Answer {
+        id: String,
+        /// The item to answer (omit with --stdin).
+        item: Option<String>,
+        /// The answer as JSON: "B", ["A","C"], [true,false,null], true … (see docs/answers.md).
+        #[arg(long)]
+        answer: Option<String>,
+        /// Read `ITEM_ID JSON` lines from standard input and acknowledge each on its own line.
+        #[arg(long, conflicts_with_all = ["item", "answer"])]
+        stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark or unmark an item for review.
+    Mark {
+        id: String,
+        item: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Go to an item (refused where the exam rules forbid it).
+    Goto {
+        id: String,
+        item: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The review screen: unanswered and marked items of the current section.
+    Review {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pause a pausable session.
+    Pause { id: String },
+    /// Resume a paused session.
+    Resume { id: String },
+    /// Submit and print the score report.
+    Submit {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// Exam code, such as AI-103.
+    #[arg(long)]
+    pub exam: String,
+    /// study (feedback after each item), exam (timed simulation under the real rules) or custom.
+    #[arg(long, default_value = "study")]
+    pub mode: String,
+    /// Outline version (default: the newest).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub outline: Option<NaiveDate>,
+    /// Seed for the form or the order; the same seed gives the same session.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Only items of this domain (repeatable).
+    #[arg(long = "domain")]
+    pub domains: Vec<String>,
+    /// Only items of this objective (repeatable).
+    #[arg(long = "objective")]
+    pub objectives: Vec<String>,
+    /// Only items whose latest answer was not fully right.
+    #[arg(long)]
+    pub missed: bool,
+    /// Only items you marked for review in earlier sessions.
+    #[arg(long)]
+    pub marked: bool,
+    /// Only items you have never answered.
+    #[arg(long)]
+    pub unseen: bool,
+    /// At most this many items.
+    #[arg(long)]
+    pub count: Option<u32>,
+    /// Time limit in minutes (custom and study; an exam takes the catalog's duration).
+    #[arg(long)]
+    pub minutes: Option<u32>,
+    /// Allow pausing the clock (practice); the real exam's clock never stops.
+    #[arg(long)]
+    pub pausable: bool,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

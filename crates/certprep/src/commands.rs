@@ -14,12 +14,14 @@ use serde_json::{Value, json};
 
 use crate::cli::{BankCommand, Cli, Command, ExamsArgs, ExamsCommand};
 use crate::content::{embedded, embedded_catalog, load_all, read_paths};
+use crate::session;
 use crate::table::table;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let today = cli
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let now = now(&cli);
     match cli.command {
         None => overview(&cli.banks, today),
         Some(Command::Exams(args)) => exams(args, &cli.banks, today),
@@ -29,7 +31,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             outline,
             json,
         })) => stats(&cli.banks, today, &exam, outline, json),
+        Some(Command::Session(command)) => {
+            let library = load_all(&cli.banks, today)?.library;
+            session::run(command, &library, cli.data_dir.as_deref(), now)
+        }
+        Some(Command::History { json }) => {
+            let library = load_all(&cli.banks, today)?.library;
+            session::history(&library, cli.data_dir.as_deref(), json)
+        }
     }
+}
+
+/// The current time, or `--now` / `CERTPREP_NOW` (for tests that need time to pass).
+fn now(cli: &Cli) -> chrono::DateTime<chrono::Utc> {
+    cli.now.unwrap_or_else(chrono::Utc::now)
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<ExitCode> {

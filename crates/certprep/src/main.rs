@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod content;
+mod session;
 mod table;
 
 use std::process::ExitCode;
@@ -16,7 +17,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            // A refusal (bad input, an exam rule) is 1; anything else is 2.
+            if e.downcast_ref::<session::Refused>().is_some() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
 }

@@ -1,0 +1,384 @@
+//! The scriptable session interface and its durability, driven through the real binary.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command as Std, Stdio};
+
+use assert_cmd::Command;
+use certprep_bank::Source;
+use certprep_bank::load::{Library, load};
+use certprep_domain::grading::key;
+use serde_json::Value;
+
+fn library() -> Library {
+    let files = certprep_content::files()
+        .map(|f| Source::new(f.path, f.text))
+        .collect();
+    load(
+        &[files],
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
+        0,
+    )
+    .library
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        Env {
+            dir: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
+        }
+    }
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("certprep").unwrap_or_else(|e| panic!("{e}"));
+        c.env("CERTPREP_DATA_DIR", self.dir.path())
+            .env("CERTPREP_TODAY", "2026-11-27");
+        c
+    }
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self
+            .cmd()
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    }
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self
+            .cmd()
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(1), "{args:?} should be refused");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+}
+
+fn ids(view: &Value) -> Vec<String> {
+    view["items"].as_array().map_or(vec![], |a| {
+        a.iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect()
+    })
+}
+
+#[test]
+fn start_show_answer_submit_in_exam_mode_reveals_no_key_until_submission() {
+    let env = Env::new();
+    let lib = library();
+    let start = env.json(&[
+        "session", "start", "--exam", "ai-103", "--mode", "exam", "--seed", "4", "--json",
+    ]);
+    let id = start["session_id"].as_str().unwrap_or_default().to_string();
+    assert_eq!(start["mode"], "exam");
+    assert!(start["deadline"].is_string());
+    let items = ids(&start);
+    assert!((40..=60).contains(&items.len()));
+    assert_eq!(start["current"]["item_id"], items[0].as_str());
+    // Answer the first three items correctly, with the key from the bank.
+    for item_id in items.iter().take(3) {
+        let item = lib
+            .bank
+            .item(item_id)
+            .unwrap_or_else(|| panic!("{item_id}"));
+        let answer = serde_json::to_string(&key(&item.body)).unwrap_or_default();
+        let ack = env.json(&[
+            "session", "answer", &id, item_id, "--answer", &answer, "--json",
+        ]);
+        assert_eq!(ack["accepted"], true);
+        assert!(ack.get("result").is_none(), "no result in exam mode: {ack}");
+    }
+    // Nothing in the session's JSON reveals keys or explanations before submission.
+    let shown = env
+        .cmd()
+        .args(["session", "show", &id, "--json"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&shown.stdout);
+    for item_id in &items {
+        let item = lib
+            .bank
+            .item(item_id)
+            .unwrap_or_else(|| panic!("{item_id}"));
+        assert!(
+            !text.contains(&item.explanation),
+            "explanation of {item_id} leaked"
+        );
+    }
+    assert!(
+        !text.contains("\"feedback\"") && !text.contains("\"key\""),
+        "{text}"
+    );
+    let report = env.json(&["session", "submit", &id, "--json"]);
+    for field in ["scaled_score", "passed", "points", "max_points"] {
+        assert!(!report[field].is_null(), "{field} missing");
+    }
+    assert_eq!(report["answered"], 3);
+    let domains = report["domains"].as_array().cloned().unwrap_or_default();
+    assert_eq!(domains.len(), 5);
+    for d in &domains {
+        for field in ["id", "title", "points", "max_points"] {
+            assert!(!d[field].is_null(), "{field} missing in {d}");
+        }
+    }
+    let history = env.json(&["history", "--json"]);
+    assert_eq!(history[0]["id"], id.as_str());
+    assert_eq!(
+        history[0]["outcome"]["scaled_score"],
+        report["scaled_score"]
+    );
+    assert!(
+        env.fails(&["session", "answer", &id, &items[3], "--answer", "\"A\""])
+            .contains("was submitted")
+    );
+}
+
+#[test]
+fn study_mode_answers_come_back_with_the_explanation() {
+    let env = Env::new();
+    let start = env.json(&[
+        "session", "start", "--exam", "ai-103", "--mode", "study", "--count", "5", "--seed", "1",
+        "--json",
+    ]);
+    let id = start["session_id"].as_str().unwrap_or_default().to_string();
+    assert_eq!(start["deadline"], Value::Null);
+    assert_eq!(ids(&start).len(), 5);
+    let first = ids(&start)[0].clone();
+    let lib = library();
+    let item = lib.bank.item(&first).unwrap_or_else(|| panic!("{first}"));
+    let answer = serde_json::to_string(&key(&item.body)).unwrap_or_default();
+    let ack = env.json(&[
+        "session", "answer", &id, &first, "--answer", &answer, "--json",
+    ]);
+    assert_eq!(
+        ack["result"]["feedback"]["explanation"],
+        item.explanation.as_str()
+    );
+    assert_eq!(
+        ack["result"]["feedback"]["points"],
+        ack["result"]["feedback"]["max_points"]
+    );
+}
+
+#[test]
+fn custom_practice_retakes_only_what_was_missed() {
+    let env = Env::new();
+    let start = env.json(&[
+        "session", "start", "--exam", "ai-103", "--mode", "custom", "--domain", "vision",
+        "--count", "4", "--seed", "2", "--json",
+    ]);
+    let id = start["session_id"].as_str().unwrap_or_default().to_string();
+    let items = ids(&start);
+    let lib = library();
+    // Get the first right and the second wrong.
+    let right = lib.bank.item(&items[0]).unwrap_or_else(|| panic!("item"));
+    env.json(&[
+        "session",
+        "answer",
+        &id,
+        &items[0],
+        "--answer",
+        &serde_json::to_string(&key(&right.body)).unwrap_or_default(),
+        "--json",
+    ]);
+    let wrong = lib.bank.item(&items[1]).unwrap_or_else(|| panic!("item"));
+    let wrong_answer = match key(&wrong.body) {
+        certprep_domain::grading::Answer::Choice(c) => {
+            format!("\"{}\"", if c == 'A' { 'B' } else { 'A' })
+        }
+        certprep_domain::grading::Answer::Bool(b) => (!b).to_string(),
+        certprep_domain::grading::Answer::YesNo(v) => {
+            serde_json::to_string(&v.iter().map(|x| x.map(|b| !b)).collect::<Vec<_>>())
+                .unwrap_or_default()
+        }
+        certprep_domain::grading::Answer::Labels(v) => {
+            serde_json::to_string(&vec![Option::<char>::None; v.len()]).unwrap_or_default()
+        }
+    };
+    env.json(&[
+        "session",
+        "answer",
+        &id,
+        &items[1],
+        "--answer",
+        &wrong_answer,
+        "--json",
+    ]);
+    env.json(&["session", "submit", &id, "--json"]);
+    let retake = env.json(&[
+        "session", "start", "--exam", "ai-103", "--mode", "custom", "--missed", "--json",
+    ]);
+    assert_eq!(ids(&retake), vec![items[1].clone()]);
+    let err = env.fails(&[
+        "session", "start", "--exam", "ai-103", "--mode", "custom", "--marked",
+    ]);
+    assert!(err.contains("no item matches the filters"), "{err}");
+}
+
+#[test]
+fn exam_rules_are_enforced_with_clear_messages() {
+    let env = Env::new();
+    let lib = library();
+    // Find a seed whose form has a series item in the main section and a case study.
+    let (id, view) = (0..200)
+        .find_map(|seed| {
+            let v = env.json(&[
+                "session",
+                "start",
+                "--exam",
+                "ai-103",
+                "--mode",
+                "exam",
+                "--seed",
+                &seed.to_string(),
+                "--json",
+            ]);
+            let lines = v["lines"].as_array().cloned().unwrap_or_default();
+            let has_case = lines.iter().any(|l| l["section"] == 1);
+            let has_series = ids(&v).iter().any(|i| {
+                lib.bank.item(i).is_some_and(|it| {
+                    matches!(it.group, Some(certprep_domain::item::Membership::Series(_)))
+                })
+            });
+            (has_case && has_series)
+                .then(|| (v["session_id"].as_str().unwrap_or_default().to_string(), v))
+        })
+        .unwrap_or_else(|| panic!("no suitable form"));
+    let items = ids(&view);
+    let series_item = items
+        .iter()
+        .find(|i| {
+            lib.bank.item(i).is_some_and(|it| {
+                matches!(it.group, Some(certprep_domain::item::Membership::Series(_)))
+            })
+        })
+        .cloned()
+        .unwrap_or_default();
+    env.json(&[
+        "session",
+        "answer",
+        &id,
+        &series_item,
+        "--answer",
+        "true",
+        "--json",
+    ]);
+    let err = env.fails(&["session", "answer", &id, &series_item, "--answer", "false"]);
+    assert!(
+        err.contains("series items cannot be revisited or changed"),
+        "{err}"
+    );
+    let err = env.fails(&["session", "mark", &id, &series_item]);
+    assert!(err.contains("not marked for review"), "{err}");
+    let lines = view["lines"].as_array().cloned().unwrap_or_default();
+    let case_item = lines
+        .iter()
+        .find(|l| l["section"] == 1)
+        .and_then(|l| l["item_id"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    env.json(&["session", "goto", &id, &case_item, "--json"]);
+    let err = env.fails(&["session", "goto", &id, &items[0]]);
+    assert!(err.contains("a section locks once you leave it"), "{err}");
+    let err = env.fails(&["session", "pause", &id]);
+    assert!(err.contains("cannot be paused"), "{err}");
+}
+
+#[test]
+fn the_deadline_submits_automatically() {
+    let env = Env::new();
+    let start = env.json(&[
+        "session", "start", "--exam", "ai-103", "--mode", "exam", "--seed", "8", "--json",
+    ]);
+    let id = start["session_id"].as_str().unwrap_or_default().to_string();
+    let deadline: chrono::DateTime<chrono::Utc> = start["deadline"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let later = (deadline + chrono::Duration::seconds(1)).to_rfc3339();
+    let mut cmd = env.cmd();
+    let out = cmd
+        .env("CERTPREP_NOW", &later)
+        .args(["session", "show", &id, "--json"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let view: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(view["status"], "submitted");
+    let history = env.json(&["history", "--json"]);
+    assert!(history[0]["outcome"].is_object(), "{history}");
+}
+
+#[test]
+fn killed_with_sigkill_after_acknowledged_answers_loses_none() {
+    let env = Env::new();
+    let lib = library();
+    let start = env.json(&[
+        "session", "start", "--exam", "ai-103", "--mode", "exam", "--seed", "21", "--json",
+    ]);
+    let id = start["session_id"].as_str().unwrap_or_default().to_string();
+    let deadline = start["deadline"].clone();
+    let lines = start["lines"].as_array().cloned().unwrap_or_default();
+    let main: Vec<String> = lines
+        .iter()
+        .filter(|l| l["section"] == 0)
+        .filter_map(|l| l["item_id"].as_str().map(String::from))
+        .collect();
+    let n = 12;
+    let bin = assert_cmd::cargo::cargo_bin("certprep");
+    let mut child = Std::new(bin)
+        .env("CERTPREP_DATA_DIR", env.dir.path())
+        .args(["session", "answer", &id, "--stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
+    let mut acks = BufReader::new(child.stdout.take().unwrap_or_else(|| panic!("stdout"))).lines();
+    for item_id in main.iter().take(n) {
+        let item = lib
+            .bank
+            .item(item_id)
+            .unwrap_or_else(|| panic!("{item_id}"));
+        writeln!(
+            stdin,
+            "{item_id} {}",
+            serde_json::to_string(&key(&item.body)).unwrap_or_default()
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        stdin.flush().unwrap_or_else(|e| panic!("{e}"));
+        let ack = acks
+            .next()
+            .unwrap_or_else(|| panic!("no ack"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(ack.contains("\"accepted\":true"), "{ack}");
+    }
+    // SIGKILL: no chance to flush or clean up.
+    child.kill().unwrap_or_else(|e| panic!("{e}"));
+    let _ = child.wait();
+    let view = env.json(&["session", "show", &id, "--json"]);
+    assert_eq!(view["answered"], n);
+    assert_eq!(view["status"], "in_progress");
+    assert_eq!(
+        view["deadline"], deadline,
+        "the exam resumes with the same deadline"
+    );
+    let answered: Vec<&str> = view["lines"].as_array().map_or(vec![], |a| {
+        a.iter()
+            .filter(|l| l["answered"] == true)
+            .filter_map(|l| l["item_id"].as_str())
+            .collect()
+    });
+    assert_eq!(
+        answered,
+        main.iter().take(n).map(String::as_str).collect::<Vec<_>>()
+    );
+}

@@ -174,13 +174,14 @@ impl<'a> Service<'a> {
             .unwrap_or_else(|| u64::try_from(now.timestamp_micros()).unwrap_or(0));
         let bank = &self.library.bank;
         let form = match mode {
-            Mode::Exam => assemble_exam(
-                bank,
-                &outline_ref,
-                outline,
-                (exam.questions.min, exam.questions.max),
-                seed,
-            )?,
+            Mode::Exam => {
+                // A shorter form keeps the weights; forms too short to respect them are refused.
+                let range = request
+                    .filter
+                    .count
+                    .map_or((exam.questions.min, exam.questions.max), |n| (n, n));
+                assemble_exam(bank, &outline_ref, outline, range, seed)?
+            }
             Mode::Study | Mode::Custom => {
                 let history = if needs_history(&request.filter) {
                     item_history(self.store, &self.user).await?

@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
     name = "certprep",
     version,
     about = "Prepare for certification exams: practice questions, exam rules, outlines and coverage.",
-    after_help = "With no command, prints an overview of the exams and the bank."
+    after_help = "With no command, opens the terminal app (or, when output is not a terminal, prints an overview)."
 )]
 pub struct Cli {
     /// Add a folder of your own banks (`*.md`) and exams (`*.toml`); its items replace embedded
@@ -57,6 +57,12 @@ pub enum Command {
     /// Practice and exam sessions, scriptable with JSON (the terminal app uses the same engine).
     #[command(subcommand)]
     Session(SessionCommand),
+    /// The terminal app (also what `certprep` with no command opens in a terminal).
+    Tui {
+        /// Open this session directly.
+        #[arg(long)]
+        session: Option<String>,
+    },
     /// Your sessions, newest first, with their scores.
     History {
         #[arg(long)]

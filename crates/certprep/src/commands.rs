@@ -23,7 +23,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let now = now(&cli);
     match cli.command {
+        None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            let library = load_all(&cli.banks, today)?.library;
+            session::tui(&library, cli.data_dir.as_deref(), None)
+        }
         None => overview(&cli.banks, today),
+        Some(Command::Tui { session: id }) => {
+            let library = load_all(&cli.banks, today)?.library;
+            session::tui(&library, cli.data_dir.as_deref(), id.as_deref())
+        }
         Some(Command::Exams(args)) => exams(args, &cli.banks, today),
         Some(Command::Bank(BankCommand::Lint { paths })) => lint(&paths, today),
         Some(Command::Bank(BankCommand::Stats {

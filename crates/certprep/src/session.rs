@@ -193,6 +193,14 @@ pub fn run(
     })
 }
 
+pub fn tui(library: &Library, data_dir: Option<&Path>, session: Option<&str>) -> Result<ExitCode> {
+    let rt = runtime()?;
+    let store = rt.block_on(open_store(data_dir))?;
+    let service = Service::new(library, &store, LOCAL_USER);
+    certprep_tui::run(service, &rt, session).context("terminal error")?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn history(library: &Library, data_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     let rt = runtime()?;
     rt.block_on(async {

@@ -1,0 +1,540 @@
+//! The terminal app's state and what each key does. Rendering lives in `ui`; every change to a
+//! session goes through the service, so an answer is saved before the screen says so.
+
+use certprep_domain::form::CustomFilter;
+use certprep_domain::report::Report;
+use certprep_domain::session::{Mode, Session};
+use certprep_service::{Service, ServiceError, SessionView, StartRequest};
+use certprep_store::SessionSummary;
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::draft::Draft;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Item,
+    Review,
+    Results,
+    History,
+}
+
+/// One exam on the home screen.
+#[derive(Debug, Clone)]
+pub struct ExamEntry {
+    pub code: String,
+    pub title: String,
+    pub status: String,
+}
+
+pub type Clock<'a> = Box<dyn Fn() -> DateTime<Utc> + 'a>;
+
+pub struct App<'a> {
+    pub service: Service<'a>,
+    runtime: &'a tokio::runtime::Runtime,
+    clock: Clock<'a>,
+    pub screen: Screen,
+    pub exams: Vec<ExamEntry>,
+    pub exam_cursor: usize,
+    pub history: Vec<SessionSummary>,
+    pub session: Option<Session>,
+    pub view: Option<SessionView>,
+    pub draft: Option<Draft>,
+    /// 0 shows the question; 1.. show the case study's tabs.
+    pub tab: usize,
+    pub scroll: u16,
+    pub review_cursor: usize,
+    pub report: Option<Report>,
+    pub message: Option<String>,
+    pub confirm_submit: bool,
+    pub quit: bool,
+}
+
+impl<'a> App<'a> {
+    pub fn new(
+        service: Service<'a>,
+        runtime: &'a tokio::runtime::Runtime,
+        clock: Clock<'a>,
+    ) -> Self {
+        let today = clock().date_naive();
+        let exams = service
+            .library
+            .catalog
+            .exams()
+            .iter()
+            .rev()
+            .map(|e| ExamEntry {
+                code: e.code.to_string(),
+                title: e.title.clone(),
+                status: match &e.retirement {
+                    Some(r) if r.on <= today => format!(
+                        "retired {}{}",
+                        r.on,
+                        r.successor
+                            .as_ref()
+                            .map_or_else(String::new, |s| format!(" → {}", s.display()))
+                    ),
+                    Some(r) => format!("retires {}", r.on),
+                    None => e.status_on(today).to_string(),
+                },
+            })
+            .collect();
+        let mut app = App {
+            service,
+            runtime,
+            clock,
+            screen: Screen::Home,
+            exams,
+            exam_cursor: 0,
+            history: vec![],
+            session: None,
+            view: None,
+            draft: None,
+            tab: 0,
+            scroll: 0,
+            review_cursor: 0,
+            report: None,
+            message: None,
+            confirm_submit: false,
+            quit: false,
+        };
+        app.load_history();
+        app
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    fn block<T>(&self, fut: impl std::future::Future<Output = T>) -> T {
+        self.runtime.block_on(fut)
+    }
+
+    fn load_history(&mut self) {
+        match self.block(self.service.history()) {
+            Ok(h) => self.history = h,
+            Err(e) => self.message = Some(e.to_string()),
+        }
+    }
+
+    fn fail(&mut self, e: ServiceError) {
+        self.message = Some(e.to_string());
+    }
+
+    /// Opens a session (new or resumed) on its current item.
+    pub fn open(&mut self, session: Session) {
+        self.tab = 0;
+        self.scroll = 0;
+        self.confirm_submit = false;
+        if session.is_submitted() {
+            self.show_results(&session);
+        } else {
+            self.screen = Screen::Item;
+        }
+        self.set_session(session);
+    }
+
+    pub fn open_id(&mut self, id: &str) {
+        let now = self.now();
+        match self.block(self.service.load(id, now)) {
+            Ok(s) => self.open(s),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn set_session(&mut self, session: Session) {
+        let now = self.now();
+        let view = self.service.view(&session, now);
+        let keep_cursor = self
+            .draft
+            .as_ref()
+            .filter(|_| {
+                self.view
+                    .as_ref()
+                    .map(|v| v.current.as_ref().map(|c| c.position))
+                    == Some(view.current.as_ref().map(|c| c.position))
+            })
+            .map(|d| d.cursor);
+        self.draft = view.current.as_ref().map(|item| {
+            let mut d = Draft::of(item);
+            d.cursor = keep_cursor
+                .unwrap_or(0)
+                .min(Draft::rows(item).saturating_sub(1));
+            d
+        });
+        self.view = Some(view);
+        self.session = Some(session);
+    }
+
+    fn show_results(&mut self, session: &Session) {
+        match self.service.report(session, self.now()) {
+            Ok(r) => self.report = Some(r),
+            Err(e) => self.fail(e),
+        }
+        self.screen = Screen::Results;
+        self.load_history();
+    }
+
+    fn session_id(&self) -> Option<String> {
+        self.session.as_ref().map(|s| s.id.clone())
+    }
+
+    /// Reloads the session (applying the deadline) after a change.
+    fn reload(&mut self) {
+        let Some(id) = self.session_id() else { return };
+        let now = self.now();
+        match self.block(self.service.load(&id, now)) {
+            Ok(s) if s.is_submitted() => {
+                self.show_results(&s);
+                self.set_session(s);
+            }
+            Ok(s) => self.set_session(s),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Called every tick: submits at the deadline and refreshes the clock.
+    pub fn tick(&mut self) {
+        let expired = self
+            .session
+            .as_ref()
+            .is_some_and(|s| !s.is_submitted() && s.is_expired(self.now()));
+        if expired && matches!(self.screen, Screen::Item | Screen::Review) {
+            self.message = Some("Time is up: the exam was submitted.".into());
+            self.reload();
+        } else if let Some(session) = self.session.clone() {
+            let now = self.now();
+            if let Some(view) = &mut self.view {
+                view.remaining_ms = session.remaining_ms(now);
+            }
+        }
+    }
+
+    /// Saves the draft if it changed. Returns false if the save was refused.
+    pub fn save(&mut self) -> bool {
+        let (Some(draft), Some(id), Some(item)) = (
+            self.draft.clone(),
+            self.session_id(),
+            self.view
+                .as_ref()
+                .and_then(|v| v.current.as_ref())
+                .map(|c| c.item_id.clone()),
+        ) else {
+            return true;
+        };
+        if !draft.dirty {
+            return true;
+        }
+        let Some(answer) = draft.answer() else {
+            return true;
+        };
+        let now = self.now();
+        match self.block(self.service.answer(&id, &item, answer, now)) {
+            Ok(ack) => {
+                self.message = Some(match &ack.result {
+                    Some(r) => r.feedback.as_ref().map_or_else(
+                        || "Saved.".to_string(),
+                        |f| format!("Saved: {} of {} points.", f.points, f.max_points),
+                    ),
+                    None => format!("Saved ({} of {} answered).", ack.answered, ack.total),
+                });
+                self.reload();
+                true
+            }
+            Err(e) => {
+                self.fail(e);
+                self.reload();
+                false
+            }
+        }
+    }
+
+    fn goto(&mut self, position: usize) {
+        if !self.save() {
+            return;
+        }
+        let Some(id) = self.session_id() else { return };
+        let now = self.now();
+        match self.block(self.service.goto_position(&id, position, now)) {
+            Ok(s) => {
+                self.tab = 0;
+                self.scroll = 0;
+                self.draft = None;
+                self.set_session(s);
+                self.screen = Screen::Item;
+            }
+            Err(e) => {
+                self.fail(e);
+                self.reload();
+            }
+        }
+    }
+
+    fn start(&mut self, mode: Mode, filter: CustomFilter) {
+        let Some(exam) = self.exams.get(self.exam_cursor).map(|e| e.code.clone()) else {
+            return;
+        };
+        let request = StartRequest {
+            exam,
+            mode: Some(mode),
+            filter,
+            ..StartRequest::default()
+        };
+        let now = self.now();
+        match self.block(self.service.start(request, now)) {
+            Ok(s) => {
+                self.message = None;
+                self.draft = None;
+                self.open(s);
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// The session to resume from the home screen: the newest one not yet submitted.
+    pub fn resumable(&self) -> Option<&SessionSummary> {
+        self.history.iter().find(|s| s.submitted_at.is_none())
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            self.save();
+            self.quit = true;
+            return;
+        }
+        match self.screen {
+            Screen::Home => self.home_key(key),
+            Screen::Item => self.item_key(key),
+            Screen::Review => self.review_key(key),
+            Screen::Results | Screen::History => self.results_key(key),
+        }
+    }
+
+    fn home_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Up => self.exam_cursor = self.exam_cursor.saturating_sub(1),
+            KeyCode::Down => {
+                self.exam_cursor = (self.exam_cursor + 1).min(self.exams.len().saturating_sub(1))
+            }
+            KeyCode::Char('s') => self.start(Mode::Study, CustomFilter::default()),
+            KeyCode::Char('e') => self.start(Mode::Exam, CustomFilter::default()),
+            KeyCode::Char('c') => self.start(
+                Mode::Custom,
+                CustomFilter {
+                    only_missed: true,
+                    ..CustomFilter::default()
+                },
+            ),
+            KeyCode::Char('r') => match self.resumable().map(|s| s.id.clone()) {
+                Some(id) => self.open_id(&id),
+                None => self.message = Some("No unfinished session to resume.".into()),
+            },
+            KeyCode::Char('h') => {
+                self.load_history();
+                self.screen = Screen::History;
+            }
+            KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
+            _ => {}
+        }
+    }
+
+    fn item_key(&mut self, key: KeyEvent) {
+        let Some(item) = self.view.as_ref().and_then(|v| v.current.clone()) else {
+            self.screen = Screen::Home;
+            return;
+        };
+        if self.confirm_submit {
+            self.confirm_submit = false;
+            if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                self.submit();
+            } else {
+                self.message = Some("Not submitted.".into());
+            }
+            return;
+        }
+        let mut draft = self.draft.clone().unwrap_or_else(|| Draft::of(&item));
+        match key.code {
+            KeyCode::Right => {
+                let next = self.session.as_ref().and_then(Session::next_position);
+                match next {
+                    Some(p) => self.goto(p),
+                    None => {
+                        self.message = Some("Last item: press v to review or S to submit.".into())
+                    }
+                }
+                return;
+            }
+            KeyCode::Left => {
+                if let Some(p) = self.session.as_ref().and_then(Session::previous_position) {
+                    self.goto(p);
+                }
+                return;
+            }
+            KeyCode::Up => draft.up(),
+            KeyCode::Down => draft.down(&item),
+            KeyCode::Char(' ') => draft.toggle(&item),
+            KeyCode::Char('y') if is_yes_no(&item) => draft.set_yes_no(true),
+            KeyCode::Char('n') if is_yes_no(&item) => draft.set_yes_no(false),
+            KeyCode::Char('+') => draft.shift(&item, -1),
+            KeyCode::Char('-') => draft.shift(&item, 1),
+            KeyCode::Backspace | KeyCode::Delete => draft.clear(&item),
+            KeyCode::Char(c @ 'a'..='h') if draft.letter(&item, c) => {}
+            KeyCode::Enter => {
+                self.draft = Some(draft);
+                self.save();
+                return;
+            }
+            KeyCode::Char('m') => return self.mark(&item.item_id),
+            KeyCode::Char('v') => {
+                if self.save() {
+                    self.review_cursor = 0;
+                    self.screen = Screen::Review;
+                }
+                return;
+            }
+            KeyCode::Char('t') => {
+                let tabs = item.case_study.as_ref().map_or(0, |c| c.tabs.len());
+                self.tab = if tabs == 0 {
+                    0
+                } else {
+                    (self.tab + 1) % (tabs + 1)
+                };
+                self.scroll = 0;
+                return;
+            }
+            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(5),
+            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(5),
+            KeyCode::Char('S') => {
+                if self.save() {
+                    self.confirm_submit = true;
+                    self.message =
+                        Some("Submit the session? y to submit, any other key to go on.".into());
+                }
+                return;
+            }
+            KeyCode::Char('P') => return self.toggle_pause(),
+            KeyCode::Esc | KeyCode::Char('q') => {
+                self.save();
+                self.load_history();
+                self.screen = Screen::Home;
+                return;
+            }
+            _ => return,
+        }
+        self.draft = Some(draft);
+    }
+
+    fn mark(&mut self, item_id: &str) {
+        let Some(id) = self.session_id() else { return };
+        let now = self.now();
+        match self.block(self.service.mark(&id, item_id, now)) {
+            Ok((s, marked)) => {
+                self.message = Some(
+                    if marked {
+                        "Marked for review."
+                    } else {
+                        "Unmarked."
+                    }
+                    .into(),
+                );
+                let draft = self.draft.clone();
+                self.set_session(s);
+                if draft.as_ref().is_some_and(|d| d.dirty) {
+                    self.draft = draft;
+                }
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn toggle_pause(&mut self) {
+        let Some(id) = self.session_id() else { return };
+        let paused = self.session.as_ref().is_some_and(|s| s.paused_at.is_some());
+        let now = self.now();
+        let result = if paused {
+            self.block(self.service.resume(&id, now))
+        } else {
+            self.block(self.service.pause(&id, now))
+        };
+        match result {
+            Ok(s) => {
+                self.message = Some(
+                    if paused {
+                        "Resumed."
+                    } else {
+                        "Paused: press P to resume."
+                    }
+                    .into(),
+                );
+                self.set_session(s);
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn submit(&mut self) {
+        let Some(id) = self.session_id() else { return };
+        let now = self.now();
+        match self.block(self.service.submit(&id, now)) {
+            Ok(report) => {
+                self.report = Some(report);
+                self.screen = Screen::Results;
+                self.message = None;
+                self.reload();
+                self.screen = Screen::Results;
+                self.load_history();
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn review_key(&mut self, key: KeyEvent) {
+        let entries = self.view.as_ref().map_or(0, |v| v.review.len());
+        match key.code {
+            KeyCode::Up => self.review_cursor = self.review_cursor.saturating_sub(1),
+            KeyCode::Down => {
+                self.review_cursor = (self.review_cursor + 1).min(entries.saturating_sub(1))
+            }
+            KeyCode::Enter => {
+                if let Some(p) = self
+                    .view
+                    .as_ref()
+                    .and_then(|v| v.review.get(self.review_cursor))
+                    .map(|e| e.position)
+                {
+                    self.goto(p);
+                }
+            }
+            KeyCode::Char('S') => {
+                self.screen = Screen::Item;
+                self.confirm_submit = true;
+                self.message =
+                    Some("Submit the session? y to submit, any other key to go on.".into());
+            }
+            KeyCode::Esc | KeyCode::Char('v') => self.screen = Screen::Item,
+            _ => {}
+        }
+    }
+
+    fn results_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Char('h') => {
+                self.load_history();
+                self.screen = Screen::History;
+            }
+            KeyCode::Char('q') | KeyCode::Esc => {
+                self.load_history();
+                self.screen = Screen::Home;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_yes_no(item: &certprep_domain::present::PresentedItem) -> bool {
+    matches!(
+        item.kind,
+        certprep_domain::item::ItemKind::YesNo | certprep_domain::item::ItemKind::Solution
+    )
+}

@@ -1,0 +1,128 @@
+//! End to end: the real binary's terminal app in tmux at 80×24, driven with send-keys and read
+//! with capture-pane, through a short exam from the first item to the results screen.
+
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("tmux: {e}"));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Waits until the screen contains `text` (the app redraws at least every 250 ms).
+fn wait_for(socket: &str, text: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let screen = tmux(&["-L", socket, "capture-pane", "-p", "-t", "e2e"]);
+        if screen.contains(text) {
+            return screen;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {text:?}; screen:\n{screen}"
+        );
+        sleep(Duration::from_millis(100));
+    }
+}
+
+fn keys(socket: &str, keys: &[&str]) {
+    for k in keys {
+        tmux(&["-L", socket, "send-keys", "-t", "e2e", k]);
+        sleep(Duration::from_millis(120));
+    }
+}
+
+#[test]
+fn a_short_exam_in_the_terminal_app() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var("CI").is_err(), "tmux is required under CI");
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bin = assert_cmd::cargo::cargo_bin("certprep");
+    let out = Command::new(&bin)
+        .env("CERTPREP_DATA_DIR", dir.path())
+        .args([
+            "session", "start", "--exam", "ai-103", "--mode", "exam", "--count", "20", "--seed",
+            "3", "--json",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let start: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let id = start["session_id"].as_str().unwrap_or_default().to_string();
+    let socket = format!("certprep-e2e-{}", std::process::id());
+    let command = format!(
+        "CERTPREP_DATA_DIR={} {} tui --session {id}",
+        dir.path().display(),
+        bin.display()
+    );
+    tmux(&[
+        "-L",
+        &socket,
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &command,
+    ]);
+    let screen = wait_for(&socket, "item 1/20");
+    assert!(
+        screen.contains("left"),
+        "the exam clock is shown:\n{screen}"
+    );
+    // Answer three items: space picks the first choice (or flips Yes/No), y answers Yes.
+    for n in 1..=3 {
+        keys(&socket, &["Space", "y", "Enter"]);
+        wait_for(&socket, &format!("{n} answered"));
+        keys(&socket, &["Right"]);
+    }
+    keys(&socket, &["m"]);
+    wait_for(&socket, "Marked for review.");
+    keys(&socket, &["v"]);
+    let review = wait_for(&socket, "Review ·");
+    assert!(
+        review.contains("UNANSWERED") && review.contains("★ marked"),
+        "{review}"
+    );
+    keys(&socket, &["Escape", "S"]);
+    wait_for(&socket, "Submit the session?");
+    keys(&socket, &["y"]);
+    let results = wait_for(&socket, "Skill areas");
+    assert!(
+        results.contains("Score") && results.contains("/ 1000"),
+        "{results}"
+    );
+    assert!(results.contains("3 of 20 answered"), "{results}");
+    keys(&socket, &["h"]);
+    wait_for(&socket, "Score trend");
+    keys(&socket, &["q", "q"]);
+    sleep(Duration::from_millis(500));
+    tmux(&["-L", &socket, "kill-server"]);
+    // The submission is in the store.
+    let history = Command::new(&bin)
+        .env("CERTPREP_DATA_DIR", dir.path())
+        .args(["history", "--json"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let history: serde_json::Value =
+        serde_json::from_slice(&history.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        history[0]["outcome"]["scaled_score"].is_number(),
+        "{history}"
+    );
+}

@@ -15,8 +15,15 @@ use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn library() -> Library {
-    let files = certprep_content::files().map(|f| Source::new(f.path, f.text)).collect();
-    load(&[files], chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(), 0).library
+    let files = certprep_content::files()
+        .map(|f| Source::new(f.path, f.text))
+        .collect();
+    load(
+        &[files],
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
+        0,
+    )
+    .library
 }
 
 /// The embedded bank copied until it holds `n` items (ids made unique; groups stay whole).
@@ -52,18 +59,25 @@ fn big_bank(base: &Bank, n: usize) -> Bank {
 
 fn benches(c: &mut Criterion) {
     let lib = library();
-    let r: OutlineRef = "ai-103@2026-04-16".parse().unwrap_or_else(|e| panic!("{e}"));
+    let r: OutlineRef = "ai-103@2026-04-16"
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"));
     let outline = lib.catalog.outline(&r).unwrap_or_else(|| panic!("outline"));
     let bank = big_bank(&lib.bank, 10_000);
     let mut seed = 0u64;
     c.bench_function("assemble exam form from 10,000 items", |b| {
         b.iter(|| {
             seed += 1;
-            black_box(assemble_exam(&bank, &r, outline, (40, 60), seed).unwrap_or_else(|e| panic!("{e}")))
+            black_box(
+                assemble_exam(&bank, &r, outline, (40, 60), seed).unwrap_or_else(|e| panic!("{e}")),
+            )
         })
     });
 
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).single().unwrap_or_default();
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 11, 27, 9, 0, 0)
+        .single()
+        .unwrap_or_default();
     let form = assemble_exam(&lib.bank, &r, outline, (60, 60), 1).unwrap_or_else(|e| panic!("{e}"));
     let mut session = Session::start(
         NewSession {
@@ -84,7 +98,11 @@ fn benches(c: &mut Criterion) {
     let answers: Vec<(String, certprep_domain::grading::Answer)> = session
         .items
         .iter()
-        .filter_map(|i| lib.bank.item(&i.item_id).map(|item| (i.item_id.clone(), key(&item.body))))
+        .filter_map(|i| {
+            lib.bank
+                .item(&i.item_id)
+                .map(|item| (i.item_id.clone(), key(&item.body)))
+        })
         .collect();
     for (id, answer) in &answers {
         let _ = session.answer(&lib.bank, id, answer.clone(), t0);

@@ -23,13 +23,28 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() {
-    let files = certprep_content::files().map(|f| Source::new(f.path, f.text)).collect();
-    let lib = load(&[files], chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(), 0).library;
-    let r: OutlineRef = "ai-103@2026-04-16".parse().unwrap_or_else(|e| panic!("{e}"));
+    let files = certprep_content::files()
+        .map(|f| Source::new(f.path, f.text))
+        .collect();
+    let lib = load(
+        &[files],
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
+        0,
+    )
+    .library;
+    let r: OutlineRef = "ai-103@2026-04-16"
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"));
     let outline = lib.catalog.outline(&r).unwrap_or_else(|| panic!("outline"));
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"));
-    let dir = tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap_or_else(|e| panic!("{e}"));
-    let store = rt.block_on(SqliteStore::open(&dir.path().join("bench.db"))).unwrap_or_else(|e| panic!("{e}"));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".into()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let store = rt
+        .block_on(SqliteStore::open(&dir.path().join("bench.db")))
+        .unwrap_or_else(|e| panic!("{e}"));
     let quick = std::env::args().any(|a| a == "--quick");
     let total = if quick { 500 } else { 10_000 };
 
@@ -39,7 +54,8 @@ fn main() {
     let mut seed = 0;
     while written < total {
         seed += 1;
-        let form = assemble_exam(&lib.bank, &r, outline, (60, 60), seed).unwrap_or_else(|e| panic!("{e}"));
+        let form =
+            assemble_exam(&lib.bank, &r, outline, (60, 60), seed).unwrap_or_else(|e| panic!("{e}"));
         let mut session = Session::start(
             NewSession {
                 id: format!("bench-{seed}"),
@@ -56,25 +72,37 @@ fn main() {
             &lib.bank,
             Utc::now(),
         );
-        rt.block_on(store.create_session(&session)).unwrap_or_else(|e| panic!("{e}"));
+        rt.block_on(store.create_session(&session))
+            .unwrap_or_else(|e| panic!("{e}"));
         let ids: Vec<String> = session.items.iter().map(|i| i.item_id.clone()).collect();
         for id in ids {
             if written >= total {
                 break;
             }
-            let Some(item) = lib.bank.item(&id) else { continue };
-            let Ok(response) = session.answer(&lib.bank, &id, key(&item.body), Utc::now()) else { continue };
+            let Some(item) = lib.bank.item(&id) else {
+                continue;
+            };
+            let Ok(response) = session.answer(&lib.bank, &id, key(&item.body), Utc::now()) else {
+                continue;
+            };
             let t = Instant::now();
-            rt.block_on(store.record_answer(&session, &response)).unwrap_or_else(|e| panic!("{e}"));
+            rt.block_on(store.record_answer(&session, &response))
+                .unwrap_or_else(|e| panic!("{e}"));
             latencies.push(t.elapsed().as_secs_f64() * 1000.0);
             written += 1;
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort_by(f64::total_cmp);
-    let logged = rt.block_on(store.responses("bench")).unwrap_or_else(|e| panic!("{e}")).len();
+    let logged = rt
+        .block_on(store.responses("bench"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .len();
     assert_eq!(logged, total, "every write is in the log");
-    println!("appended {total} responses in {elapsed:.2} s: {:.0} durable answers/s (wall time, incl. grading)", total as f64 / elapsed);
+    println!(
+        "appended {total} responses in {elapsed:.2} s: {:.0} durable answers/s (wall time, incl. grading)",
+        total as f64 / elapsed
+    );
     println!(
         "durable answer write latency over {total} writes: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         percentile(&latencies, 0.50),

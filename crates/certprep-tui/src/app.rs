@@ -168,6 +168,7 @@ impl<'a> App<'a> {
     }
 
     fn show_results(&mut self, session: &Session) {
+        self.scroll = 0;
         match self.service.report(session, self.now()) {
             Ok(r) => self.report = Some(r),
             Err(e) => self.fail(e),
@@ -519,12 +520,24 @@ impl<'a> App<'a> {
 
     fn results_key(&mut self, key: KeyEvent) {
         match key.code {
+            KeyCode::PageDown | KeyCode::Down => {
+                self.scroll =
+                    self.scroll
+                        .saturating_add(if key.code == KeyCode::Down { 1 } else { 10 })
+            }
+            KeyCode::PageUp | KeyCode::Up => {
+                self.scroll =
+                    self.scroll
+                        .saturating_sub(if key.code == KeyCode::Up { 1 } else { 10 })
+            }
             KeyCode::Char('h') => {
                 self.load_history();
+                self.scroll = 0;
                 self.screen = Screen::History;
             }
             KeyCode::Char('q') | KeyCode::Esc => {
                 self.load_history();
+                self.scroll = 0;
                 self.screen = Screen::Home;
             }
             _ => {}

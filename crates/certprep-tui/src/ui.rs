@@ -612,9 +612,42 @@ fn results(frame: &mut Frame, app: &App) {
         )));
     }
     lines.push(Line::from(dim(r.note)));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    lines.push(Line::default());
+    lines.push(Line::from(bold("Objectives, weakest first")));
+    let mut objectives: Vec<_> = r.objectives.iter().collect();
+    objectives.sort_by(|a, b| a.percent.total_cmp(&b.percent).then(a.id.cmp(&b.id)));
+    for o in objectives {
+        let title: String = o.title.chars().take(52).collect();
+        lines.push(Line::from(format!(
+            "{:>4.0}%  {:>2}/{:<2} {title}",
+            o.percent, o.points, o.max_points
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(bold("Time per item")));
+    for (i, item) in r.items.iter().enumerate() {
+        lines.push(Line::from(format!(
+            "{:>3}. {:<30} {}  {}/{}{}",
+            i + 1,
+            item.item_id,
+            clock(i64::try_from(item.time_spent_ms).unwrap_or(0)),
+            item.points,
+            item.max_points,
+            if item.answered { "" } else { "  unanswered" }
+        )));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.scroll, 0)),
+        body,
+    );
     message(frame, msg, app);
-    hints(frame, keys, "h history   q home");
+    hints(
+        frame,
+        keys,
+        "PgUp/PgDn objectives and time per item   h history   q home",
+    );
 }
 
 fn history(frame: &mut Frame, app: &App) {

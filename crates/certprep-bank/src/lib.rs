@@ -10,6 +10,7 @@
 
 pub mod catalog;
 pub mod diag;
+pub mod examples;
 pub mod load;
 pub mod lower;
 pub mod parse;

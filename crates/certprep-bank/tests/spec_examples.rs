@@ -7,22 +7,8 @@ use certprep_bank::{parse, render};
 
 const SPEC: &str = include_str!("../../../docs/bank-format.md");
 
-/// The bodies of the ````markdown fences of the specification.
 fn examples() -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current: Option<Vec<&str>> = None;
-    for line in SPEC.lines() {
-        match (&mut current, line) {
-            (None, "````markdown") => current = Some(vec![]),
-            (Some(lines), "````") => {
-                out.push(lines.join("\n"));
-                current = None;
-            }
-            (Some(lines), _) => lines.push(line),
-            (None, _) => {}
-        }
-    }
-    out
+    certprep_bank::examples::markdown_examples(SPEC)
 }
 
 #[test]

@@ -55,6 +55,20 @@ pub struct SessionSummary {
     pub outcome: Option<Outcome>,
 }
 
+impl SessionSummary {
+    /// "812 pass" once submitted, "12 of 40 answered" before.
+    pub fn result_text(&self) -> String {
+        match self.outcome {
+            Some(o) => format!(
+                "{} {}",
+                o.scaled_score,
+                if o.passed { "pass" } else { "fail" }
+            ),
+            None => format!("{} of {} answered", self.answered, self.items),
+        }
+    }
+}
+
 /// A row of the append-only response log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LoggedResponse {

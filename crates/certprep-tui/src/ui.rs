@@ -135,16 +135,7 @@ fn home(frame: &mut Frame, app: &App) {
         lines.push(Line::from(dim("  none yet")));
     }
     for s in app.history.iter().take(6) {
-        let result = s.outcome.map_or_else(
-            || format!("{} of {} answered", s.answered, s.items),
-            |o| {
-                format!(
-                    "{} {}",
-                    o.scaled_score,
-                    if o.passed { "pass" } else { "fail" }
-                )
-            },
-        );
+        let result = s.result_text();
         lines.push(Line::from(format!(
             "  {}  {:<7} {:<7} {}",
             s.started_at.format("%Y-%m-%d %H:%M"),
@@ -700,16 +691,7 @@ fn history(frame: &mut Frame, app: &App) {
         .iter()
         .take(list_area.height as usize)
         .map(|s| {
-            let result = s.outcome.map_or_else(
-                || format!("{} of {} answered", s.answered, s.items),
-                |o| {
-                    format!(
-                        "{:>4} {}",
-                        o.scaled_score,
-                        if o.passed { "pass" } else { "fail" }
-                    )
-                },
-            );
+            let result = s.result_text();
             Line::from(format!(
                 "{}  {:<7} {:<7} {}",
                 s.started_at.format("%Y-%m-%d %H:%M"),

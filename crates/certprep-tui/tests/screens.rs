@@ -20,22 +20,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 const SPEC: &str = include_str!("../../../docs/bank-format.md");
 
 fn spec_bank() -> String {
-    let mut out = Vec::new();
-    let mut current: Option<Vec<&str>> = None;
-    for line in SPEC.lines() {
-        match (&mut current, line) {
-            (None, "````markdown") => current = Some(vec![]),
-            (Some(lines), "````") => {
-                out.push(lines.join("\n"));
-                current = None;
-            }
-            (Some(lines), _) => lines.push(line),
-            (None, _) => {}
-        }
-    }
-    // Standalone examples first, under a title; the groups close themselves.
-    out.sort_by_key(|e| e.starts_with('#'));
-    format!("# Examples\n\n{}", out.join("\n\n"))
+    certprep_bank::examples::examples_bank(SPEC)
 }
 
 fn library() -> Library {

@@ -46,6 +46,15 @@ pub async fn open_store(data_dir: Option<&Path>) -> Result<SqliteStore> {
     Ok(SqliteStore::open(&path).await?)
 }
 
+fn print_view(view: &SessionView, json: bool) -> Result<ExitCode> {
+    if json {
+        print_json(view)?;
+    } else {
+        print!("{}", view_text(view));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn print_json(value: &impl Serialize) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
@@ -86,13 +95,7 @@ pub fn run(
             SessionCommand::Start(args) => start(&service, args, now).await,
             SessionCommand::Show { id, json } => {
                 let session = service.load(&id, now).await.map_err(refusal)?;
-                let view = service.view(&session, now);
-                if json {
-                    print_json(&view)?
-                } else {
-                    print!("{}", view_text(&view))
-                }
-                Ok(ExitCode::SUCCESS)
+                print_view(&service.view(&session, now), json)
             }
             SessionCommand::Answer {
                 id, stdin: true, ..
@@ -144,13 +147,7 @@ pub fn run(
             }
             SessionCommand::Goto { id, item, json } => {
                 let session = service.goto(&id, &item, now).await.map_err(refusal)?;
-                let view = service.view(&session, now);
-                if json {
-                    print_json(&view)?
-                } else {
-                    print!("{}", view_text(&view))
-                }
-                Ok(ExitCode::SUCCESS)
+                print_view(&service.view(&session, now), json)
             }
             SessionCommand::Review { id, json } => {
                 let session = service.load(&id, now).await.map_err(refusal)?;
@@ -215,16 +212,7 @@ pub fn history(library: &Library, data_dir: Option<&Path>, json: bool) -> Result
             println!("No sessions yet: try `certprep session start --exam ai-103 --mode study`.");
         }
         for s in sessions {
-            let score = s.outcome.map_or_else(
-                || format!("{} of {} answered", s.answered, s.items),
-                |o| {
-                    format!(
-                        "{} {}",
-                        o.scaled_score,
-                        if o.passed { "pass" } else { "fail" }
-                    )
-                },
-            );
+            let score = s.result_text();
             println!(
                 "{}  {}  {:<6} {:<7} {}",
                 s.started_at.format("%Y-%m-%d %H:%M"),

@@ -9,7 +9,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use certprep_domain::session::{Response, Session};
 use certprep_store::{
-    LoggedResponse, Outcome, Result, SessionSummary, Store, StoreError, summary_of,
+    Account, AccountStore, LoggedResponse, Outcome, Result, Role, SessionSummary, Store,
+    StoreError, summary_of,
 };
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -290,5 +291,153 @@ impl Store for SqliteStore {
         .await
         .map_err(db)?;
         Ok(rows.into_iter().map(|r| r.item_id).collect())
+    }
+}
+
+fn conflict_or(e: sqlx::Error, what: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Conflict(what.to_string())
+        }
+        _ => db(e),
+    }
+}
+
+fn account(id: String, email: String, role: &str, created_at: i64) -> Account {
+    Account {
+        id,
+        email,
+        role: Role::parse(role),
+        created_at: time(created_at),
+    }
+}
+
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn create_account(
+        &self,
+        id: &str,
+        email: &str,
+        password_hash: &str,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<Account> {
+        let created = millis(now);
+        let requested = role.as_str();
+        // The first account with an email is the server's admin; deciding it inside the insert
+        // keeps two simultaneous first sign-ups from both becoming admins.
+        let row = sqlx::query!(
+            r#"INSERT INTO users (id, created_at, email, password_hash, role)
+               VALUES (?, ?, ?, ?,
+                       CASE WHEN EXISTS (SELECT 1 FROM users WHERE email IS NOT NULL) THEN ? ELSE 'admin' END)
+               RETURNING role"#,
+            id,
+            created,
+            email,
+            password_hash,
+            requested
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| conflict_or(e, "an account with this email"))?;
+        Ok(account(
+            id.to_string(),
+            email.to_string(),
+            &row.role,
+            created,
+        ))
+    }
+
+    async fn account_by_email(&self, email: &str) -> Result<Option<(Account, String)>> {
+        let row = sqlx::query!(
+            r#"SELECT id, email AS "email!", password_hash AS "password_hash!", role, created_at
+               FROM users WHERE email = ? AND password_hash IS NOT NULL"#,
+            email
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| {
+            (
+                account(r.id, r.email, &r.role, r.created_at),
+                r.password_hash,
+            )
+        }))
+    }
+
+    async fn create_web_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        csrf_token: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (created, expires) = (millis(now), millis(expires_at));
+        sqlx::query!(
+            "INSERT INTO web_sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            token_hash,
+            user_id,
+            csrf_token,
+            created,
+            expires
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn web_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Account, String)>> {
+        let now = millis(now);
+        let row = sqlx::query!(
+            r#"SELECT u.id, u.email AS "email!", u.role, u.created_at, w.csrf_token
+               FROM web_sessions w JOIN users u ON u.id = w.user_id
+               WHERE w.token_hash = ? AND w.expires_at > ?"#,
+            token_hash,
+            now
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| (account(r.id, r.email, &r.role, r.created_at), r.csrf_token)))
+    }
+
+    async fn delete_web_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query!("DELETE FROM web_sessions WHERE token_hash = ?", token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn hit(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32> {
+        let start = millis(window_start);
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        // Old windows of this key are no longer needed.
+        sqlx::query!(
+            "DELETE FROM rate_limits WHERE key = ? AND window_start < ?",
+            key,
+            start
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        let row = sqlx::query!(
+            r#"INSERT INTO rate_limits (key, window_start, hits) VALUES (?, ?, 1)
+               ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1
+               RETURNING hits"#,
+            key,
+            start
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(u32::try_from(row.hits).unwrap_or(u32::MAX))
     }
 }

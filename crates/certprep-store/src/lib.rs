@@ -26,6 +26,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("stored session `{id}` cannot be read: {message}")]
     Corrupt { id: String, message: String },
+    #[error("{0} already exists")]
+    Conflict(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -107,6 +109,87 @@ pub trait Store: Send + Sync {
     /// Items the user marked for review in any session.
     async fn marked_items(&self, user: &str) -> Result<Vec<String>>;
 }
+
+/// What an account may do. The first account on a new server is an admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Member,
+    Instructor,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Instructor => "instructor",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Role {
+        match s {
+            "admin" => Role::Admin,
+            "instructor" => Role::Instructor,
+            _ => Role::Member,
+        }
+    }
+}
+
+/// A person with a sign-in on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Accounts, signed-in web sessions and rate-limit counters: everything the server keeps, so
+/// that several server processes can share one database and no state lives in a process.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Creates an account; the first account with an email becomes an admin, whatever `role`
+    /// says. `StoreError::Conflict` when the email is taken.
+    async fn create_account(
+        &self,
+        id: &str,
+        email: &str,
+        password_hash: &str,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<Account>;
+
+    /// The account with this email (compared as given, which callers lower-case) and its hash.
+    async fn account_by_email(&self, email: &str) -> Result<Option<(Account, String)>>;
+
+    /// Records a signed-in session under the hash of its token.
+    async fn create_web_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        csrf_token: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// The account and CSRF token of an unexpired web session.
+    async fn web_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Account, String)>>;
+
+    async fn delete_web_session(&self, token_hash: &str) -> Result<()>;
+
+    /// Counts one more hit for `key` in the window starting at `window_start`; returns the count.
+    async fn hit(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32>;
+}
+
+/// What the server needs of a backend.
+pub trait ServerStore: Store + AccountStore {}
+
+impl<T: Store + AccountStore> ServerStore for T {}
 
 /// What earlier sessions say about each item: answered, latest answer missed, ever marked.
 pub async fn item_history(store: &dyn Store, user: &str) -> Result<BTreeMap<String, ItemHistory>> {

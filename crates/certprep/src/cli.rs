@@ -63,6 +63,11 @@ pub enum Command {
         #[arg(long)]
         session: Option<String>,
     },
+    /// The web server: JSON API on SQLite by default, or PostgreSQL with --database-url.
+    Serve(ServeArgs),
+    /// Server accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Your sessions, newest first, with their scores.
     History {
         #[arg(long)]
@@ -217,5 +222,33 @@ pub enum BankCommand {
         outline: Option<NaiveDate>,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// postgres://… to run on PostgreSQL (several servers may share it); default: the embedded
+    /// SQLite store in the data directory.
+    #[arg(long, env = "CERTPREP_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Mark cookies Secure (set this when users reach the server over HTTPS).
+    #[arg(long)]
+    pub secure_cookies: bool,
+    /// Trust X-Forwarded-For for client addresses (only behind a proxy that sets it).
+    #[arg(long)]
+    pub behind_proxy: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an admin account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "CERTPREP_DATABASE_URL")]
+        database_url: Option<String>,
     },
 }

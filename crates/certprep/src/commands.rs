@@ -43,6 +43,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let library = load_all(&cli.banks, today)?.library;
             session::run(command, &library, cli.data_dir.as_deref(), now)
         }
+        Some(Command::Serve(args)) => {
+            let library = load_all(&cli.banks, today)?.library;
+            crate::server::serve(library, cli.data_dir.as_deref(), args)
+        }
+        Some(Command::Admin(crate::cli::AdminCommand::Create {
+            email,
+            database_url,
+        })) => {
+            crate::server::create_admin(cli.data_dir.as_deref(), database_url.as_deref(), &email)
+        }
         Some(Command::History { json }) => {
             let library = load_all(&cli.banks, today)?.library;
             session::history(&library, cli.data_dir.as_deref(), json)

@@ -1,0 +1,385 @@
+//! The JSON API under `/api/v1`: the same use cases as `certprep session …`, per signed-in user.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use certprep_domain::form::CustomFilter;
+use certprep_domain::grading::Answer;
+use certprep_domain::session::Mode;
+use certprep_service::{Service, StartRequest};
+use certprep_store::{Role, Store};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::{self, Caller, Credential};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// JSON bodies, with rejections turned into our 4xx messages.
+pub struct Body<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for Body<T>
+where
+    Json<T>: axum::extract::FromRequest<S, Rejection = axum::extract::rejection::JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Json(value) = Json::<T>::from_request(req, state).await?;
+        Ok(Body(value))
+    }
+}
+
+fn service<'a>(state: &'a AppState, caller: &Caller) -> Service<'a> {
+    let store: &dyn Store = &*state.store;
+    Service::new(&state.library, store, caller.account.id.clone())
+}
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+fn normalise_email(email: &str) -> ApiResult<String> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && email.split_once('@').is_some_and(|(user, domain)| {
+            !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        })
+        && !email.contains(char::is_whitespace);
+    if valid {
+        Ok(email)
+    } else {
+        Err(ApiError::bad_request(
+            "expected an email address such as ada@example.com",
+        ))
+    }
+}
+
+fn check_password(password: &str) -> ApiResult<()> {
+    match password.chars().count() {
+        0..=9 => Err(ApiError::bad_request(
+            "the password needs at least 10 characters",
+        )),
+        1025.. => Err(ApiError::bad_request(
+            "the password may have at most 1,024 characters",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The client's address, for rate limits: the peer address, or behind a trusted proxy the
+/// first address of `X-Forwarded-For`.
+pub struct ClientAddr(pub String);
+
+impl axum::extract::FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .trust_forwarded_for
+            .then(|| {
+                parts
+                    .headers
+                    .get("x-forwarded-for")
+                    .and_then(|v| v.to_str().ok())
+            })
+            .flatten()
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_string());
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientAddr(
+            forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}
+
+/// Signs the account in: a new token every time (the session id rotates at sign-in).
+async fn sign_in(
+    state: &AppState,
+    account: certprep_store::Account,
+    status: StatusCode,
+    old: Option<String>,
+) -> ApiResult<Response> {
+    let now = state.now();
+    if let Some(old) = old {
+        state
+            .store
+            .delete_web_session(&auth::token_hash(&old))
+            .await?;
+    }
+    let token = auth::new_token();
+    let csrf = auth::new_token();
+    state
+        .store
+        .create_web_session(
+            &auth::token_hash(&token),
+            &account.id,
+            &csrf,
+            auth::session_expiry(now),
+            now,
+        )
+        .await?;
+    let cookie = HeaderValue::from_str(&auth::session_cookie(&token, state.secure_cookies))
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let body = json!({
+        "id": account.id,
+        "email": account.email,
+        "role": account.role,
+        "token": token,
+        "csrf_token": csrf,
+    });
+    Ok((status, [(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+fn old_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(';')
+                .filter_map(|p| p.trim().split_once('='))
+                .find(|(n, _)| *n == auth::COOKIE)
+                .map(|(_, t)| t.to_string())
+        })
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Body(c): Body<Credentials>,
+) -> ApiResult<Response> {
+    auth::rate_limit(
+        &state,
+        &format!("register:{client}"),
+        state.auth_attempts_per_minute,
+    )
+    .await?;
+    let email = normalise_email(&c.email)?;
+    check_password(&c.password)?;
+    let hash = auth::hash_password(&c.password)?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let account = state
+        .store
+        .create_account(&id, &email, &hash, Role::Member, state.now())
+        .await?;
+    sign_in(&state, account, StatusCode::CREATED, old_cookie(&headers)).await
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Body(c): Body<Credentials>,
+) -> ApiResult<Response> {
+    let email = normalise_email(&c.email)?;
+    let limit = state.auth_attempts_per_minute;
+    auth::rate_limit(&state, &format!("login-ip:{client}"), limit).await?;
+    auth::rate_limit(&state, &format!("login-email:{email}"), limit).await?;
+    let found = state.store.account_by_email(&email).await?;
+    let Some((account, _)) = found.filter(|(_, hash)| auth::verify_password(&c.password, hash))
+    else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong email or password",
+        ));
+    };
+    sign_in(&state, account, StatusCode::OK, old_cookie(&headers)).await
+}
+
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    state.store.delete_web_session(&caller.token_hash).await?;
+    let cookie = HeaderValue::from_str(&auth::clear_cookie(state.secure_cookies))
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+pub async fn me(caller: Caller) -> Json<serde_json::Value> {
+    Json(json!({
+        "id": caller.account.id,
+        "email": caller.account.email,
+        "role": caller.account.role,
+        "csrf_token": if caller.credential == Credential::Cookie { Some(caller.csrf_token) } else { None },
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartBody {
+    pub exam: String,
+    pub mode: Option<String>,
+    pub seed: Option<u64>,
+    pub outline: Option<NaiveDate>,
+    #[serde(default)]
+    pub domains: Vec<String>,
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    #[serde(default)]
+    pub missed: bool,
+    #[serde(default)]
+    pub marked: bool,
+    #[serde(default)]
+    pub unseen: bool,
+    pub count: Option<u32>,
+    pub minutes: Option<u32>,
+    #[serde(default)]
+    pub pausable: bool,
+}
+
+pub async fn start_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(b): Body<StartBody>,
+) -> ApiResult<Response> {
+    let mode = match b.mode.as_deref() {
+        None => Mode::Study,
+        Some(m) => Mode::parse(m).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("unknown mode `{m}`: expected study, exam or custom"),
+            )
+        })?,
+    };
+    if b.count == Some(0)
+        || b.count.is_some_and(|c| c > 1000)
+        || b.minutes.is_some_and(|m| m == 0 || m > 24 * 60)
+    {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "count must be 1–1000 and minutes 1–1440",
+        ));
+    }
+    let request = StartRequest {
+        exam: b.exam,
+        outline: b.outline,
+        mode: Some(mode),
+        seed: b.seed,
+        filter: CustomFilter {
+            domains: b.domains,
+            objectives: b.objectives,
+            only_missed: b.missed,
+            only_marked: b.marked,
+            only_unseen: b.unseen,
+            count: b.count,
+        },
+        minutes: b.minutes,
+        pausable: b.pausable,
+    };
+    let now = state.now();
+    let svc = service(&state, &caller);
+    let session = svc.start(request, now).await?;
+    Ok((StatusCode::CREATED, Json(svc.view(&session, now))).into_response())
+}
+
+pub async fn show_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let now = state.now();
+    let svc = service(&state, &caller);
+    let session = svc.load(&id, now).await?;
+    Ok(Json(svc.view(&session, now)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerBody {
+    pub item_id: String,
+    pub answer: Answer,
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(b): Body<AnswerBody>,
+) -> ApiResult<Response> {
+    let ack = service(&state, &caller)
+        .answer(&id, &b.item_id, b.answer, state.now())
+        .await?;
+    Ok(Json(ack).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemBody {
+    pub item_id: String,
+}
+
+pub async fn goto(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(b): Body<ItemBody>,
+) -> ApiResult<Response> {
+    let now = state.now();
+    let svc = service(&state, &caller);
+    let session = svc.goto(&id, &b.item_id, now).await?;
+    Ok(Json(svc.view(&session, now)).into_response())
+}
+
+pub async fn mark(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(b): Body<ItemBody>,
+) -> ApiResult<Response> {
+    let (_, marked) = service(&state, &caller)
+        .mark(&id, &b.item_id, state.now())
+        .await?;
+    Ok(Json(json!({ "session_id": id, "item_id": b.item_id, "marked": marked })).into_response())
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let report = service(&state, &caller).submit(&id, state.now()).await?;
+    Ok(Json(report).into_response())
+}
+
+pub async fn history(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    Ok(Json(service(&state, &caller).history().await?).into_response())
+}
+
+/// The catalog, for anyone: code, title, status, retirement, successor, outline dates.
+pub async fn exams(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let today = state.now().date_naive();
+    let exams: Vec<_> = state
+        .library
+        .catalog
+        .exams()
+        .iter()
+        .map(|e| {
+            json!({
+                "code": e.code,
+                "title": e.title,
+                "status": e.status_on(today),
+                "retired_on": e.retirement.as_ref().map(|r| r.on),
+                "successor": e.retirement.as_ref().and_then(|r| r.successor.clone()),
+                "outlines": e.outlines.iter().map(|o| o.date).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Json(json!(exams))
+}

@@ -1,0 +1,109 @@
+//! The OpenAPI 3.1 document of the JSON API, served at `/api/openapi.json`. Written next to the
+//! routes it describes; a test checks that every path it lists is routed.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+fn error_response(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+fn body(schema: &str) -> Value {
+    json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } })
+}
+
+fn ok(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "type": "object" } } } })
+}
+
+fn session_id() -> Value {
+    json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }])
+}
+
+/// The document as JSON.
+pub fn spec() -> Value {
+    let auth_errors = |mut responses: serde_json::Map<String, Value>| {
+        responses.insert("401".into(), error_response("not signed in"));
+        responses.insert("403".into(), error_response("cross-site request refused"));
+        responses.insert(
+            "404".into(),
+            error_response("no such session for this account"),
+        );
+        responses.insert(
+            "422".into(),
+            error_response("the request breaks a rule or has a wrong shape"),
+        );
+        Value::Object(responses)
+    };
+    let map = |v: Value| v.as_object().cloned().unwrap_or_default();
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "certprep API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Practice sessions and mock exams over the certprep engine. Sign in with /api/v1/auth/login; use the session cookie with a same-origin Origin header (or X-CSRF-Token), or send `Authorization: Bearer TOKEN`."
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "cookie": { "type": "apiKey", "in": "cookie", "name": crate::auth::COOKIE }
+            },
+            "schemas": {
+                "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "string" } } },
+                "Credentials": {
+                    "type": "object", "required": ["email", "password"], "additionalProperties": false,
+                    "properties": { "email": { "type": "string", "format": "email" }, "password": { "type": "string", "minLength": 10, "maxLength": 1024 } }
+                },
+                "StartSession": {
+                    "type": "object", "required": ["exam"], "additionalProperties": false,
+                    "properties": {
+                        "exam": { "type": "string", "examples": ["ai-103"] },
+                        "mode": { "type": "string", "enum": ["study", "exam", "custom"] },
+                        "seed": { "type": "integer", "minimum": 0 },
+                        "outline": { "type": "string", "format": "date" },
+                        "domains": { "type": "array", "items": { "type": "string" } },
+                        "objectives": { "type": "array", "items": { "type": "string" } },
+                        "missed": { "type": "boolean" }, "marked": { "type": "boolean" }, "unseen": { "type": "boolean" },
+                        "count": { "type": "integer", "minimum": 1, "maximum": 1000 },
+                        "minutes": { "type": "integer", "minimum": 1, "maximum": 1440 },
+                        "pausable": { "type": "boolean" }
+                    }
+                },
+                "Answer": {
+                    "type": "object", "required": ["item_id", "answer"], "additionalProperties": false,
+                    "properties": {
+                        "item_id": { "type": "string" },
+                        "answer": { "description": "See docs/answers.md: \"B\", [\"A\",\"C\"], [true,false,null], true …" }
+                    }
+                },
+                "Item": { "type": "object", "required": ["item_id"], "additionalProperties": false, "properties": { "item_id": { "type": "string" } } }
+            }
+        },
+        "security": [{ "bearer": [] }, { "cookie": [] }],
+        "paths": {
+            "/healthz": { "get": { "security": [], "responses": { "200": { "description": "the server is up", "content": { "text/plain": { "schema": { "type": "string" } } } } } } },
+            "/api/v1/auth/register": { "post": {
+                "security": [], "requestBody": body("Credentials"),
+                "responses": { "201": ok("signed up and signed in; sets the session cookie"), "400": error_response("invalid email or password"), "409": error_response("email taken"), "429": error_response("too many attempts") }
+            } },
+            "/api/v1/auth/login": { "post": {
+                "security": [], "requestBody": body("Credentials"),
+                "responses": { "200": ok("signed in; a new session cookie and token"), "400": error_response("invalid email"), "401": error_response("wrong email or password"), "429": error_response("too many attempts") }
+            } },
+            "/api/v1/auth/logout": { "post": { "responses": auth_errors(map(json!({ "204": { "description": "signed out" } }))) } },
+            "/api/v1/me": { "get": { "responses": auth_errors(map(json!({ "200": ok("the signed-in account") }))) } },
+            "/api/v1/exams": { "get": { "security": [], "responses": { "200": ok("the exam catalog") } } },
+            "/api/v1/sessions": { "post": { "requestBody": body("StartSession"), "responses": auth_errors(map(json!({ "201": ok("the new session: session_id, mode, deadline, items, current") }))) } },
+            "/api/v1/sessions/{id}": { "get": { "parameters": session_id(), "responses": auth_errors(map(json!({ "200": ok("the session and its current item (no key before submission in exam mode)") }))) } },
+            "/api/v1/sessions/{id}/answers": { "post": { "parameters": session_id(), "requestBody": body("Answer"), "responses": auth_errors(map(json!({ "200": ok("the answer is durable"), "409": error_response("refused by the exam rules") }))) } },
+            "/api/v1/sessions/{id}/goto": { "post": { "parameters": session_id(), "requestBody": body("Item"), "responses": auth_errors(map(json!({ "200": ok("the session on that item"), "409": error_response("refused by the exam rules") }))) } },
+            "/api/v1/sessions/{id}/mark": { "post": { "parameters": session_id(), "requestBody": body("Item"), "responses": auth_errors(map(json!({ "200": ok("marked or unmarked"), "409": error_response("refused by the exam rules") }))) } },
+            "/api/v1/sessions/{id}/submit": { "post": { "parameters": session_id(), "responses": auth_errors(map(json!({ "200": ok("the score report: scaled_score, passed, points, max_points, domains") }))) } },
+            "/api/v1/history": { "get": { "responses": auth_errors(map(json!({ "200": ok("the account's sessions, newest first") }))) } }
+        }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}

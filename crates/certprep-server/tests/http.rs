@@ -1,0 +1,589 @@
+//! HTTP integration tests of the JSON API, run against SQLite and against PostgreSQL (a fresh
+//! database per test; skipped with a printed reason outside CI when no server is reachable).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use certprep_bank::Source;
+use certprep_bank::load::{Library, load};
+use certprep_server::{AppState, router};
+use certprep_store::ServerStore;
+use certprep_store_postgres::PgStore;
+use certprep_store_sqlite::SqliteStore;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fn library() -> Arc<Library> {
+    let files = certprep_content::files()
+        .map(|f| Source::new(f.path, f.text))
+        .collect();
+    Arc::new(
+        load(
+            &[files],
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
+            0,
+        )
+        .library,
+    )
+}
+
+struct Response {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    text: String,
+}
+
+impl Response {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+}
+
+#[derive(Clone)]
+struct Client {
+    app: Router,
+    library: Arc<Library>,
+}
+
+/// How a request proves who sends it.
+#[derive(Clone, Default)]
+struct As {
+    cookie: Option<String>,
+    bearer: Option<String>,
+    origin: bool,
+    csrf: Option<String>,
+}
+
+impl Client {
+    async fn send(&self, method: &str, path: &str, body: Option<&str>, who: &As) -> Response {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "certprep.test");
+        if let Some(c) = &who.cookie {
+            req = req.header(header::COOKIE, format!("certprep_session={c}"));
+        }
+        if let Some(t) = &who.bearer {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if who.origin {
+            req = req.header(header::ORIGIN, "http://certprep.test");
+        }
+        if let Some(t) = &who.csrf {
+            req = req.header("x-csrf-token", t);
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap_or_else(|e| panic!("{e}"));
+        let res = self
+            .app
+            .clone()
+            .oneshot(req)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 24)
+            .await
+            .unwrap_or_default();
+        Response {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn register(&self, email: &str) -> (As, Value) {
+        let res = self
+            .send(
+                "POST",
+                "/api/v1/auth/register",
+                Some(&json!({ "email": email, "password": "a long enough password" }).to_string()),
+                &As::default(),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+        let v = res.json();
+        let who = As {
+            bearer: v["token"].as_str().map(String::from),
+            ..As::default()
+        };
+        (who, v)
+    }
+}
+
+async fn client(store: Arc<dyn ServerStore>) -> Client {
+    let library = library();
+    let mut state = AppState::new(library.clone(), store);
+    state.auth_attempts_per_minute = 10;
+    // A fixed clock: rate-limit windows cannot roll over in the middle of the test.
+    let fixed = chrono::DateTime::parse_from_rfc3339("2026-11-27T09:00:30Z")
+        .map(|t| t.to_utc())
+        .unwrap_or_default();
+    state.clock = Arc::new(move || fixed);
+    Client {
+        app: router(state),
+        library,
+    }
+}
+
+async fn suite(c: Client) {
+    let anon = As::default();
+    let health = c.send("GET", "/healthz", None, &anon).await;
+    assert_eq!(
+        (health.status, health.text.as_str()),
+        (StatusCode::OK, "ok")
+    );
+    for (name, value) in [
+        ("content-security-policy", "frame-ancestors 'none'"),
+        ("x-content-type-options", "nosniff"),
+    ] {
+        let got = health
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(got.contains(value), "{name}: {got}");
+    }
+    assert!(
+        !health
+            .headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .contains("unsafe-inline")
+    );
+
+    // Accounts: the first is admin; cookies are HttpOnly and SameSite.
+    let (alice, alice_info) = c.register("Alice@Example.com").await;
+    assert_eq!(alice_info["role"], "admin");
+    assert_eq!(alice_info["email"], "alice@example.com");
+    let (bob, bob_info) = c.register("bob@example.com").await;
+    assert_eq!(bob_info["role"], "member");
+    let dup = c
+        .send(
+            "POST",
+            "/api/v1/auth/register",
+            Some(r#"{"email":"bob@example.com","password":"another long password"}"#),
+            &anon,
+        )
+        .await;
+    assert_eq!(dup.status, StatusCode::CONFLICT, "{}", dup.text);
+    let bad = c
+        .send(
+            "POST",
+            "/api/v1/auth/register",
+            Some(r#"{"email":"nope","password":"a long enough password"}"#),
+            &anon,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("email")
+    );
+    let short = c
+        .send(
+            "POST",
+            "/api/v1/auth/register",
+            Some(r#"{"email":"c@example.com","password":"short"}"#),
+            &anon,
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+
+    // Sign-in rotates the session id: a new cookie, and the old one stops working.
+    let login_body = r#"{"email":"bob@example.com","password":"a long enough password"}"#;
+    let first = c
+        .send("POST", "/api/v1/auth/login", Some(login_body), &anon)
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    let cookie = first
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let old_token = first.json()["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let with_old = As {
+        cookie: Some(old_token.clone()),
+        ..As::default()
+    };
+    let second = c
+        .send("POST", "/api/v1/auth/login", Some(login_body), &with_old)
+        .await;
+    let new_token = second.json()["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_ne!(old_token, new_token);
+    assert_eq!(
+        c.send("GET", "/api/v1/me", None, &with_old).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let bob_cookie = As {
+        cookie: Some(new_token.clone()),
+        ..As::default()
+    };
+    assert_eq!(
+        c.send("GET", "/api/v1/me", None, &bob_cookie).await.status,
+        StatusCode::OK
+    );
+    let wrong = c
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            Some(r#"{"email":"bob@example.com","password":"wrong password!!"}"#),
+            &anon,
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+
+    // CSRF: a cookie alone cannot change anything; a same-origin Origin or the token can.
+    let start = json!({ "exam": "ai-103", "mode": "exam", "seed": 5 }).to_string();
+    let forged = c
+        .send("POST", "/api/v1/sessions", Some(&start), &bob_cookie)
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.text);
+    let with_origin = As {
+        origin: true,
+        ..bob_cookie.clone()
+    };
+    assert_eq!(
+        c.send("POST", "/api/v1/sessions", Some(&start), &with_origin)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    let csrf = second.json()["csrf_token"].as_str().map(String::from);
+    let with_token = As {
+        csrf,
+        ..bob_cookie.clone()
+    };
+    assert_eq!(
+        c.send("POST", "/api/v1/sessions", Some(&start), &with_token)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+
+    // A session through the API, with the same fields as the CLI; no key before submission.
+    let created = c
+        .send("POST", "/api/v1/sessions", Some(&start), &alice)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let view = created.json();
+    for field in ["session_id", "mode", "deadline", "items", "current"] {
+        assert!(!view[field].is_null(), "{field} missing");
+    }
+    let id = view["session_id"].as_str().unwrap_or_default().to_string();
+    let items: Vec<String> = view["items"].as_array().map_or(vec![], |a| {
+        a.iter()
+            .filter_map(|i| i.as_str().map(String::from))
+            .collect()
+    });
+    let lines = view["lines"].as_array().cloned().unwrap_or_default();
+    let mut bodies = vec![created.text.clone()];
+    let answerable: Vec<String> = lines
+        .iter()
+        .filter(|l| l["section"] == 0)
+        .filter_map(|l| l["item_id"].as_str().map(String::from))
+        .take(4)
+        .collect();
+    for item_id in &answerable {
+        let item = c
+            .library
+            .bank
+            .item(item_id)
+            .unwrap_or_else(|| panic!("{item_id}"));
+        let answer = certprep_domain::grading::key(&item.body);
+        let res = c
+            .send(
+                "POST",
+                &format!("/api/v1/sessions/{id}/answers"),
+                Some(&json!({ "item_id": item_id, "answer": answer }).to_string()),
+                &alice,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+        bodies.push(res.text);
+        bodies.push(
+            c.send("GET", &format!("/api/v1/sessions/{id}"), None, &alice)
+                .await
+                .text,
+        );
+    }
+    let marked = c
+        .send(
+            "POST",
+            &format!("/api/v1/sessions/{id}/mark"),
+            Some(&json!({ "item_id": answerable[0] }).to_string()),
+            &alice,
+        )
+        .await;
+    assert_eq!(marked.json()["marked"], true);
+    bodies.push(
+        c.send(
+            "POST",
+            &format!("/api/v1/sessions/{id}/goto"),
+            Some(&json!({ "item_id": answerable[1] }).to_string()),
+            &alice,
+        )
+        .await
+        .text,
+    );
+    for body in &bodies {
+        for item_id in &items {
+            let explanation = &c
+                .library
+                .bank
+                .item(item_id)
+                .unwrap_or_else(|| panic!("{item_id}"))
+                .explanation;
+            assert!(
+                !body.contains(explanation.as_str()),
+                "explanation of {item_id} reached the client before submission"
+            );
+        }
+        assert!(
+            !body.contains("\"feedback\"") && !body.contains("\"key\""),
+            "answer key material in {body}"
+        );
+    }
+
+    // Nobody else reads or changes alice's session.
+    for (method, path, body) in [
+        ("GET", format!("/api/v1/sessions/{id}"), None),
+        (
+            "POST",
+            format!("/api/v1/sessions/{id}/answers"),
+            Some(json!({ "item_id": answerable[2], "answer": "A" }).to_string()),
+        ),
+        (
+            "POST",
+            format!("/api/v1/sessions/{id}/goto"),
+            Some(json!({ "item_id": answerable[2] }).to_string()),
+        ),
+        (
+            "POST",
+            format!("/api/v1/sessions/{id}/mark"),
+            Some(json!({ "item_id": answerable[2] }).to_string()),
+        ),
+        ("POST", format!("/api/v1/sessions/{id}/submit"), None),
+    ] {
+        let res = c.send(method, &path, body.as_deref(), &bob).await;
+        assert_eq!(
+            res.status,
+            StatusCode::NOT_FOUND,
+            "{method} {path}: {}",
+            res.text
+        );
+        assert_eq!(
+            c.send(method, &path, body.as_deref(), &anon).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let bob_history = c.send("GET", "/api/v1/history", None, &bob).await.json();
+    assert!(
+        bob_history
+            .as_array()
+            .is_some_and(|h| h.iter().all(|s| s["id"] != id.as_str()))
+    );
+
+    // Bad requests are 4xx with a message, never 500.
+    for (method, path, body) in [
+        ("POST", "/api/v1/sessions".to_string(), Some("{not json")),
+        (
+            "POST",
+            "/api/v1/sessions".to_string(),
+            Some(r#"{"exam":"zz-999"}"#),
+        ),
+        (
+            "POST",
+            "/api/v1/sessions".to_string(),
+            Some(r#"{"exam":"ai-103","mode":"nap"}"#),
+        ),
+        (
+            "POST",
+            "/api/v1/sessions".to_string(),
+            Some(r#"{"exam":"ai-103","colour":"blue"}"#),
+        ),
+        (
+            "POST",
+            format!("/api/v1/sessions/{id}/answers"),
+            Some(r#"{"item_id":"nope","answer":"A"}"#),
+        ),
+        (
+            "POST",
+            format!("/api/v1/sessions/{id}/answers"),
+            Some(&*format!(
+                r#"{{"item_id":"{}","answer":{{"x":1}}}}"#,
+                answerable[2]
+            )),
+        ),
+        ("GET", "/api/v1/sessions/does-not-exist".to_string(), None),
+        ("GET", "/nowhere".to_string(), None),
+    ] {
+        let res = c.send(method, &path, body, &alice).await;
+        assert!(
+            res.status.is_client_error(),
+            "{method} {path} {body:?}: {} {}",
+            res.status,
+            res.text
+        );
+        assert!(
+            res.json()["error"].is_string(),
+            "{method} {path}: no message in {}",
+            res.text
+        );
+    }
+    let huge = format!(
+        r#"{{"exam":"{}"}}"#,
+        "x".repeat(certprep_server::MAX_BODY_BYTES + 1)
+    );
+    assert_eq!(
+        c.send("POST", "/api/v1/sessions", Some(&huge), &alice)
+            .await
+            .status,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+
+    // Submission gives the report with the same fields as the CLI.
+    let report = c
+        .send(
+            "POST",
+            &format!("/api/v1/sessions/{id}/submit"),
+            None,
+            &alice,
+        )
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.text);
+    let report = report.json();
+    for field in ["scaled_score", "passed", "points", "max_points", "domains"] {
+        assert!(!report[field].is_null(), "{field} missing");
+    }
+    assert_eq!(report["answered"], 4);
+    let after = c
+        .send(
+            "POST",
+            &format!("/api/v1/sessions/{id}/answers"),
+            Some(&json!({ "item_id": answerable[3], "answer": "A" }).to_string()),
+            &alice,
+        )
+        .await;
+    assert_eq!(after.status, StatusCode::CONFLICT, "{}", after.text);
+
+    // Rate limit on sign-in: this client made 3 attempts above; from the 11th on it gets 429.
+    let mut statuses = vec![];
+    for _ in 0..10 {
+        statuses.push(
+            c.send(
+                "POST",
+                "/api/v1/auth/login",
+                Some(r#"{"email":"mallory@example.com","password":"guessing guessing"}"#),
+                &anon,
+            )
+            .await
+            .status,
+        );
+    }
+    assert!(
+        statuses[..7].iter().all(|s| *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[7..]
+            .iter()
+            .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+
+    // Every path of the OpenAPI document is routed.
+    let spec = c.send("GET", "/api/openapi.json", None, &anon).await.json();
+    let paths = spec["paths"].as_object().cloned().unwrap_or_default();
+    assert!(paths.len() >= 12);
+    for (path, ops) in paths {
+        for method in ops
+            .as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            let res = c
+                .send(
+                    &method.to_uppercase(),
+                    &path.replace("{id}", "x"),
+                    Some("{}"),
+                    &alice,
+                )
+                .await;
+            assert_ne!(
+                res.json()["error"],
+                "no such page or endpoint",
+                "{method} {path} is not routed"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn api_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let store = SqliteStore::open(&dir.path().join("server.db"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    suite(client(Arc::new(store)).await).await;
+}
+
+#[tokio::test]
+async fn api_on_postgres() {
+    let admin = std::env::var("CERTPREP_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let pool = match sqlx::PgPool::connect(&admin).await {
+        Ok(p) => p,
+        Err(e) => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "PostgreSQL must be reachable under CI: {e}"
+            );
+            eprintln!("skipped: no PostgreSQL at {admin}: {e}");
+            return;
+        }
+    };
+    let name = format!(
+        "certprep_http_{}_{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros()
+    );
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(b, _)| b)
+        .to_string();
+    let store = PgStore::connect(&format!("{base}/{name}"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    suite(client(Arc::new(store)).await).await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&pool)
+    .await;
+}

@@ -383,3 +383,127 @@ pub async fn exams(State(state): State<AppState>) -> Json<serde_json::Value> {
         .collect();
     Json(json!(exams))
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTeam {
+    pub name: String,
+}
+
+pub async fn create_team(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(b): Body<NewTeam>,
+) -> ApiResult<Response> {
+    let name = b.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::bad_request(
+            "a team needs a name of 1–100 characters",
+        ));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    // 10 bytes of randomness, easy to read out or paste.
+    let code = auth::new_token()[..20].to_string();
+    let team = state
+        .store
+        .create_team(&id, name, &code, &caller.account.id, state.now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(team)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinTeam {
+    pub code: String,
+}
+
+pub async fn join_team(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(b): Body<JoinTeam>,
+) -> ApiResult<Response> {
+    let (team, role) = state
+        .store
+        .join_team(b.code.trim(), &caller.account.id, state.now())
+        .await
+        .map_err(|_| ApiError::not_found("no team has this invite code"))?;
+    Ok(Json(json!({ "team": team, "role": role })).into_response())
+}
+
+pub async fn my_teams(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    let teams = state.store.teams_of(&caller.account.id).await?;
+    let list: Vec<_> = teams
+        .into_iter()
+        .map(|(team, role)| json!({ "team": team, "role": role }))
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ExamQuery {
+    pub exam: Option<String>,
+}
+
+async fn dashboard(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    exam: Option<String>,
+) -> ApiResult<certprep_service::teams::TeamDashboard> {
+    let (team, role) = state
+        .store
+        .membership(id, &caller.account.id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such team among yours"))?;
+    let members = state.store.members(id).await?;
+    let store: &dyn Store = &*state.store;
+    let exam = exam.unwrap_or_else(|| "ai-103".to_string());
+    Ok(certprep_service::teams::team_dashboard(
+        &state.library,
+        store,
+        team,
+        (&caller.account.id, role),
+        members,
+        &exam,
+        state.now(),
+    )
+    .await?)
+}
+
+pub async fn team_dashboard(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ExamQuery>,
+) -> ApiResult<Response> {
+    Ok(Json(dashboard(&state, &caller, &id, q.exam).await?).into_response())
+}
+
+pub async fn team_csv(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ExamQuery>,
+) -> ApiResult<Response> {
+    let d = dashboard(&state, &caller, &id, q.exam).await?;
+    if d.your_role != certprep_store::TeamRole::Instructor {
+        return Err(ApiError::forbidden(
+            "only the team's instructors may export it",
+        ));
+    }
+    let csv = certprep_service::teams::dashboard_csv(&d);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"team.csv\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}

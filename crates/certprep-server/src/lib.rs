@@ -39,7 +39,11 @@ pub fn router(state: AppState) -> Router {
         .route("/sessions/{id}/goto", post(api::goto))
         .route("/sessions/{id}/mark", post(api::mark))
         .route("/sessions/{id}/submit", post(api::submit))
-        .route("/history", get(api::history));
+        .route("/history", get(api::history))
+        .route("/teams", post(api::create_team).get(api::my_teams))
+        .route("/teams/join", post(api::join_team))
+        .route("/teams/{id}", get(api::team_dashboard))
+        .route("/teams/{id}/export.csv", get(api::team_csv));
     let headers = [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

@@ -20,6 +20,13 @@ fn session_id() -> Value {
     json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }])
 }
 
+fn team_params() -> Value {
+    json!([
+        { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+        { "name": "exam", "in": "query", "required": false, "schema": { "type": "string", "default": "ai-103" } }
+    ])
+}
+
 /// The document as JSON.
 pub fn spec() -> Value {
     let auth_errors = |mut responses: serde_json::Map<String, Value>| {
@@ -76,6 +83,8 @@ pub fn spec() -> Value {
                         "answer": { "description": "See docs/answers.md: \"B\", [\"A\",\"C\"], [true,false,null], true …" }
                     }
                 },
+                "NewTeam": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 100 } } },
+                "JoinTeam": { "type": "object", "required": ["code"], "additionalProperties": false, "properties": { "code": { "type": "string" } } },
                 "Item": { "type": "object", "required": ["item_id"], "additionalProperties": false, "properties": { "item_id": { "type": "string" } } }
             }
         },
@@ -99,7 +108,14 @@ pub fn spec() -> Value {
             "/api/v1/sessions/{id}/goto": { "post": { "parameters": session_id(), "requestBody": body("Item"), "responses": auth_errors(map(json!({ "200": ok("the session on that item"), "409": error_response("refused by the exam rules") }))) } },
             "/api/v1/sessions/{id}/mark": { "post": { "parameters": session_id(), "requestBody": body("Item"), "responses": auth_errors(map(json!({ "200": ok("marked or unmarked"), "409": error_response("refused by the exam rules") }))) } },
             "/api/v1/sessions/{id}/submit": { "post": { "parameters": session_id(), "responses": auth_errors(map(json!({ "200": ok("the score report: scaled_score, passed, points, max_points, domains") }))) } },
-            "/api/v1/history": { "get": { "responses": auth_errors(map(json!({ "200": ok("the account's sessions, newest first") }))) } }
+            "/api/v1/history": { "get": { "responses": auth_errors(map(json!({ "200": ok("the account's sessions, newest first") }))) } },
+            "/api/v1/teams": {
+                "get": { "responses": auth_errors(map(json!({ "200": ok("your teams and your role in each") }))) },
+                "post": { "requestBody": body("NewTeam"), "responses": auth_errors(map(json!({ "201": ok("the team, with its invite code; you are its instructor"), "400": error_response("bad name") }))) }
+            },
+            "/api/v1/teams/join": { "post": { "requestBody": body("JoinTeam"), "responses": auth_errors(map(json!({ "200": ok("the team joined and your role") }))) } },
+            "/api/v1/teams/{id}": { "get": { "parameters": team_params(), "responses": auth_errors(map(json!({ "200": ok("the dashboard: members (instructors see all), domain averages, projected passes") }))) } },
+            "/api/v1/teams/{id}/export.csv": { "get": { "parameters": team_params(), "responses": auth_errors(map(json!({ "200": { "description": "the dashboard as CSV", "content": { "text/csv": { "schema": { "type": "string" } } } } }))) } }
         }
     })
 }

@@ -488,6 +488,115 @@ async fn suite(c: Client) {
         .await;
     assert_eq!(after.status, StatusCode::CONFLICT, "{}", after.text);
 
+    // Teams: an instructor invites with a code; members see only their own row.
+    let created = c
+        .send(
+            "POST",
+            "/api/v1/teams",
+            Some(r#"{"name":"Contoso AI guild"}"#),
+            &alice,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let team = created.json();
+    let team_id = team["id"].as_str().unwrap_or_default().to_string();
+    let code = team["invite_code"].as_str().unwrap_or_default().to_string();
+    assert!(code.len() >= 16);
+    let joined = c
+        .send(
+            "POST",
+            "/api/v1/teams/join",
+            Some(&json!({ "code": code }).to_string()),
+            &bob,
+        )
+        .await;
+    assert_eq!(joined.json()["role"], "member", "{}", joined.text);
+    assert_eq!(
+        c.send(
+            "POST",
+            "/api/v1/teams/join",
+            Some(r#"{"code":"wrong"}"#),
+            &bob
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let (carol, _) = c.register("carol@example.com").await;
+    let board = c
+        .send(
+            "GET",
+            &format!("/api/v1/teams/{team_id}?exam=ai-103"),
+            None,
+            &alice,
+        )
+        .await;
+    assert_eq!(board.status, StatusCode::OK, "{}", board.text);
+    let board = board.json();
+    assert_eq!(board["member_count"], 2);
+    assert_eq!(board["members"].as_array().map(Vec::len), Some(2));
+    let alice_row = board["members"]
+        .as_array()
+        .and_then(|m| {
+            m.iter()
+                .find(|r| r["email"] == "alice@example.com")
+                .cloned()
+        })
+        .unwrap_or_default();
+    assert_eq!(alice_row["exams_taken"], 1);
+    assert_eq!(alice_row["latest_score"], report["scaled_score"]);
+    assert!(
+        board["domain_averages"]
+            .as_array()
+            .is_some_and(|d| d.len() == 5)
+    );
+    assert!(board["projected_passes"].is_number());
+    let bob_board = c
+        .send("GET", &format!("/api/v1/teams/{team_id}"), None, &bob)
+        .await
+        .json();
+    assert_eq!(bob_board["members"].as_array().map(Vec::len), Some(1));
+    assert_eq!(bob_board["members"][0]["email"], "bob@example.com");
+    assert!(
+        bob_board["team"]["invite_code"].is_null(),
+        "members do not see the invite code"
+    );
+    assert_eq!(
+        c.send("GET", &format!("/api/v1/teams/{team_id}"), None, &carol)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let csv = c
+        .send(
+            "GET",
+            &format!("/api/v1/teams/{team_id}/export.csv"),
+            None,
+            &alice,
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .starts_with("text/csv")
+    );
+    assert!(csv.text.starts_with("\"email\",\"role\""), "{}", csv.text);
+    assert_eq!(csv.text.lines().count(), 3, "{}", csv.text);
+    assert_eq!(
+        c.send(
+            "GET",
+            &format!("/api/v1/teams/{team_id}/export.csv"),
+            None,
+            &bob
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+
     // Rate limit on sign-in: this client made 3 attempts above; from the 11th on it gets 429.
     let mut statuses = vec![];
     for _ in 0..10 {

@@ -5,6 +5,8 @@
 //! The terminal app, the scriptable `certprep session` commands and the web server all call
 //! these functions; none of them talks to the engine and the store separately.
 
+pub mod teams;
+
 use std::collections::BTreeMap;
 
 use certprep_bank::Library;

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use certprep_domain::session::{Response, Session};
 use certprep_store::{
     Account, AccountStore, LoggedResponse, Outcome, Result, Role, SessionSummary, Store,
-    StoreError, summary_of,
+    StoreError, Team, TeamRole, TeamStore, summary_of,
 };
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -439,5 +439,158 @@ impl AccountStore for SqliteStore {
         .map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(u32::try_from(row.hits).unwrap_or(u32::MAX))
+    }
+}
+
+fn team(
+    id: String,
+    name: String,
+    code: String,
+    created_at: i64,
+    role: TeamRole,
+) -> (Team, TeamRole) {
+    let invite_code = (role == TeamRole::Instructor).then_some(code);
+    (
+        Team {
+            id,
+            name,
+            invite_code,
+            created_at: time(created_at),
+        },
+        role,
+    )
+}
+
+#[async_trait]
+impl TeamStore for SqliteStore {
+    async fn create_team(
+        &self,
+        id: &str,
+        name: &str,
+        invite_code: &str,
+        creator: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Team> {
+        let created = millis(now);
+        let instructor = TeamRole::Instructor.as_str();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        sqlx::query!(
+            "INSERT INTO teams (id, name, invite_code, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+            id, name, invite_code, creator, created
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| conflict_or(e, "a team with this invite code"))?;
+        sqlx::query!(
+            "INSERT INTO team_members (team_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)",
+            id,
+            creator,
+            instructor,
+            created
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(team(
+            id.to_string(),
+            name.to_string(),
+            invite_code.to_string(),
+            created,
+            TeamRole::Instructor,
+        )
+        .0)
+    }
+
+    async fn join_team(
+        &self,
+        invite_code: &str,
+        user_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Team, TeamRole)> {
+        let joined = millis(now);
+        let member = TeamRole::Member.as_str();
+        let found = sqlx::query!("SELECT id FROM teams WHERE invite_code = ?", invite_code)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?
+            .ok_or_else(|| StoreError::NotFound("team with this invite code".into()))?;
+        sqlx::query!(
+            "INSERT INTO team_members (team_id, user_id, role, joined_at) VALUES (?, ?, ?, ?) ON CONFLICT (team_id, user_id) DO NOTHING",
+            found.id, user_id, member, joined
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        self.membership(&found.id, user_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("team".into()))
+    }
+
+    async fn teams_of(&self, user_id: &str) -> Result<Vec<(Team, TeamRole)>> {
+        let rows = sqlx::query!(
+            r#"SELECT t.id, t.name, t.invite_code, t.created_at, m.role
+               FROM team_members m JOIN teams t ON t.id = m.team_id
+               WHERE m.user_id = ? ORDER BY t.created_at, t.id"#,
+            user_id
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                team(
+                    r.id,
+                    r.name,
+                    r.invite_code,
+                    r.created_at,
+                    TeamRole::parse(&r.role),
+                )
+            })
+            .collect())
+    }
+
+    async fn membership(&self, team_id: &str, user_id: &str) -> Result<Option<(Team, TeamRole)>> {
+        let row = sqlx::query!(
+            r#"SELECT t.id, t.name, t.invite_code, t.created_at, m.role
+               FROM team_members m JOIN teams t ON t.id = m.team_id
+               WHERE m.team_id = ? AND m.user_id = ?"#,
+            team_id,
+            user_id
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| {
+            team(
+                r.id,
+                r.name,
+                r.invite_code,
+                r.created_at,
+                TeamRole::parse(&r.role),
+            )
+        }))
+    }
+
+    async fn members(&self, team_id: &str) -> Result<Vec<(Account, TeamRole)>> {
+        let rows = sqlx::query!(
+            r#"SELECT u.id, u.email AS "email!", u.role AS account_role, u.created_at, m.role
+               FROM team_members m JOIN users u ON u.id = m.user_id
+               WHERE m.team_id = ? ORDER BY u.email"#,
+            team_id
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    account(r.id, r.email, &r.account_role, r.created_at),
+                    TeamRole::parse(&r.role),
+                )
+            })
+            .collect())
     }
 }

@@ -186,10 +186,72 @@ pub trait AccountStore: Send + Sync {
     async fn hit(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32>;
 }
 
-/// What the server needs of a backend.
-pub trait ServerStore: Store + AccountStore {}
+/// A team and the caller's place in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    /// Shown to the team's instructors only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite_code: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
 
-impl<T: Store + AccountStore> ServerStore for T {}
+/// A person's role in one team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TeamRole {
+    Member,
+    Instructor,
+}
+
+impl TeamRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TeamRole::Member => "member",
+            TeamRole::Instructor => "instructor",
+        }
+    }
+    pub fn parse(s: &str) -> TeamRole {
+        if s == "instructor" {
+            TeamRole::Instructor
+        } else {
+            TeamRole::Member
+        }
+    }
+}
+
+/// Teams and their members.
+#[async_trait]
+pub trait TeamStore: Send + Sync {
+    /// Creates a team with its creator as instructor.
+    async fn create_team(
+        &self,
+        id: &str,
+        name: &str,
+        invite_code: &str,
+        creator: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Team>;
+    /// Adds a member by invite code (joining twice keeps the first role). `NotFound` for a bad code.
+    async fn join_team(
+        &self,
+        invite_code: &str,
+        user_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Team, TeamRole)>;
+    /// The teams of a user, with the user's role in each.
+    async fn teams_of(&self, user_id: &str) -> Result<Vec<(Team, TeamRole)>>;
+    /// A team and the user's role in it; `None` when the user is not in it.
+    async fn membership(&self, team_id: &str, user_id: &str) -> Result<Option<(Team, TeamRole)>>;
+    /// The members of a team with their roles.
+    async fn members(&self, team_id: &str) -> Result<Vec<(Account, TeamRole)>>;
+}
+
+/// What the server needs of a backend.
+pub trait ServerStore: Store + AccountStore + TeamStore {}
+
+impl<T: Store + AccountStore + TeamStore> ServerStore for T {}
 
 /// What earlier sessions say about each item: answered, latest answer missed, ever marked.
 pub async fn item_history(store: &dyn Store, user: &str) -> Result<BTreeMap<String, ItemHistory>> {

@@ -1,0 +1,354 @@
+//! The team dashboard: each member's progress, domain strengths and latest scores, and the
+//! team's projected number of passes, for instructors; for members, their own row and the
+//! team's aggregates only.
+//!
+//! Until the calibrated pass probability exists, "likely to pass" means the member's latest
+//! mock exam of the exam scored 700 or more, and "by when" extrapolates the least-squares line
+//! through their mock-exam scores to 700 (only when it rises, at most a year ahead). Both are
+//! stated as estimates wherever they are shown.
+
+use std::collections::BTreeMap;
+
+use certprep_bank::Library;
+use certprep_domain::stats::primary_domain;
+use certprep_domain::{ExamCode, OutlineRef};
+use certprep_store::{Account, Store, Team, TeamRole};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::{Result, ServiceError};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DomainStrength {
+    pub id: String,
+    pub title: String,
+    /// Points won over points possible in every answer of this outline, in percent.
+    pub percent: Option<f64>,
+    pub answered: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberProgress {
+    pub user_id: String,
+    pub email: String,
+    pub role: TeamRole,
+    pub sessions: usize,
+    pub items_answered: usize,
+    pub exams_taken: usize,
+    pub latest_score: Option<u32>,
+    pub latest_at: Option<DateTime<Utc>>,
+    pub best_score: Option<u32>,
+    pub likely_to_pass: bool,
+    pub projected_pass_date: Option<NaiveDate>,
+    pub domains: Vec<DomainStrength>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamDashboard {
+    pub team: Team,
+    pub your_role: TeamRole,
+    pub exam: String,
+    pub outline: String,
+    pub member_count: usize,
+    /// Members likely to pass now (see the module comment).
+    pub projected_passes: usize,
+    /// Members projected to pass within a year, counting those likely now.
+    pub projected_passes_within_year: usize,
+    /// When the last of those is projected to pass.
+    pub projected_by: Option<NaiveDate>,
+    pub domain_averages: Vec<DomainStrength>,
+    /// Every member for instructors; only the caller's own row for members.
+    pub members: Vec<MemberProgress>,
+    pub note: &'static str,
+}
+
+pub const PROJECTION_NOTE: &str = "Likely to pass: latest mock exam at 700 or more. Projected date: \
+the trend of mock-exam scores extended to 700. Both are estimates until calibrated readiness is available.";
+
+/// Builds the dashboard of a team for one exam's current outline, as `viewer` may see it.
+pub async fn team_dashboard(
+    library: &Library,
+    store: &dyn Store,
+    team: Team,
+    viewer: (&str, TeamRole),
+    members: Vec<(Account, TeamRole)>,
+    exam_code: &str,
+    now: DateTime<Utc>,
+) -> Result<TeamDashboard> {
+    let exam = library
+        .catalog
+        .exam(&ExamCode::new(exam_code))
+        .ok_or_else(|| ServiceError::UnknownExam(exam_code.to_string()))?;
+    let outline = exam
+        .current_outline()
+        .ok_or_else(|| ServiceError::Invalid(format!("{} has no outline", exam.code.display())))?;
+    let outline_ref = exam.outline_ref(outline);
+    let mut rows = Vec::new();
+    for (account, role) in &members {
+        rows.push(
+            member_progress(
+                library,
+                store,
+                account,
+                *role,
+                &outline_ref,
+                exam.passing_score,
+                now,
+            )
+            .await?,
+        );
+    }
+    let domain_averages = outline
+        .domains
+        .iter()
+        .map(|d| {
+            let values: Vec<f64> = rows
+                .iter()
+                .filter_map(|r| {
+                    r.domains
+                        .iter()
+                        .find(|x| x.id == d.id)
+                        .and_then(|x| x.percent)
+                })
+                .collect();
+            DomainStrength {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                percent: (!values.is_empty())
+                    .then(|| round1(values.iter().sum::<f64>() / values.len() as f64)),
+                answered: rows
+                    .iter()
+                    .map(|r| {
+                        r.domains
+                            .iter()
+                            .find(|x| x.id == d.id)
+                            .map_or(0, |x| x.answered)
+                    })
+                    .sum(),
+            }
+        })
+        .collect();
+    let year = (now + Duration::days(365)).date_naive();
+    let projected: Vec<NaiveDate> = rows
+        .iter()
+        .filter_map(|r| {
+            if r.likely_to_pass {
+                Some(now.date_naive())
+            } else {
+                r.projected_pass_date
+            }
+        })
+        .filter(|d| *d <= year)
+        .collect();
+    let (viewer_id, viewer_role) = viewer;
+    let dashboard = TeamDashboard {
+        member_count: rows.len(),
+        projected_passes: rows.iter().filter(|r| r.likely_to_pass).count(),
+        projected_passes_within_year: projected.len(),
+        projected_by: projected.iter().max().copied(),
+        domain_averages,
+        members: if viewer_role == TeamRole::Instructor {
+            rows
+        } else {
+            rows.into_iter()
+                .filter(|r| r.user_id == viewer_id)
+                .collect()
+        },
+        team: Team {
+            invite_code: team
+                .invite_code
+                .filter(|_| viewer_role == TeamRole::Instructor),
+            ..team
+        },
+        your_role: viewer_role,
+        exam: exam.code.to_string(),
+        outline: outline_ref.to_string(),
+        note: PROJECTION_NOTE,
+    };
+    Ok(dashboard)
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+async fn member_progress(
+    library: &Library,
+    store: &dyn Store,
+    account: &Account,
+    role: TeamRole,
+    outline_ref: &OutlineRef,
+    passing: u32,
+    now: DateTime<Utc>,
+) -> Result<MemberProgress> {
+    let outline_name = outline_ref.to_string();
+    let sessions = store.sessions(&account.id).await?;
+    let responses = store.responses(&account.id).await?;
+    let outline = library.catalog.outline(outline_ref);
+    let mut by_domain: BTreeMap<String, (u32, u32, usize)> = BTreeMap::new();
+    for r in responses.iter().filter(|r| r.outline == outline_name) {
+        let domain = outline.and_then(|o| {
+            library
+                .bank
+                .item(&r.item_id)
+                .and_then(|i| primary_domain(i, outline_ref, o))
+        });
+        if let Some(d) = domain {
+            let e = by_domain.entry(d.to_string()).or_default();
+            e.0 += r.points;
+            e.1 += r.max_points;
+            e.2 += 1;
+        }
+    }
+    let domains = outline.map_or_else(Vec::new, |o| {
+        o.domains
+            .iter()
+            .map(|d| {
+                let (points, max, answered) = by_domain.get(&d.id).copied().unwrap_or_default();
+                DomainStrength {
+                    id: d.id.clone(),
+                    title: d.title.clone(),
+                    percent: (max > 0).then(|| round1(100.0 * f64::from(points) / f64::from(max))),
+                    answered,
+                }
+            })
+            .collect()
+    });
+    let mut exams: Vec<(DateTime<Utc>, u32)> = sessions
+        .iter()
+        .filter(|s| s.mode == "exam" && s.outline == outline_name)
+        .filter_map(|s| Some((s.submitted_at?, s.outcome?.scaled_score)))
+        .collect();
+    exams.sort();
+    let latest = exams.last().copied();
+    let likely = latest.is_some_and(|(_, score)| score >= passing);
+    Ok(MemberProgress {
+        user_id: account.id.clone(),
+        email: account.email.clone(),
+        role,
+        sessions: sessions.len(),
+        items_answered: responses.len(),
+        exams_taken: exams.len(),
+        latest_score: latest.map(|(_, s)| s),
+        latest_at: latest.map(|(t, _)| t),
+        best_score: exams.iter().map(|(_, s)| *s).max(),
+        likely_to_pass: likely,
+        projected_pass_date: if likely {
+            None
+        } else {
+            projected_date(&exams, passing, now)
+        },
+        domains,
+    })
+}
+
+/// Where the least-squares line through (day, score) reaches the passing score, if it rises.
+fn projected_date(
+    exams: &[(DateTime<Utc>, u32)],
+    passing: u32,
+    now: DateTime<Utc>,
+) -> Option<NaiveDate> {
+    if exams.len() < 2 {
+        return None;
+    }
+    let t0 = exams[0].0;
+    let points: Vec<(f64, f64)> = exams
+        .iter()
+        .map(|(t, s)| ((*t - t0).num_seconds() as f64 / 86_400.0, f64::from(*s)))
+        .collect();
+    let n = points.len() as f64;
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    if sxx < 1e-9 {
+        return None;
+    }
+    let slope = points
+        .iter()
+        .map(|p| (p.0 - mean_x) * (p.1 - mean_y))
+        .sum::<f64>()
+        / sxx;
+    if slope <= 0.0 {
+        return None;
+    }
+    let day = mean_x + (f64::from(passing) - mean_y) / slope;
+    let date = t0 + Duration::seconds((day * 86_400.0) as i64);
+    let date = date.max(now);
+    (date <= now + Duration::days(365)).then(|| date.date_naive())
+}
+
+/// The dashboard as CSV, one row per member, for instructors.
+pub fn dashboard_csv(d: &TeamDashboard) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut header = vec![
+        "email",
+        "role",
+        "sessions",
+        "items_answered",
+        "exams_taken",
+        "latest_score",
+        "best_score",
+        "likely_to_pass",
+        "projected_pass_date",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
+    header.extend(
+        d.domain_averages
+            .iter()
+            .map(|x| format!("{}_percent", x.id)),
+    );
+    let mut out = header
+        .iter()
+        .map(|h| quote(h))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push('\n');
+    for m in &d.members {
+        let opt = |v: Option<u32>| v.map_or_else(String::new, |x| x.to_string());
+        let mut row = vec![
+            quote(&m.email),
+            quote(m.role.as_str()),
+            m.sessions.to_string(),
+            m.items_answered.to_string(),
+            m.exams_taken.to_string(),
+            opt(m.latest_score),
+            opt(m.best_score),
+            m.likely_to_pass.to_string(),
+            m.projected_pass_date
+                .map_or_else(String::new, |d| d.to_string()),
+        ];
+        row.extend(
+            m.domains
+                .iter()
+                .map(|x| x.percent.map_or_else(String::new, |p| p.to_string())),
+        );
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn projection_follows_a_rising_trend_only() {
+        let day = |d: u32| {
+            Utc.with_ymd_and_hms(2026, 11, d, 9, 0, 0)
+                .single()
+                .unwrap_or_default()
+        };
+        let rising = [(day(1), 500), (day(11), 600)];
+        assert_eq!(
+            projected_date(&rising, 700, day(11)),
+            NaiveDate::from_ymd_opt(2026, 11, 21)
+        );
+        let falling = [(day(1), 600), (day(11), 500)];
+        assert_eq!(projected_date(&falling, 700, day(11)), None);
+        assert_eq!(projected_date(&rising[..1], 700, day(11)), None);
+    }
+}

@@ -111,13 +111,13 @@ impl axum::extract::FromRequestParts<AppState> for ClientAddr {
     }
 }
 
-/// Signs the account in: a new token every time (the session id rotates at sign-in).
-async fn sign_in(
+/// Starts a signed-in session for an account: a new token every time, so the session id rotates
+/// at sign-in; the old session, if the caller sent one, ends. Returns the token and CSRF token.
+pub async fn start_web_session(
     state: &AppState,
-    account: certprep_store::Account,
-    status: StatusCode,
+    account: &certprep_store::Account,
     old: Option<String>,
-) -> ApiResult<Response> {
+) -> ApiResult<(String, String)> {
     let now = state.now();
     if let Some(old) = old {
         state
@@ -137,6 +137,16 @@ async fn sign_in(
             now,
         )
         .await?;
+    Ok((token, csrf))
+}
+
+async fn sign_in(
+    state: &AppState,
+    account: certprep_store::Account,
+    status: StatusCode,
+    old: Option<String>,
+) -> ApiResult<Response> {
+    let (token, csrf) = start_web_session(state, &account, old).await?;
     let cookie = HeaderValue::from_str(&auth::session_cookie(&token, state.secure_cookies))
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let body = json!({
@@ -161,14 +171,14 @@ fn old_cookie(headers: &HeaderMap) -> Option<String> {
         })
 }
 
-pub async fn register(
-    State(state): State<AppState>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
-    Body(c): Body<Credentials>,
-) -> ApiResult<Response> {
+/// Creates an account after the checks every sign-up path shares (rate limit, email, password).
+pub async fn register_account(
+    state: &AppState,
+    client: &str,
+    c: Credentials,
+) -> ApiResult<certprep_store::Account> {
     auth::rate_limit(
-        &state,
+        state,
         &format!("register:{client}"),
         state.auth_attempts_per_minute,
     )
@@ -177,10 +187,39 @@ pub async fn register(
     check_password(&c.password)?;
     let hash = auth::hash_password(&c.password)?;
     let id = uuid::Uuid::new_v4().to_string();
-    let account = state
+    Ok(state
         .store
         .create_account(&id, &email, &hash, Role::Member, state.now())
-        .await?;
+        .await?)
+}
+
+/// Checks a sign-in (rate limits per client and per email, then the password).
+pub async fn login_account(
+    state: &AppState,
+    client: &str,
+    c: Credentials,
+) -> ApiResult<certprep_store::Account> {
+    let email = normalise_email(&c.email)?;
+    let limit = state.auth_attempts_per_minute;
+    auth::rate_limit(state, &format!("login-ip:{client}"), limit).await?;
+    auth::rate_limit(state, &format!("login-email:{email}"), limit).await?;
+    let found = state.store.account_by_email(&email).await?;
+    match found.filter(|(_, hash)| auth::verify_password(&c.password, hash)) {
+        Some((account, _)) => Ok(account),
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong email or password",
+        )),
+    }
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Body(c): Body<Credentials>,
+) -> ApiResult<Response> {
+    let account = register_account(&state, &client, c).await?;
     sign_in(&state, account, StatusCode::CREATED, old_cookie(&headers)).await
 }
 
@@ -190,18 +229,7 @@ pub async fn login(
     headers: HeaderMap,
     Body(c): Body<Credentials>,
 ) -> ApiResult<Response> {
-    let email = normalise_email(&c.email)?;
-    let limit = state.auth_attempts_per_minute;
-    auth::rate_limit(&state, &format!("login-ip:{client}"), limit).await?;
-    auth::rate_limit(&state, &format!("login-email:{email}"), limit).await?;
-    let found = state.store.account_by_email(&email).await?;
-    let Some((account, _)) = found.filter(|(_, hash)| auth::verify_password(&c.password, hash))
-    else {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "wrong email or password",
-        ));
-    };
+    let account = login_account(&state, &client, c).await?;
     sign_in(&state, account, StatusCode::OK, old_cookie(&headers)).await
 }
 

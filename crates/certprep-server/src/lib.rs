@@ -4,8 +4,10 @@
 
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod error;
 pub mod openapi;
+pub mod pages;
 pub mod state;
 
 use axum::Router;
@@ -54,7 +56,29 @@ pub fn router(state: AppState) -> Router {
             "same-origin",
         ),
     ];
+    let pages = Router::new()
+        .route("/", get(pages::home))
+        .route(
+            "/signin",
+            get(pages::signin_page).post(pages::signin_submit),
+        )
+        .route(
+            "/signup",
+            get(pages::signup_page).post(pages::signup_submit),
+        )
+        .route("/signout", post(pages::signout))
+        .route("/exams", get(pages::exams))
+        .route("/history", get(pages::history))
+        .route("/practice", post(pages::practice))
+        .route("/s/{id}", get(pages::session_page))
+        .route("/s/{id}/answer", post(pages::answer))
+        .route("/s/{id}/nav", post(pages::navigate))
+        .route("/s/{id}/review", get(pages::review))
+        .route("/s/{id}/results", get(pages::results))
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js));
     let mut router = Router::new()
+        .merge(pages)
         .route("/healthz", get(api::healthz))
         .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api)
@@ -70,6 +94,20 @@ pub fn router(state: AppState) -> Router {
         ));
     }
     router.with_state(state)
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../static/app.css"),
+    )
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../static/app.js"),
+    )
 }
 
 async fn not_found() -> ApiError {

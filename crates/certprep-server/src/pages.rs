@@ -1,0 +1,1130 @@
+//! Server-rendered pages (askama), usable without JavaScript: sign up, sign in, home, catalog,
+//! a session's items of every type, review, results with an SVG chart, history with the score
+//! trend. Forms carry CSRF tokens: the signed-in session's, or before sign-in a double-submit
+//! cookie. Every change goes through the same service as the API.
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use certprep_domain::form::CustomFilter;
+use certprep_domain::grading::Answer;
+use certprep_domain::item::ItemKind;
+use certprep_domain::present::PresentedItem;
+use certprep_domain::session::Mode;
+use certprep_service::{Service, StartRequest};
+use certprep_store::{Account, SessionSummary, Store};
+use serde::Deserialize;
+
+use crate::api::ClientAddr;
+use crate::auth;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const FORM_CSRF_COOKIE: &str = "certprep_form_csrf";
+
+/// Markdown to HTML with raw HTML escaped (bank text is data, never markup to trust).
+pub fn markdown(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser, html};
+    let events = Parser::new(md).map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
+/// The header's state: who is signed in and the token their forms carry.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub email: Option<String>,
+    pub csrf: String,
+    pub message: Option<String>,
+}
+
+/// The signed-in user of a page, if any. Pages check the CSRF token of forms themselves.
+pub struct Viewer(pub Option<(Account, String, String)>);
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie(&parts.headers, auth::COOKIE) else {
+            return Ok(Viewer(None));
+        };
+        let hash = auth::token_hash(&token);
+        let found = state.store.web_session(&hash, state.now()).await?;
+        Ok(Viewer(found.map(|(account, csrf)| (account, csrf, hash))))
+    }
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => ApiError::internal(format!("template: {e}")).into_response(),
+    }
+}
+
+fn to_signin() -> Response {
+    Redirect::to("/signin").into_response()
+}
+
+fn nav(viewer: &Option<(Account, String, String)>, message: Option<String>) -> Nav {
+    Nav {
+        email: viewer.as_ref().map(|v| v.0.email.clone()),
+        csrf: viewer.as_ref().map(|v| v.1.clone()).unwrap_or_default(),
+        message,
+    }
+}
+
+/// Form fields as pairs (repeated keys kept, for multiple-response checkboxes).
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl FormPairs {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+    fn all(&self, key: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FormPairs {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+        Ok(FormPairs(
+            form_urlencoded::parse(&bytes).into_owned().collect(),
+        ))
+    }
+}
+
+fn check_form_csrf(form: &FormPairs, expected: &str) -> Result<(), ApiError> {
+    match form.get("csrf") {
+        Some(t) if !expected.is_empty() && t == expected => Ok(()),
+        _ => Err(ApiError::forbidden(
+            "the form has expired or came from another site: reload the page and try again",
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign up, sign in, sign out
+
+#[derive(Template)]
+#[template(path = "auth.html")]
+struct AuthPage {
+    title: &'static str,
+    nav: Nav,
+    action: &'static str,
+    form_csrf: String,
+    email: String,
+    error: Option<String>,
+    autocomplete: &'static str,
+    other: &'static str,
+}
+
+fn auth_page(
+    signup: bool,
+    headers: &HeaderMap,
+    email: String,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let token = cookie(headers, FORM_CSRF_COOKIE)
+        .filter(|t| t.len() == 64)
+        .unwrap_or_else(auth::new_token);
+    let page = AuthPage {
+        title: if signup { "Sign up" } else { "Sign in" },
+        nav: Nav::default(),
+        action: if signup { "/signup" } else { "/signin" },
+        form_csrf: token.clone(),
+        email,
+        error,
+        autocomplete: if signup {
+            "new-password"
+        } else {
+            "current-password"
+        },
+        other: if signup {
+            "Already have an account? <a href=\"/signin\">Sign in</a>."
+        } else {
+            "New here? <a href=\"/signup\">Sign up</a>."
+        },
+    };
+    let mut response = render(&page);
+    *response.status_mut() = status;
+    let value = format!("{FORM_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict");
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+pub async fn signin_page(headers: HeaderMap) -> Response {
+    auth_page(false, &headers, String::new(), None, StatusCode::OK)
+}
+
+pub async fn signup_page(headers: HeaderMap) -> Response {
+    auth_page(true, &headers, String::new(), None, StatusCode::OK)
+}
+
+async fn auth_submit(
+    state: AppState,
+    client: String,
+    headers: HeaderMap,
+    form: FormPairs,
+    signup: bool,
+) -> Response {
+    let email = form.get("email").unwrap_or_default().to_string();
+    let fail = |msg: String, status| auth_page(signup, &headers, email.clone(), Some(msg), status);
+    let expected = cookie(&headers, FORM_CSRF_COOKIE).unwrap_or_default();
+    if let Err(e) = check_form_csrf(&form, &expected) {
+        return fail(e.message, StatusCode::FORBIDDEN);
+    }
+    let body = crate::api::Credentials {
+        email: email.clone(),
+        password: form.get("password").unwrap_or_default().to_string(),
+    };
+    let result = if signup {
+        crate::api::register_account(&state, &client, body).await
+    } else {
+        crate::api::login_account(&state, &client, body).await
+    };
+    let account = match result {
+        Ok(a) => a,
+        Err(e) => return fail(e.message, e.status),
+    };
+    match crate::api::start_web_session(&state, &account, cookie(&headers, auth::COOKIE)).await {
+        Ok((token, _)) => {
+            let mut r = Redirect::to("/").into_response();
+            if let Ok(v) =
+                HeaderValue::from_str(&auth::session_cookie(&token, state.secure_cookies))
+            {
+                r.headers_mut().append(header::SET_COOKIE, v);
+            }
+            r
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn signin_submit(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    form: FormPairs,
+) -> Response {
+    auth_submit(state, client, headers, form, false).await
+}
+
+pub async fn signup_submit(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    form: FormPairs,
+) -> Response {
+    auth_submit(state, client, headers, form, true).await
+}
+
+pub async fn signout(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    form: FormPairs,
+) -> Response {
+    let Some((_, csrf, hash)) = viewer else {
+        return to_signin();
+    };
+    if let Err(e) = check_form_csrf(&form, &csrf) {
+        return e.into_response();
+    }
+    if let Err(e) = state.store.delete_web_session(&hash).await {
+        return ApiError::from(e).into_response();
+    }
+    let mut r = Redirect::to("/signin").into_response();
+    if let Ok(v) = HeaderValue::from_str(&auth::clear_cookie(state.secure_cookies)) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
+}
+
+// ---------------------------------------------------------------------------------------------
+// Home, catalog, history
+
+struct ExamOption {
+    code: String,
+    label: String,
+}
+
+struct SessionRow {
+    id: String,
+    started: String,
+    exam: String,
+    mode: String,
+    result: String,
+}
+
+fn rows(sessions: &[SessionSummary]) -> Vec<SessionRow> {
+    sessions
+        .iter()
+        .map(|s| SessionRow {
+            id: s.id.clone(),
+            started: s.started_at.format("%Y-%m-%d %H:%M").to_string(),
+            exam: s.exam.to_uppercase(),
+            mode: s.mode.clone(),
+            result: s.result_text(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    title: &'static str,
+    nav: Nav,
+    next_step: String,
+    exams: Vec<ExamOption>,
+    sessions: Vec<SessionRow>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Message {
+    pub m: Option<String>,
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Query(q): Query<Message>,
+) -> Response {
+    let Some((account, _, _)) = &viewer else {
+        return to_signin();
+    };
+    let store: &dyn Store = &*state.store;
+    let sessions = match store.sessions(&account.id).await {
+        Ok(s) => s,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let today = state.now().date_naive();
+    let exams = state
+        .library
+        .catalog
+        .exams()
+        .iter()
+        .rev()
+        .map(|e| ExamOption {
+            code: e.code.to_string(),
+            label: format!(
+                "{} · {} ({})",
+                e.code.display(),
+                e.title,
+                e.status_on(today)
+            ),
+        })
+        .collect();
+    let next_step = match sessions.iter().find(|s| s.submitted_at.is_none()) {
+        Some(s) => format!(
+            "resume your unfinished {} session of {}.",
+            s.mode,
+            s.exam.to_uppercase()
+        ),
+        None if sessions.is_empty() => {
+            "start with a study session: one item at a time, with explanations.".into()
+        }
+        None => {
+            "take a timed mock exam under the real exam's rules, then practise what you missed."
+                .into()
+        }
+    };
+    render(&HomePage {
+        title: "Home",
+        nav: nav(&viewer, q.m),
+        next_step,
+        exams,
+        sessions: rows(&sessions[..sessions.len().min(10)]),
+    })
+}
+
+struct OutlineView {
+    date: String,
+    domains: Vec<DomainView>,
+}
+
+struct DomainView {
+    title: String,
+    weight: String,
+    objectives: String,
+}
+
+struct ExamView {
+    code: String,
+    title: String,
+    credential: String,
+    status: String,
+    facts: String,
+    outlines: Vec<OutlineView>,
+}
+
+#[derive(Template)]
+#[template(path = "exams.html")]
+struct ExamsPage {
+    title: &'static str,
+    nav: Nav,
+    exams: Vec<ExamView>,
+}
+
+pub async fn exams(State(state): State<AppState>, Viewer(viewer): Viewer) -> Response {
+    let today = state.now().date_naive();
+    let exams = state
+        .library
+        .catalog
+        .exams()
+        .iter()
+        .rev()
+        .map(|e| {
+            let status = match &e.retirement {
+                Some(r) => format!(
+                    "{} {}{}",
+                    e.status_on(today),
+                    r.on,
+                    r.successor
+                        .as_ref()
+                        .map_or_else(String::new, |s| format!(", successor {}", s.display()))
+                ),
+                None => e.status_on(today).to_string(),
+            };
+            let unverified = |p: &certprep_domain::exam::Provenance| {
+                if p.verified { "" } else { " (unverified)" }
+            };
+            ExamView {
+                code: e.code.display(),
+                title: e.title.clone(),
+                credential: e.credential.clone(),
+                status,
+                facts: format!(
+                    "About {} {}{} · {} minutes{} · {}–{} questions{} · pass at {} of {} (scaled)",
+                    e.price.currency,
+                    e.price.amount,
+                    unverified(&e.price.provenance),
+                    e.duration.minutes,
+                    unverified(&e.duration.provenance),
+                    e.questions.min,
+                    e.questions.max,
+                    unverified(&e.questions.provenance),
+                    e.passing_score,
+                    e.max_score
+                ),
+                outlines: e
+                    .outlines
+                    .iter()
+                    .map(|o| OutlineView {
+                        date: o.date.to_string(),
+                        domains: o
+                            .domains
+                            .iter()
+                            .map(|d| DomainView {
+                                title: d.title.clone(),
+                                weight: format!("{}–{}%", d.weight_min, d.weight_max),
+                                objectives: d
+                                    .objectives()
+                                    .map(|x| x.title.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join("; "),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    render(&ExamsPage {
+        title: "Exams",
+        nav: nav(&viewer, None),
+        exams,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage {
+    title: &'static str,
+    nav: Nav,
+    chart: String,
+    sessions: Vec<SessionRow>,
+}
+
+pub async fn history(State(state): State<AppState>, Viewer(viewer): Viewer) -> Response {
+    let Some((account, _, _)) = &viewer else {
+        return to_signin();
+    };
+    let store: &dyn Store = &*state.store;
+    let sessions = match store.sessions(&account.id).await {
+        Ok(s) => s,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let scores: Vec<u32> = sessions
+        .iter()
+        .rev()
+        .filter_map(|s| s.outcome.map(|o| o.scaled_score))
+        .collect();
+    render(&HistoryPage {
+        title: "History",
+        nav: nav(&viewer, None),
+        chart: crate::charts::trend(&scores),
+        sessions: rows(&sessions),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions
+
+pub async fn practice(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    form: FormPairs,
+) -> Response {
+    let Some((account, csrf, _)) = &viewer else {
+        return to_signin();
+    };
+    if let Err(e) = check_form_csrf(&form, csrf) {
+        return e.into_response();
+    }
+    let mode = form
+        .get("mode")
+        .and_then(Mode::parse)
+        .unwrap_or(Mode::Study);
+    let count = form
+        .get("count")
+        .and_then(|c| c.trim().parse::<u32>().ok())
+        .filter(|c| (1..=1000).contains(c));
+    let request = StartRequest {
+        exam: form.get("exam").unwrap_or("ai-103").to_string(),
+        mode: Some(mode),
+        filter: CustomFilter {
+            only_missed: mode == Mode::Custom,
+            count: if mode == Mode::Exam { None } else { count },
+            ..CustomFilter::default()
+        },
+        ..StartRequest::default()
+    };
+    let store: &dyn Store = &*state.store;
+    let service = Service::new(&state.library, store, account.id.clone());
+    match service.start(request, state.now()).await {
+        Ok(s) => Redirect::to(&format!("/s/{}", s.id)).into_response(),
+        Err(e) => Redirect::to(&format!("/?m={}", urlencode(&e.to_string()))).into_response(),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+struct Opt {
+    label: char,
+    text: String,
+    checked: bool,
+}
+
+struct PositionView {
+    number: usize,
+    choices: Vec<Opt>,
+}
+
+struct TargetView {
+    number: u32,
+    text: String,
+    choices: Vec<Opt>,
+}
+
+struct SlotView {
+    number: u32,
+    choices: Vec<Opt>,
+}
+
+struct StatementView {
+    number: u32,
+    text: String,
+    yes: bool,
+    no: bool,
+}
+
+struct FeedbackView {
+    points: u32,
+    max_points: u32,
+    full: bool,
+    key: String,
+    explanation_html: String,
+    notes: Vec<(String, String)>,
+    references: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "item.html")]
+struct ItemPage {
+    title: String,
+    nav: Nav,
+    session_id: String,
+    item_id: String,
+    exam: String,
+    mode: String,
+    position: usize,
+    total: usize,
+    answered: usize,
+    remaining: Option<String>,
+    marked: bool,
+    open_book: Option<&'static str>,
+    case_title: Option<String>,
+    tabs: Vec<(String, String)>,
+    series_note: Option<&'static str>,
+    scenario_html: String,
+    is_series: bool,
+    type_description: &'static str,
+    stem_html: String,
+    kind: &'static str,
+    choose: Option<u32>,
+    options: Vec<Opt>,
+    actions: Vec<Opt>,
+    positions: Vec<PositionView>,
+    reuse: bool,
+    sources: Vec<Opt>,
+    targets: Vec<TargetView>,
+    slots: Vec<SlotView>,
+    statements: Vec<StatementView>,
+    feedback: Option<FeedbackView>,
+    prev: Option<usize>,
+    next: Option<usize>,
+}
+
+fn labels_of(answer: &Option<Answer>) -> Vec<Option<char>> {
+    match answer {
+        Some(Answer::Choice(c)) => vec![Some(*c)],
+        Some(Answer::Labels(v)) => v.clone(),
+        _ => vec![],
+    }
+}
+
+fn key_text(key: &Answer) -> String {
+    match key {
+        Answer::Choice(c) => c.to_string(),
+        Answer::Bool(b) => if *b { "Yes" } else { "No" }.into(),
+        Answer::Labels(v) => v
+            .iter()
+            .map(|l| l.map_or("–".into(), |c| c.to_string()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Answer::YesNo(v) => v
+            .iter()
+            .map(|b| match b {
+                Some(true) => "Yes",
+                Some(false) => "No",
+                None => "–",
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+fn item_page(
+    item: &PresentedItem,
+    view: &certprep_service::SessionView,
+    session: &certprep_domain::session::Session,
+    nav: Nav,
+) -> ItemPage {
+    let chosen = labels_of(&item.answer);
+    let yes_no: Vec<Option<bool>> = match &item.answer {
+        Some(Answer::YesNo(v)) => v.clone(),
+        Some(Answer::Bool(b)) => vec![Some(*b)],
+        _ => vec![],
+    };
+    let opt = |label: char, text: &str, checked: bool| Opt {
+        label,
+        text: text.to_string(),
+        checked,
+    };
+    ItemPage {
+        title: format!("Item {} of {}", item.position, view.items.len()),
+        nav,
+        session_id: view.session_id.clone(),
+        item_id: item.item_id.clone(),
+        exam: view.exam.to_uppercase(),
+        mode: format!("{:?}", view.mode).to_lowercase(),
+        position: item.position,
+        total: view.items.len(),
+        answered: view.answered,
+        remaining: view
+            .remaining_ms
+            .map(|ms| format!("{}:{:02}", ms / 60_000, (ms / 1000) % 60)),
+        marked: item.marked,
+        open_book: view.open_book,
+        case_title: item.case_study.as_ref().map(|c| c.title.clone()),
+        tabs: item.case_study.as_ref().map_or_else(Vec::new, |c| {
+            c.tabs
+                .iter()
+                .map(|t| (t.name.clone(), markdown(&t.content)))
+                .collect()
+        }),
+        series_note: item.series.as_ref().map(|s| s.note),
+        scenario_html: item
+            .series
+            .as_ref()
+            .map_or_else(String::new, |s| markdown(&s.scenario)),
+        is_series: item.series.is_some(),
+        type_description: item.type_description,
+        stem_html: markdown(&item.stem),
+        kind: item.kind.name(),
+        choose: item.choose,
+        options: item
+            .options
+            .iter()
+            .map(|o| opt(o.label, &o.text, chosen.contains(&Some(o.label))))
+            .collect(),
+        actions: item
+            .actions
+            .iter()
+            .map(|a| opt(a.label, &a.text, false))
+            .collect(),
+        positions: (1..=item.actions.len())
+            .map(|n| PositionView {
+                number: n,
+                choices: item
+                    .actions
+                    .iter()
+                    .map(|a| {
+                        opt(
+                            a.label,
+                            &a.text,
+                            chosen.get(n - 1).copied().flatten() == Some(a.label),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+        reuse: item.reuse == Some(true),
+        sources: item
+            .sources
+            .iter()
+            .map(|s| opt(s.label, &s.text, false))
+            .collect(),
+        targets: item
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TargetView {
+                number: t.number,
+                text: t.text.clone(),
+                choices: item
+                    .sources
+                    .iter()
+                    .map(|s| {
+                        opt(
+                            s.label,
+                            &s.text,
+                            chosen.get(i).copied().flatten() == Some(s.label),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+        slots: item
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SlotView {
+                number: s.number,
+                choices: s
+                    .choices
+                    .iter()
+                    .map(|c| {
+                        opt(
+                            c.label,
+                            &c.text,
+                            chosen.get(i).copied().flatten() == Some(c.label),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+        statements: item
+            .statements
+            .iter()
+            .enumerate()
+            .map(|(i, s)| StatementView {
+                number: s.number,
+                text: s.text.clone(),
+                yes: yes_no.get(i) == Some(&Some(true)),
+                no: yes_no.get(i) == Some(&Some(false)),
+            })
+            .collect(),
+        feedback: item.feedback.as_ref().map(|f| FeedbackView {
+            points: f.points,
+            max_points: f.max_points,
+            full: f.points == f.max_points,
+            key: key_text(&f.key),
+            explanation_html: markdown(&f.explanation),
+            notes: f
+                .notes
+                .iter()
+                .map(|n| (n.part.clone(), n.note.clone()))
+                .collect(),
+            references: f
+                .references
+                .iter()
+                .map(|r| {
+                    (
+                        r.title.clone().unwrap_or_else(|| r.url.clone()),
+                        r.url.clone(),
+                    )
+                })
+                .collect(),
+        }),
+        prev: session.previous_position().map(|p| p + 1),
+        next: session.next_position().map(|p| p + 1),
+    }
+}
+
+fn page_service<'a>(state: &'a AppState, account: &Account) -> Service<'a> {
+    let store: &dyn Store = &*state.store;
+    Service::new(&state.library, store, account.id.clone())
+}
+
+pub async fn session_page(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<Message>,
+) -> Response {
+    let Some((account, _, _)) = &viewer else {
+        return to_signin();
+    };
+    let now = state.now();
+    let service = page_service(&state, account);
+    let session = match service.load(&id, now).await {
+        Ok(s) => s,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    if session.is_submitted() {
+        return Redirect::to(&format!("/s/{id}/results")).into_response();
+    }
+    let view = service.view(&session, now);
+    let Some(item) = &view.current else {
+        return ApiError::not_found("the session has no items").into_response();
+    };
+    render(&item_page(item, &view, &session, nav(&viewer, q.m)))
+}
+
+/// How many parts (positions, targets, slots, statements) the form of an item has.
+fn parts_of(body: &certprep_domain::ItemBody) -> usize {
+    use certprep_domain::ItemBody as B;
+    match body {
+        B::Single { .. } | B::Multiple { .. } | B::Solution { .. } => 1,
+        B::Order { actions } => actions.len(),
+        B::Match { targets, .. } => targets.len(),
+        B::Dropdown { slots } => slots.len(),
+        B::YesNo { statements } => statements.len(),
+    }
+}
+
+/// Reads the answer of the form for the current item's type.
+fn answer_from_form(kind: ItemKind, form: &FormPairs, parts: usize) -> Option<Answer> {
+    let label = |v: &str| v.chars().next().filter(|_| v.chars().count() == 1);
+    let per = |prefix: &str| -> Vec<Option<char>> {
+        (1..=parts)
+            .map(|n| form.get(&format!("{prefix}{n}")).and_then(label))
+            .collect()
+    };
+    let yn = |v: Option<&str>| match v {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    };
+    match kind {
+        ItemKind::Single => form.get("choice").and_then(label).map(Answer::Choice),
+        ItemKind::Multiple => Some(Answer::Labels(
+            form.all("choice")
+                .into_iter()
+                .filter_map(label)
+                .map(Some)
+                .collect(),
+        )),
+        ItemKind::Order => Some(Answer::Labels(
+            per("pos").into_iter().flatten().map(Some).collect(),
+        )),
+        ItemKind::Match => Some(Answer::Labels(per("target"))),
+        ItemKind::Dropdown => Some(Answer::Labels(per("slot"))),
+        ItemKind::YesNo => Some(Answer::YesNo(
+            (1..=parts)
+                .map(|n| yn(form.get(&format!("s{n}"))))
+                .collect(),
+        )),
+        ItemKind::Solution => yn(form.get("s1")).map(Answer::Bool),
+    }
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+    form: FormPairs,
+) -> Response {
+    let Some((account, csrf, _)) = &viewer else {
+        return to_signin();
+    };
+    if let Err(e) = check_form_csrf(&form, csrf) {
+        return e.into_response();
+    }
+    let now = state.now();
+    let service = page_service(&state, account);
+    let Some(item_id) = form.get("item") else {
+        return ApiError::bad_request("the form names no item").into_response();
+    };
+    let Some(item) = state.library.bank.item(item_id) else {
+        return ApiError::not_found("no such item").into_response();
+    };
+    let parts = parts_of(&item.body);
+    let back = |m: &str| Redirect::to(&format!("/s/{id}?m={}", urlencode(m))).into_response();
+    let Some(answer) = answer_from_form(item.kind(), &form, parts) else {
+        return back("Choose an answer first.");
+    };
+    match service.answer(&id, item_id, answer, now).await {
+        Ok(ack) => back(&format!(
+            "Saved ({} of {} answered).",
+            ack.answered, ack.total
+        )),
+        Err(e) if e.is_client_error() => back(&e.to_string()),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+pub async fn navigate(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+    form: FormPairs,
+) -> Response {
+    let Some((account, csrf, _)) = &viewer else {
+        return to_signin();
+    };
+    if let Err(e) = check_form_csrf(&form, csrf) {
+        return e.into_response();
+    }
+    let now = state.now();
+    let service = page_service(&state, account);
+    let back = |m: Option<String>| match m {
+        Some(m) => Redirect::to(&format!("/s/{id}?m={}", urlencode(&m))).into_response(),
+        None => Redirect::to(&format!("/s/{id}")).into_response(),
+    };
+    if let Some(go) = form
+        .get("go")
+        .and_then(|g| g.parse::<usize>().ok())
+        .filter(|g| *g >= 1)
+    {
+        return match service.goto_position(&id, go - 1, now).await {
+            Ok(_) => back(None),
+            Err(e) if e.is_client_error() => back(Some(e.to_string())),
+            Err(e) => ApiError::from(e).into_response(),
+        };
+    }
+    match form.get("action") {
+        Some("mark") => {
+            let Some(item) = form.get("item") else {
+                return back(None);
+            };
+            match service.mark(&id, item, now).await {
+                Ok((_, marked)) => back(Some(
+                    if marked {
+                        "Marked for review."
+                    } else {
+                        "Unmarked."
+                    }
+                    .into(),
+                )),
+                Err(e) => back(Some(e.to_string())),
+            }
+        }
+        Some("submit") => match service.submit(&id, now).await {
+            Ok(_) => Redirect::to(&format!("/s/{id}/results")).into_response(),
+            Err(e) => back(Some(e.to_string())),
+        },
+        _ => back(None),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage {
+    title: &'static str,
+    nav: Nav,
+    session_id: String,
+    unanswered: usize,
+    marked: usize,
+    entries: Vec<(usize, &'static str, bool)>,
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let Some((account, _, _)) = &viewer else {
+        return to_signin();
+    };
+    let session = match page_service(&state, account).load(&id, state.now()).await {
+        Ok(s) => s,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let entries = session.review();
+    render(&ReviewPage {
+        title: "Review",
+        nav: nav(&viewer, None),
+        session_id: id,
+        unanswered: entries.iter().filter(|e| !e.answered).count(),
+        marked: entries.iter().filter(|e| e.marked).count(),
+        entries: entries
+            .iter()
+            .map(|e| {
+                (
+                    e.position + 1,
+                    if e.answered { "answered" } else { "unanswered" },
+                    e.marked,
+                )
+            })
+            .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "results.html")]
+struct ResultsPage {
+    title: &'static str,
+    nav: Nav,
+    scaled_score: u32,
+    passed: bool,
+    passing_score: u32,
+    points: u32,
+    max_points: u32,
+    percent: String,
+    answered: usize,
+    total: usize,
+    time_used: String,
+    chart: String,
+    domains: Vec<(String, String, String)>,
+    weakest: String,
+    objectives: Vec<(String, String, String)>,
+    items: Vec<(usize, String, String, String)>,
+    note: &'static str,
+}
+
+fn clock(ms: i64) -> String {
+    let s = ms / 1000;
+    format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+}
+
+pub async fn results(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let Some((account, _, _)) = &viewer else {
+        return to_signin();
+    };
+    let now = state.now();
+    let service = page_service(&state, account);
+    let session = match service.load(&id, now).await {
+        Ok(s) => s,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    if !session.is_submitted() {
+        return Redirect::to(&format!("/s/{id}")).into_response();
+    }
+    let r = match service.report(&session, now) {
+        Ok(r) => r,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let mut objectives: Vec<_> = r.objectives.iter().collect();
+    objectives.sort_by(|a, b| a.percent.total_cmp(&b.percent));
+    let titles: Vec<(String, f64)> = r
+        .domains
+        .iter()
+        .map(|d| (d.title.clone(), d.percent))
+        .collect();
+    render(&ResultsPage {
+        title: "Results",
+        nav: nav(&viewer, None),
+        scaled_score: r.scaled_score,
+        passed: r.passed,
+        passing_score: r.passing_score,
+        points: r.points,
+        max_points: r.max_points,
+        percent: format!("{:.0}", r.percent),
+        answered: r.answered,
+        total: r.items_total,
+        time_used: clock(r.time_used_ms),
+        chart: crate::charts::bars(&titles),
+        domains: r
+            .domains
+            .iter()
+            .map(|d| {
+                (
+                    d.title.clone(),
+                    format!("{} of {}", d.points, d.max_points),
+                    if d.max_points == 0 {
+                        "n/a".into()
+                    } else {
+                        format!("{:.0}%", d.percent)
+                    },
+                )
+            })
+            .collect(),
+        weakest: r.weakest.join(", "),
+        objectives: objectives
+            .iter()
+            .map(|o| {
+                (
+                    o.title.clone(),
+                    format!("{} of {}", o.points, o.max_points),
+                    format!("{:.0}%", o.percent),
+                )
+            })
+            .collect(),
+        items: r
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
+                (
+                    i + 1,
+                    it.item_id.clone(),
+                    format!("{} of {}", it.points, it.max_points),
+                    clock(i64::try_from(it.time_spent_ms).unwrap_or(0)),
+                )
+            })
+            .collect(),
+        note: r.note,
+    })
+}

@@ -1,0 +1,342 @@
+//! The server-rendered pages, driven as a browser without JavaScript would: forms with CSRF
+//! tokens, redirects, every item type answered through its form, results and history.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use certprep_bank::Source;
+use certprep_bank::load::{Library, load};
+use certprep_domain::grading::{Answer, key};
+use certprep_domain::item::ItemKind;
+use certprep_server::{AppState, router};
+use certprep_store_sqlite::SqliteStore;
+use tower::ServiceExt;
+
+struct Browser {
+    app: Router,
+    cookies: Vec<(String, String)>,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    html: String,
+}
+
+impl Browser {
+    async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        form: Option<Vec<(String, String)>>,
+    ) -> Page {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "certprep.test");
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            req = req.header(header::COOKIE, jar.join("; "));
+        }
+        let req = match form {
+            Some(pairs) => {
+                let body: String = form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(pairs)
+                    .finish();
+                req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(body))
+            }
+            None => req.body(Body::empty()),
+        }
+        .unwrap_or_else(|e| panic!("{e}"));
+        let res = self
+            .app
+            .clone()
+            .oneshot(req)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for value in res.headers().get_all(header::SET_COOKIE) {
+            let Some((pair, _)) = value.to_str().unwrap_or_default().split_once(';') else {
+                continue;
+            };
+            if let Some((k, v)) = pair.split_once('=') {
+                self.cookies.retain(|(name, _)| name != k);
+                if !v.is_empty() {
+                    self.cookies.push((k.to_string(), v.to_string()));
+                }
+            }
+        }
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from);
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 24)
+            .await
+            .unwrap_or_default();
+        Page {
+            status,
+            location,
+            html: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        self.request("GET", path, None).await
+    }
+
+    async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Page {
+        self.request(
+            "POST",
+            path,
+            Some(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+        )
+        .await
+    }
+}
+
+/// The value of `<input ... name="NAME" value="…">` in a page.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    html.split(&marker)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn library() -> Arc<Library> {
+    let files = certprep_content::files()
+        .map(|f| Source::new(f.path, f.text))
+        .collect();
+    Arc::new(
+        load(
+            &[files],
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
+            0,
+        )
+        .library,
+    )
+}
+
+/// The form fields that give the key of an item of each type.
+fn fields(kind: ItemKind, answer: &Answer) -> Vec<(String, String)> {
+    match (kind, answer) {
+        (_, Answer::Choice(c)) => vec![("choice".into(), c.to_string())],
+        (ItemKind::Multiple, Answer::Labels(v)) => v
+            .iter()
+            .flatten()
+            .map(|c| ("choice".into(), c.to_string()))
+            .collect(),
+        (ItemKind::Order, Answer::Labels(v)) => v
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| (format!("pos{}", i + 1), c.to_string())))
+            .collect(),
+        (ItemKind::Match, Answer::Labels(v)) => v
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| (format!("target{}", i + 1), c.to_string())))
+            .collect(),
+        (_, Answer::Labels(v)) => v
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| (format!("slot{}", i + 1), c.to_string())))
+            .collect(),
+        (_, Answer::YesNo(v)) => v
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| {
+                b.map(|b| {
+                    (
+                        format!("s{}", i + 1),
+                        if b { "yes" } else { "no" }.to_string(),
+                    )
+                })
+            })
+            .collect(),
+        (_, Answer::Bool(b)) => vec![("s1".into(), if *b { "yes" } else { "no" }.into())],
+    }
+}
+
+#[tokio::test]
+async fn a_candidate_signs_up_takes_an_exam_and_sees_results() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let store = SqliteStore::open(&dir.path().join("pages.db"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let library = library();
+    let app = router(AppState::new(library.clone(), Arc::new(store)));
+    let mut b = Browser {
+        app,
+        cookies: vec![],
+    };
+
+    assert_eq!(b.get("/").await.location.as_deref(), Some("/signin"));
+    let catalog = b.get("/exams").await;
+    assert!(
+        catalog.html.contains("AI-102")
+            && catalog
+                .html
+                .contains("retired 2026-06-30, successor AI-103")
+    );
+
+    let signup = b.get("/signup").await;
+    let form_csrf = hidden(&signup.html, "csrf");
+    assert_eq!(form_csrf.len(), 64);
+    let forged = b
+        .post(
+            "/signup",
+            &[
+                ("csrf", "nope"),
+                ("email", "dee@example.com"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let done = b
+        .post(
+            "/signup",
+            &[
+                ("csrf", &form_csrf),
+                ("email", "dee@example.com"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (done.status, done.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/")),
+        "{}",
+        done.html
+    );
+    assert!(b.cookies.iter().any(|(k, _)| k == "certprep_session"));
+
+    let home = b.get("/").await;
+    assert!(home.html.contains("Start a session"), "{}", home.html);
+    let csrf = hidden(&home.html, "csrf");
+    assert_eq!(
+        b.post("/practice", &[("exam", "ai-103"), ("mode", "exam")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let started = b
+        .post(
+            "/practice",
+            &[("csrf", &csrf), ("exam", "ai-103"), ("mode", "exam")],
+        )
+        .await;
+    let session_path = started
+        .location
+        .unwrap_or_else(|| panic!("no redirect: {}", started.html));
+    assert!(session_path.starts_with("/s/"));
+
+    // Answer items of every type the form offers, through their forms, until the main section ends.
+    let mut kinds_seen = std::collections::BTreeSet::new();
+    let mut pages = Vec::new();
+    for _ in 0..60 {
+        let page = b.get(&session_path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        let item_id = hidden(&page.html, "item");
+        let item = library
+            .bank
+            .item(&item_id)
+            .unwrap_or_else(|| panic!("no item {item_id}"));
+        if matches!(
+            item.group,
+            Some(certprep_domain::item::Membership::CaseStudy(_))
+        ) {
+            break;
+        }
+        kinds_seen.insert(item.kind());
+        let mut form = vec![
+            ("csrf".to_string(), csrf.clone()),
+            ("item".to_string(), item_id.clone()),
+        ];
+        form.extend(fields(item.kind(), &key(&item.body)));
+        let saved = b
+            .request("POST", &format!("{session_path}/answer"), Some(form))
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        let after = b.get(saved.location.as_deref().unwrap_or_default()).await;
+        assert!(after.html.contains("Saved ("), "{}", after.html);
+        pages.push(after.html.clone());
+        // The "Next" button is the last `go` button of the page.
+        let Some(next_pos) = after
+            .html
+            .split("name=\"go\" value=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .last()
+            .map(String::from)
+        else {
+            break;
+        };
+        if !after.html.contains("Next →") {
+            break;
+        }
+        b.post(
+            &format!("{session_path}/nav"),
+            &[("csrf", &csrf), ("go", &next_pos)],
+        )
+        .await;
+    }
+    assert!(kinds_seen.len() >= 4, "{kinds_seen:?}");
+    // No key material reached the browser before submission.
+    for html in &pages {
+        assert!(
+            !html.contains("Result:") && !html.contains("<strong>Key:</strong>"),
+            "key shown in an exam page"
+        );
+    }
+    let review = b.get(&format!("{session_path}/review")).await;
+    assert!(review.html.contains("unanswered"), "{}", review.html);
+    let submitted = b
+        .post(
+            &format!("{session_path}/nav"),
+            &[("csrf", &csrf), ("action", "submit")],
+        )
+        .await;
+    assert_eq!(
+        submitted.location.as_deref(),
+        Some(format!("{session_path}/results").as_str())
+    );
+    let results = b.get(&format!("{session_path}/results")).await;
+    assert!(
+        results.html.contains("<svg")
+            && results.html.contains("Skill areas")
+            && results.html.contains("of 1000"),
+        "{}",
+        results.html
+    );
+    let history = b.get("/history").await;
+    assert!(
+        history.html.contains("<svg") && history.html.contains("polyline"),
+        "{}",
+        history.html
+    );
+    // Pages carry no inline script and no inline style, as the CSP requires.
+    for html in [&home.html, &results.html, &history.html] {
+        assert!(
+            !html.contains("<script>") && !html.contains("style="),
+            "inline script or style"
+        );
+    }
+    let signed_out = b.post("/signout", &[("csrf", &csrf)]).await;
+    assert_eq!(signed_out.location.as_deref(), Some("/signin"));
+    assert_eq!(b.get("/").await.location.as_deref(), Some("/signin"));
+}

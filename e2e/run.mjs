@@ -181,8 +181,14 @@ async function main() {
     await audit(page, "06-history");
     await page.goto(`${base}/exams`);
     await audit(page, "07-exams");
+    await page.goto(`${base}/teams`);
+    await page.fill("#name", "E2E guild");
+    await Promise.all([page.waitForURL(/\/teams\/.+/), page.click("form[action='/teams'] button[type=submit]")]);
+    check((await page.content()).includes("e2e@example.com"), "the team page lists its instructor");
+    await audit(page, "08-team");
+    await page.click("button:has-text('Sign out')");
     await page.goto(`${base}/signin`);
-    await audit(page, "08-signin");
+    await audit(page, "09-signin");
   } finally {
     await browser.close();
     child.kill("SIGKILL");

@@ -1128,3 +1128,198 @@ pub async fn results(
         note: r.note,
     })
 }
+
+// ---------------------------------------------------------------------------------------------
+// Teams
+
+#[derive(Template)]
+#[template(path = "teams.html")]
+struct TeamsPage {
+    title: &'static str,
+    nav: Nav,
+    teams: Vec<(String, String, &'static str)>,
+}
+
+pub async fn teams(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Query(q): Query<Message>,
+) -> Response {
+    let Some((account, _, _)) = &viewer else {
+        return to_signin();
+    };
+    match state.store.teams_of(&account.id).await {
+        Ok(list) => render(&TeamsPage {
+            title: "Teams",
+            nav: nav(&viewer, q.m),
+            teams: list
+                .into_iter()
+                .map(|(t, r)| (t.id, t.name, r.as_str()))
+                .collect(),
+        }),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+pub async fn create_team(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    form: FormPairs,
+) -> Response {
+    let Some((account, csrf, _)) = &viewer else {
+        return to_signin();
+    };
+    if let Err(e) = check_form_csrf(&form, csrf) {
+        return e.into_response();
+    }
+    let name = form.get("name").unwrap_or_default().trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Redirect::to(&format!(
+            "/teams?m={}",
+            urlencode("A team needs a name of 1–100 characters.")
+        ))
+        .into_response();
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    match state
+        .store
+        .create_team(
+            &id,
+            &name,
+            &auth::new_token()[..20],
+            &account.id,
+            state.now(),
+        )
+        .await
+    {
+        Ok(team) => Redirect::to(&format!("/teams/{}", team.id)).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+pub async fn join_team(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    form: FormPairs,
+) -> Response {
+    let Some((account, csrf, _)) = &viewer else {
+        return to_signin();
+    };
+    if let Err(e) = check_form_csrf(&form, csrf) {
+        return e.into_response();
+    }
+    let code = form.get("code").unwrap_or_default().trim().to_string();
+    match state.store.join_team(&code, &account.id, state.now()).await {
+        Ok((team, _)) => Redirect::to(&format!("/teams/{}", team.id)).into_response(),
+        Err(_) => Redirect::to(&format!(
+            "/teams?m={}",
+            urlencode("No team has this invite code.")
+        ))
+        .into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "team.html")]
+struct TeamPage {
+    title: String,
+    nav: Nav,
+    id: String,
+    name: String,
+    invite_code: Option<String>,
+    invite_link: String,
+    exam: String,
+    exam_label: String,
+    member_count: usize,
+    projected_passes: usize,
+    within_year: usize,
+    projected_by: Option<String>,
+    note: &'static str,
+    chart: String,
+    instructor: bool,
+    members: Vec<(String, usize, usize, String, String, &'static str, String)>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TeamQuery {
+    pub exam: Option<String>,
+}
+
+pub async fn team(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<TeamQuery>,
+) -> Response {
+    let Some((account, _, _)) = &viewer else {
+        return to_signin();
+    };
+    let membership = match state.store.membership(&id, &account.id).await {
+        Ok(Some(m)) => m,
+        Ok(None) => return ApiError::not_found("no such team among yours").into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let members = match state.store.members(&id).await {
+        Ok(m) => m,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let exam = q.exam.unwrap_or_else(|| "ai-103".into());
+    let store: &dyn Store = &*state.store;
+    let (team, role) = membership;
+    let d = match certprep_service::teams::team_dashboard(
+        &state.library,
+        store,
+        team,
+        (&account.id, role),
+        members,
+        &exam,
+        state.now(),
+    )
+    .await
+    {
+        Ok(d) => d,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let opt = |v: Option<u32>| v.map_or_else(|| "–".to_string(), |x| x.to_string());
+    let averages: Vec<(String, f64)> = d
+        .domain_averages
+        .iter()
+        .map(|x| (x.title.clone(), x.percent.unwrap_or(0.0)))
+        .collect();
+    render(&TeamPage {
+        title: d.team.name.clone(),
+        nav: nav(&viewer, None),
+        invite_link: format!(
+            "/teams (join with code {})",
+            d.team.invite_code.clone().unwrap_or_default()
+        ),
+        id: d.team.id.clone(),
+        name: d.team.name.clone(),
+        invite_code: d.team.invite_code.clone(),
+        exam_label: format!("{} ({})", d.exam.to_uppercase(), d.outline),
+        exam: d.exam.clone(),
+        member_count: d.member_count,
+        projected_passes: d.projected_passes,
+        within_year: d.projected_passes_within_year,
+        projected_by: d.projected_by.map(|x| x.to_string()),
+        note: d.note,
+        chart: crate::charts::bars(&averages),
+        instructor: d.your_role == certprep_store::TeamRole::Instructor,
+        members: d
+            .members
+            .iter()
+            .map(|m| {
+                (
+                    m.email.clone(),
+                    m.sessions,
+                    m.exams_taken,
+                    opt(m.latest_score),
+                    opt(m.best_score),
+                    if m.likely_to_pass { "yes" } else { "no" },
+                    m.projected_pass_date
+                        .map_or_else(|| "–".into(), |x| x.to_string()),
+                )
+            })
+            .collect(),
+    })
+}

@@ -336,6 +336,26 @@ async fn a_candidate_signs_up_takes_an_exam_and_sees_results() {
             "inline script or style"
         );
     }
+    // A team page for its instructor: members, projected passes, CSV link.
+    assert_eq!(
+        b.post("/teams", &[("name", "Guild")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let team = b
+        .post("/teams", &[("csrf", &csrf), ("name", "Guild")])
+        .await;
+    let team_path = team
+        .location
+        .unwrap_or_else(|| panic!("no team: {}", team.html));
+    let team_page = b.get(&team_path).await;
+    assert!(
+        team_page.html.contains("dee@example.com")
+            && team_page.html.contains("Invite code")
+            && team_page.html.contains("export.csv"),
+        "{}",
+        team_page.html
+    );
+    assert!(b.get("/teams").await.html.contains("Guild"));
     let signed_out = b.post("/signout", &[("csrf", &csrf)]).await;
     assert_eq!(signed_out.location.as_deref(), Some("/signin"));
     assert_eq!(b.get("/").await.location.as_deref(), Some("/signin"));

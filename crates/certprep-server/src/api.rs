@@ -142,12 +142,12 @@ pub async fn start_web_session(
 
 async fn sign_in(
     state: &AppState,
+    headers: &HeaderMap,
     account: certprep_store::Account,
     status: StatusCode,
-    old: Option<String>,
 ) -> ApiResult<Response> {
-    let (token, csrf) = start_web_session(state, &account, old).await?;
-    let cookie = HeaderValue::from_str(&auth::session_cookie(&token, state.secure_cookies))
+    let (token, csrf) = start_web_session(state, &account, old_cookie(headers)).await?;
+    let cookie = HeaderValue::from_str(&auth::session_cookie(&token, state.secure(headers)))
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let body = json!({
         "id": account.id,
@@ -220,7 +220,7 @@ pub async fn register(
     Body(c): Body<Credentials>,
 ) -> ApiResult<Response> {
     let account = register_account(&state, &client, c).await?;
-    sign_in(&state, account, StatusCode::CREATED, old_cookie(&headers)).await
+    sign_in(&state, &headers, account, StatusCode::CREATED).await
 }
 
 pub async fn login(
@@ -230,12 +230,16 @@ pub async fn login(
     Body(c): Body<Credentials>,
 ) -> ApiResult<Response> {
     let account = login_account(&state, &client, c).await?;
-    sign_in(&state, account, StatusCode::OK, old_cookie(&headers)).await
+    sign_in(&state, &headers, account, StatusCode::OK).await
 }
 
-pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+) -> ApiResult<Response> {
     state.store.delete_web_session(&caller.token_hash).await?;
-    let cookie = HeaderValue::from_str(&auth::clear_cookie(state.secure_cookies))
+    let cookie = HeaderValue::from_str(&auth::clear_cookie(state.secure(&headers)))
         .map_err(|e| ApiError::internal(e.to_string()))?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }

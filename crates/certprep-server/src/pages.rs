@@ -225,7 +225,7 @@ async fn auth_submit(
         Ok((token, _)) => {
             let mut r = Redirect::to("/").into_response();
             if let Ok(v) =
-                HeaderValue::from_str(&auth::session_cookie(&token, state.secure_cookies))
+                HeaderValue::from_str(&auth::session_cookie(&token, state.secure(&headers)))
             {
                 r.headers_mut().append(header::SET_COOKIE, v);
             }
@@ -256,6 +256,7 @@ pub async fn signup_submit(
 pub async fn signout(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
+    headers: HeaderMap,
     form: FormPairs,
 ) -> Response {
     let Some((_, csrf, hash)) = viewer else {
@@ -268,7 +269,7 @@ pub async fn signout(
         return ApiError::from(e).into_response();
     }
     let mut r = Redirect::to("/signin").into_response();
-    if let Ok(v) = HeaderValue::from_str(&auth::clear_cookie(state.secure_cookies)) {
+    if let Ok(v) = HeaderValue::from_str(&auth::clear_cookie(state.secure(&headers))) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     r

@@ -38,4 +38,15 @@ impl AppState {
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
     }
+
+    /// Whether cookies of this request must be Secure: always with `--secure-cookies`, and
+    /// behind a trusted proxy when it says the client came over HTTPS.
+    pub fn secure(&self, headers: &axum::http::HeaderMap) -> bool {
+        self.secure_cookies
+            || (self.trust_forwarded_for
+                && headers
+                    .get("x-forwarded-proto")
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|p| p.eq_ignore_ascii_case("https")))
+    }
 }

@@ -650,6 +650,37 @@ async fn suite(c: Client) {
 }
 
 #[tokio::test]
+async fn cookies_are_secure_behind_a_tls_proxy() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let store = SqliteStore::open(&dir.path().join("tls.db"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut state = AppState::new(library(), Arc::new(store));
+    state.trust_forwarded_for = true;
+    let app = router(state);
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/v1/auth/register")
+        .header(header::HOST, "certprep.test")
+        .header("x-forwarded-proto", "https")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            r#"{"email":"tls@example.com","password":"a long enough password"}"#,
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let res = app.oneshot(req).await.unwrap_or_else(|e| panic!("{e}"));
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
 async fn api_on_sqlite() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let store = SqliteStore::open(&dir.path().join("server.db"))

@@ -176,6 +176,9 @@ async function main() {
     check((await page.locator("h1").innerText()).includes("of 1000"), "the results page shows the scaled score");
     check((await page.locator("svg").count()) >= 1, "the results page has its chart");
     await audit(page, "05-results");
+    await page.click("a[href$='/answers/1']");
+    check((await page.content()).includes("Your answer:"), "after submission each answer is shown with its key");
+    await audit(page, "05-answer-1");
     await page.goto(`${base}/history`);
     check((await page.locator("svg polyline").count()) === 1, "the history page has the score trend");
     await audit(page, "06-history");

@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route("/s/{id}/nav", post(pages::navigate))
         .route("/s/{id}/review", get(pages::review))
         .route("/s/{id}/results", get(pages::results))
+        .route("/s/{id}/answers/{n}", get(pages::answer_review))
         .route("/teams", get(pages::teams).post(pages::create_team))
         .route("/teams/join", post(pages::join_team))
         .route("/teams/{id}", get(pages::team))

@@ -1024,6 +1024,7 @@ pub async fn review(
 struct ResultsPage {
     title: &'static str,
     nav: Nav,
+    session_id: String,
     scaled_score: u32,
     passed: bool,
     passing_score: u32,
@@ -1077,6 +1078,7 @@ pub async fn results(
     render(&ResultsPage {
         title: "Results",
         nav: nav(&viewer, None),
+        session_id: id.clone(),
         scaled_score: r.scaled_score,
         passed: r.passed,
         passing_score: r.passing_score,
@@ -1319,6 +1321,128 @@ pub async fn team(
                     if m.likely_to_pass { "yes" } else { "no" },
                     m.projected_pass_date
                         .map_or_else(|| "–".into(), |x| x.to_string()),
+                )
+            })
+            .collect(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers after submission
+
+#[derive(Template)]
+#[template(path = "answer.html")]
+struct AnswerPage {
+    title: String,
+    nav: Nav,
+    session_id: String,
+    position: usize,
+    total: usize,
+    prev: Option<usize>,
+    next: Option<usize>,
+    type_description: &'static str,
+    case_title: Option<String>,
+    scenario_html: String,
+    stem_html: String,
+    choices: Vec<String>,
+    your_answer: String,
+    full: bool,
+    points: u32,
+    max_points: u32,
+    key: String,
+    explanation_html: String,
+    notes: Vec<(String, String)>,
+    references: Vec<(String, String)>,
+}
+
+/// One item of a submitted session, with the candidate's answer, the key and every explanation.
+pub async fn answer_review(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path((id, n)): Path<(String, usize)>,
+) -> Response {
+    let Some((account, _, _)) = &viewer else {
+        return to_signin();
+    };
+    let session = match page_service(&state, account).load(&id, state.now()).await {
+        Ok(s) => s,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    if !session.is_submitted() {
+        return ApiError::forbidden("answers are shown after submission").into_response();
+    }
+    let total = session.items.len();
+    let Some(item) = n
+        .checked_sub(1)
+        .and_then(|p| certprep_domain::present::present(&session, &state.library.bank, p))
+    else {
+        return ApiError::not_found("no such item in this session").into_response();
+    };
+    let Some(f) = &item.feedback else {
+        return ApiError::internal("no feedback after submission").into_response();
+    };
+    let mut choices: Vec<String> = item
+        .options
+        .iter()
+        .chain(&item.actions)
+        .chain(&item.sources)
+        .map(|o| format!("{}. {}", o.label, o.text))
+        .collect();
+    choices.extend(
+        item.targets
+            .iter()
+            .map(|t| format!("Target {}: {}", t.number, t.text)),
+    );
+    choices.extend(item.slots.iter().map(|s| {
+        format!(
+            "{{{{{}}}}}: {}",
+            s.number,
+            s.choices
+                .iter()
+                .map(|c| format!("{}. {}", c.label, c.text))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        )
+    }));
+    choices.extend(
+        item.statements
+            .iter()
+            .map(|s| format!("{}. {}", s.number, s.text)),
+    );
+    render(&AnswerPage {
+        title: format!("Answer {n} of {total}"),
+        nav: nav(&viewer, None),
+        session_id: id,
+        position: n,
+        total,
+        prev: (n > 1).then(|| n - 1),
+        next: (n < total).then(|| n + 1),
+        type_description: item.type_description,
+        case_title: item.case_study.as_ref().map(|c| c.title.clone()),
+        scenario_html: item
+            .series
+            .as_ref()
+            .map_or_else(String::new, |s| markdown(&s.scenario)),
+        stem_html: markdown(&item.stem),
+        choices,
+        your_answer: item.answer.as_ref().map_or_else(|| "none".into(), key_text),
+        full: f.points == f.max_points,
+        points: f.points,
+        max_points: f.max_points,
+        key: key_text(&f.key),
+        explanation_html: markdown(&f.explanation),
+        notes: f
+            .notes
+            .iter()
+            .map(|x| (x.part.clone(), x.note.clone()))
+            .collect(),
+        references: f
+            .references
+            .iter()
+            .map(|r| {
+                (
+                    r.title.clone().unwrap_or_else(|| r.url.clone()),
+                    r.url.clone(),
                 )
             })
             .collect(),

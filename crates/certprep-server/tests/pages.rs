@@ -323,6 +323,14 @@ async fn a_candidate_signs_up_takes_an_exam_and_sees_results() {
         "{}",
         results.html
     );
+    let answer_one = b.get(&format!("{session_path}/answers/1")).await;
+    assert!(
+        answer_one.html.contains("Your answer:")
+            && answer_one.html.contains("<strong>Key:</strong>"),
+        "{}",
+        answer_one.html
+    );
+    assert!(results.html.contains(&format!("{session_path}/answers/1")));
     let history = b.get("/history").await;
     assert!(
         history.html.contains("<svg") && history.html.contains("polyline"),

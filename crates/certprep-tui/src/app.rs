@@ -18,6 +18,8 @@ pub enum Screen {
     Review,
     Results,
     History,
+    /// After submission: each item with the candidate's answer, the key and the explanations.
+    Answers,
 }
 
 /// One exam on the home screen.
@@ -45,6 +47,7 @@ pub struct App<'a> {
     pub tab: usize,
     pub scroll: u16,
     pub review_cursor: usize,
+    pub answers_cursor: usize,
     pub report: Option<Report>,
     pub message: Option<String>,
     pub confirm_submit: bool,
@@ -94,6 +97,7 @@ impl<'a> App<'a> {
             tab: 0,
             scroll: 0,
             review_cursor: 0,
+            answers_cursor: 0,
             report: None,
             message: None,
             confirm_submit: false,
@@ -308,6 +312,7 @@ impl<'a> App<'a> {
             Screen::Home => self.home_key(key),
             Screen::Item => self.item_key(key),
             Screen::Review => self.review_key(key),
+            Screen::Answers => self.answers_key(key),
             Screen::Results | Screen::History => self.results_key(key),
         }
     }
@@ -518,8 +523,42 @@ impl<'a> App<'a> {
         }
     }
 
+    fn answers_key(&mut self, key: KeyEvent) {
+        let total = self.session.as_ref().map_or(0, |s| s.items.len());
+        match key.code {
+            KeyCode::Right => {
+                self.answers_cursor = (self.answers_cursor + 1).min(total.saturating_sub(1))
+            }
+            KeyCode::Left => self.answers_cursor = self.answers_cursor.saturating_sub(1),
+            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(5),
+            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(5),
+            KeyCode::Char('q') | KeyCode::Esc => {
+                self.scroll = 0;
+                self.screen = Screen::Results;
+            }
+            _ => return,
+        }
+        if matches!(key.code, KeyCode::Left | KeyCode::Right) {
+            self.scroll = 0;
+        }
+    }
+
+    /// The item shown on the answers screen, with its feedback (the session is submitted).
+    pub fn answered_item(&self) -> Option<certprep_domain::present::PresentedItem> {
+        let session = self.session.as_ref().filter(|s| s.is_submitted())?;
+        certprep_domain::present::present(session, &self.service.library.bank, self.answers_cursor)
+    }
+
     fn results_key(&mut self, key: KeyEvent) {
         match key.code {
+            KeyCode::Char('a')
+                if self.screen == Screen::Results
+                    && self.session.as_ref().is_some_and(Session::is_submitted) =>
+            {
+                self.answers_cursor = 0;
+                self.scroll = 0;
+                self.screen = Screen::Answers;
+            }
             KeyCode::PageDown | KeyCode::Down => {
                 self.scroll =
                     self.scroll

@@ -23,6 +23,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Review => review(frame, app),
         Screen::Results => results(frame, app),
         Screen::History => history(frame, app),
+        Screen::Answers => answers(frame, app),
     }
 }
 
@@ -478,6 +479,37 @@ fn key_text(key: &certprep_domain::grading::Answer) -> String {
             .collect::<Vec<_>>()
             .join(", "),
     }
+}
+
+fn answers(frame: &mut Frame, app: &App) {
+    let [top, body, msg, keys] = frame_parts(frame.area(), 1);
+    let Some(item) = app.answered_item() else {
+        return home(frame, app);
+    };
+    let total = app.session.as_ref().map_or(0, |s| s.items.len());
+    let mut lines = vec![Line::from(dim(format!(
+        "Your answer: {}",
+        item.answer
+            .as_ref()
+            .map_or_else(|| "none".to_string(), key_text)
+    )))];
+    lines.extend(item_lines(&item, None, Mode::Study));
+    header(
+        frame,
+        top,
+        format!(
+            " Answers · item {}/{} · {}",
+            item.position, total, item.item_id
+        ),
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.scroll, 0)),
+        body,
+    );
+    message(frame, msg, app);
+    hints(frame, keys, "←→ item   PgUp/PgDn scroll   q results");
 }
 
 fn review(frame: &mut Frame, app: &App) {

@@ -238,7 +238,19 @@ fn every_item_type_in_exam_mode_with_answers_in_progress() {
     insta::assert_snapshot!("results", render(&app));
     press(&mut app, &[KeyCode::PageDown]);
     insta::assert_snapshot!("results_objectives_and_time", render(&app));
-    press(&mut app, &[KeyCode::PageUp]);
+    press(
+        &mut app,
+        &[
+            KeyCode::PageUp,
+            KeyCode::Char('a'),
+            KeyCode::Right,
+            KeyCode::Right,
+        ],
+    );
+    assert_eq!(app.screen, Screen::Answers);
+    insta::assert_snapshot!("answers_after_submission", render(&app));
+    press(&mut app, &[KeyCode::Char('q')]);
+    assert_eq!(app.screen, Screen::Results);
     let report = app.report.clone().unwrap_or_else(|| panic!("no report"));
     // Saved answers, graded: single B (1 of 1), multiple A+B (2 of 2), order C,A,D against
     // C,D,A (1 of 3), match B,A,– (2 of 3), dropdown A,B (2 of 2), yes/no yes,no,– (2 of 3).

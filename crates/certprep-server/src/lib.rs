@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/teams", get(pages::teams).post(pages::create_team))
         .route("/teams/join", post(pages::join_team))
         .route("/teams/{id}", get(pages::team))
+        .route("/join/{code}", get(pages::join_link))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js));
     let mut router = Router::new()

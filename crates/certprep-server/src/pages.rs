@@ -598,6 +598,7 @@ struct ItemPage {
     total: usize,
     answered: usize,
     remaining: Option<String>,
+    deadline: String,
     marked: bool,
     open_book: Option<&'static str>,
     case_title: Option<String>,
@@ -681,6 +682,7 @@ fn item_page(
         remaining: view
             .remaining_ms
             .map(|ms| format!("{}:{:02}", ms / 60_000, (ms / 1000) % 60)),
+        deadline: view.deadline.map(|d| d.to_rfc3339()).unwrap_or_default(),
         marked: item.marked,
         open_book: view.open_book,
         case_title: item.case_study.as_ref().map(|c| c.title.clone()),
@@ -1222,6 +1224,18 @@ pub async fn join_team(
     }
 }
 
+/// One member's line on the team page.
+struct MemberRow {
+    email: String,
+    sessions: usize,
+    exams: usize,
+    latest: String,
+    best: String,
+    likely: &'static str,
+    projected: String,
+    domains: String,
+}
+
 #[derive(Template)]
 #[template(path = "team.html")]
 struct TeamPage {
@@ -1240,7 +1254,7 @@ struct TeamPage {
     note: &'static str,
     chart: String,
     instructor: bool,
-    members: Vec<(String, usize, usize, String, String, &'static str, String)>,
+    members: Vec<MemberRow>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1292,10 +1306,7 @@ pub async fn team(
     render(&TeamPage {
         title: d.team.name.clone(),
         nav: nav(&viewer, None),
-        invite_link: format!(
-            "/teams (join with code {})",
-            d.team.invite_code.clone().unwrap_or_default()
-        ),
+        invite_link: format!("/join/{}", d.team.invite_code.clone().unwrap_or_default()),
         id: d.team.id.clone(),
         name: d.team.name.clone(),
         invite_code: d.team.invite_code.clone(),
@@ -1311,17 +1322,29 @@ pub async fn team(
         members: d
             .members
             .iter()
-            .map(|m| {
-                (
-                    m.email.clone(),
-                    m.sessions,
-                    m.exams_taken,
-                    opt(m.latest_score),
-                    opt(m.best_score),
-                    if m.likely_to_pass { "yes" } else { "no" },
-                    m.projected_pass_date
-                        .map_or_else(|| "–".into(), |x| x.to_string()),
-                )
+            .map(|m| MemberRow {
+                email: m.email.clone(),
+                sessions: m.sessions,
+                exams: m.exams_taken,
+                latest: opt(m.latest_score),
+                best: opt(m.best_score),
+                likely: if m.likely_to_pass { "yes" } else { "no" },
+                projected: m
+                    .projected_pass_date
+                    .map_or_else(|| "–".into(), |x| x.to_string()),
+                domains: m
+                    .domains
+                    .iter()
+                    .map(|x| {
+                        format!(
+                            "{} {}",
+                            x.id,
+                            x.percent
+                                .map_or_else(|| "–".to_string(), |p| format!("{p:.0}%"))
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" · "),
             })
             .collect(),
     })
@@ -1446,5 +1469,25 @@ pub async fn answer_review(
                 )
             })
             .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "join.html")]
+struct JoinPage {
+    title: &'static str,
+    nav: Nav,
+    code: String,
+}
+
+/// The invite link `/join/{code}`: a confirmation page (a GET never changes anything).
+pub async fn join_link(Viewer(viewer): Viewer, Path(code): Path<String>) -> Response {
+    if viewer.is_none() {
+        return to_signin();
+    }
+    render(&JoinPage {
+        title: "Join a team",
+        nav: nav(&viewer, None),
+        code,
     })
 }

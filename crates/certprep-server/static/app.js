@@ -20,4 +20,16 @@
       if (select) { select.value = label; select.dispatchEvent(new Event("change")); }
     });
   });
+  // The exam clock: counts down to the deadline the server gave; at zero, reloading the page
+  // lets the server submit the exam (the deadline is enforced there, not here).
+  var clock = document.querySelector("[data-deadline]");
+  if (clock && clock.getAttribute("data-deadline")) {
+    var deadline = Date.parse(clock.getAttribute("data-deadline"));
+    var tick = function () {
+      var left = Math.max(0, Math.floor((deadline - Date.now()) / 1000));
+      clock.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      if (left === 0) { window.location.reload(); } else { setTimeout(tick, 1000); }
+    };
+    tick();
+  }
 })();

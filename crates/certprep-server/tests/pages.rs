@@ -364,6 +364,19 @@ async fn a_candidate_signs_up_takes_an_exam_and_sees_results() {
         team_page.html
     );
     assert!(b.get("/teams").await.html.contains("Guild"));
+    let link = team_page
+        .html
+        .split("href=\"/join/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        b.get(&format!("/join/{link}"))
+            .await
+            .html
+            .contains("Join the team")
+    );
     let signed_out = b.post("/signout", &[("csrf", &csrf)]).await;
     assert_eq!(signed_out.location.as_deref(), Some("/signin"));
     assert_eq!(b.get("/").await.location.as_deref(), Some("/signin"));

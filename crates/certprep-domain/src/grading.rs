@@ -34,6 +34,25 @@ pub enum Answer {
 }
 
 impl Answer {
+    /// The answer as people read it: `B`, `A, C`, `Yes, No, –`.
+    pub fn describe(&self) -> String {
+        let yes_no = |b: &Option<bool>| match b {
+            Some(true) => "Yes",
+            Some(false) => "No",
+            None => "–",
+        };
+        match self {
+            Answer::Choice(c) => c.to_string(),
+            Answer::Bool(b) => yes_no(&Some(*b)).to_string(),
+            Answer::Labels(v) => v
+                .iter()
+                .map(|l| l.map_or_else(|| "–".to_string(), |c| c.to_string()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Answer::YesNo(v) => v.iter().map(yes_no).collect::<Vec<_>>().join(", "),
+        }
+    }
+
     /// Checks an answer against an item and brings it to the one shape grading expects:
     /// labels upper-cased and known, one label per target or slot at most, and so on.
     /// The error says what was expected (see `docs/answers.md`).

@@ -631,27 +631,6 @@ fn labels_of(answer: &Option<Answer>) -> Vec<Option<char>> {
     }
 }
 
-fn key_text(key: &Answer) -> String {
-    match key {
-        Answer::Choice(c) => c.to_string(),
-        Answer::Bool(b) => if *b { "Yes" } else { "No" }.into(),
-        Answer::Labels(v) => v
-            .iter()
-            .map(|l| l.map_or("–".into(), |c| c.to_string()))
-            .collect::<Vec<_>>()
-            .join(", "),
-        Answer::YesNo(v) => v
-            .iter()
-            .map(|b| match b {
-                Some(true) => "Yes",
-                Some(false) => "No",
-                None => "–",
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
-}
-
 fn item_page(
     item: &PresentedItem,
     view: &certprep_service::SessionView,
@@ -784,30 +763,34 @@ fn item_page(
                 no: yes_no.get(i) == Some(&Some(false)),
             })
             .collect(),
-        feedback: item.feedback.as_ref().map(|f| FeedbackView {
-            points: f.points,
-            max_points: f.max_points,
-            full: f.points == f.max_points,
-            key: key_text(&f.key),
-            explanation_html: markdown(&f.explanation),
-            notes: f
-                .notes
-                .iter()
-                .map(|n| (n.part.clone(), n.note.clone()))
-                .collect(),
-            references: f
-                .references
-                .iter()
-                .map(|r| {
-                    (
-                        r.title.clone().unwrap_or_else(|| r.url.clone()),
-                        r.url.clone(),
-                    )
-                })
-                .collect(),
-        }),
+        feedback: item.feedback.as_ref().map(feedback_view),
         prev: session.previous_position().map(|p| p + 1),
         next: session.next_position().map(|p| p + 1),
+    }
+}
+
+fn feedback_view(f: &certprep_domain::present::Feedback) -> FeedbackView {
+    FeedbackView {
+        points: f.points,
+        max_points: f.max_points,
+        full: f.points == f.max_points,
+        key: f.key.describe(),
+        explanation_html: markdown(&f.explanation),
+        notes: f
+            .notes
+            .iter()
+            .map(|n| (n.part.clone(), n.note.clone()))
+            .collect(),
+        references: f
+            .references
+            .iter()
+            .map(|r| {
+                (
+                    r.title.clone().unwrap_or_else(|| r.url.clone()),
+                    r.url.clone(),
+                )
+            })
+            .collect(),
     }
 }
 
@@ -1369,13 +1352,7 @@ struct AnswerPage {
     stem_html: String,
     choices: Vec<String>,
     your_answer: String,
-    full: bool,
-    points: u32,
-    max_points: u32,
-    key: String,
-    explanation_html: String,
-    notes: Vec<(String, String)>,
-    references: Vec<(String, String)>,
+    f: FeedbackView,
 }
 
 /// One item of a submitted session, with the candidate's answer, the key and every explanation.
@@ -1448,27 +1425,11 @@ pub async fn answer_review(
             .map_or_else(String::new, |s| markdown(&s.scenario)),
         stem_html: markdown(&item.stem),
         choices,
-        your_answer: item.answer.as_ref().map_or_else(|| "none".into(), key_text),
-        full: f.points == f.max_points,
-        points: f.points,
-        max_points: f.max_points,
-        key: key_text(&f.key),
-        explanation_html: markdown(&f.explanation),
-        notes: f
-            .notes
-            .iter()
-            .map(|x| (x.part.clone(), x.note.clone()))
-            .collect(),
-        references: f
-            .references
-            .iter()
-            .map(|r| {
-                (
-                    r.title.clone().unwrap_or_else(|| r.url.clone()),
-                    r.url.clone(),
-                )
-            })
-            .collect(),
+        your_answer: item
+            .answer
+            .as_ref()
+            .map_or_else(|| "none".into(), Answer::describe),
+        f: feedback_view(f),
     })
 }
 

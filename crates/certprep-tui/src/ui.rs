@@ -440,7 +440,7 @@ pub fn item_lines(item: &PresentedItem, draft: Option<&Draft>, mode: Mode) -> Ve
                 "Result: {} of {} points. Key: {}",
                 f.points,
                 f.max_points,
-                key_text(&f.key)
+                f.key.describe()
             ),
             Style::default().fg(style).add_modifier(Modifier::BOLD),
         )));
@@ -459,28 +459,6 @@ pub fn item_lines(item: &PresentedItem, draft: Option<&Draft>, mode: Mode) -> Ve
     lines
 }
 
-fn key_text(key: &certprep_domain::grading::Answer) -> String {
-    use certprep_domain::grading::Answer;
-    match key {
-        Answer::Choice(c) => c.to_string(),
-        Answer::Bool(b) => if *b { "Yes" } else { "No" }.into(),
-        Answer::Labels(v) => v
-            .iter()
-            .map(|l| l.map_or_else(|| "–".into(), |c| c.to_string()))
-            .collect::<Vec<_>>()
-            .join(", "),
-        Answer::YesNo(v) => v
-            .iter()
-            .map(|b| match b {
-                Some(true) => "Yes",
-                Some(false) => "No",
-                None => "–",
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
-}
-
 fn answers(frame: &mut Frame, app: &App) {
     let [top, body, msg, keys] = frame_parts(frame.area(), 1);
     let Some(item) = app.answered_item() else {
@@ -489,9 +467,10 @@ fn answers(frame: &mut Frame, app: &App) {
     let total = app.session.as_ref().map_or(0, |s| s.items.len());
     let mut lines = vec![Line::from(dim(format!(
         "Your answer: {}",
-        item.answer
-            .as_ref()
-            .map_or_else(|| "none".to_string(), key_text)
+        item.answer.as_ref().map_or_else(
+            || "none".to_string(),
+            certprep_domain::grading::Answer::describe
+        )
     )))];
     lines.extend(item_lines(&item, None, Mode::Study));
     header(

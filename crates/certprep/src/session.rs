@@ -383,7 +383,7 @@ pub fn item_text(item: &PresentedItem) -> String {
             "\nResult: {} of {} points. Key: {}\n{}\n",
             f.points,
             f.max_points,
-            serde_json::to_string(&f.key).unwrap_or_default(),
+            f.key.describe(),
             f.explanation
         ));
         for n in &f.notes {

@@ -648,7 +648,7 @@ fn results(frame: &mut Frame, app: &App) {
     hints(
         frame,
         keys,
-        "PgUp/PgDn objectives and time per item   h history   q home",
+        "a answers and explanations   PgUp/PgDn more   h history   q home",
     );
 }
 

@@ -125,6 +125,19 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for FormPairs {
     }
 }
 
+/// The signed-in sender of a state-changing form, once its CSRF token checks out; otherwise the
+/// response to send instead (to sign-in, or 403).
+fn form_sender<'v>(
+    viewer: &'v Option<(Account, String, String)>,
+    form: &FormPairs,
+) -> Result<&'v Account, Box<Response>> {
+    let Some((account, csrf, _)) = viewer else {
+        return Err(Box::new(to_signin()));
+    };
+    check_form_csrf(form, csrf).map_err(|e| Box::new(e.into_response()))?;
+    Ok(account)
+}
+
 fn check_form_csrf(form: &FormPairs, expected: &str) -> Result<(), ApiError> {
     match form.get("csrf") {
         Some(t) if !expected.is_empty() && t == expected => Ok(()),
@@ -510,12 +523,10 @@ pub async fn practice(
     Viewer(viewer): Viewer,
     form: FormPairs,
 ) -> Response {
-    let Some((account, csrf, _)) = &viewer else {
-        return to_signin();
+    let account = match form_sender(&viewer, &form) {
+        Ok(a) => a,
+        Err(r) => return *r,
     };
-    if let Err(e) = check_form_csrf(&form, csrf) {
-        return e.into_response();
-    }
     let mode = form
         .get("mode")
         .and_then(Mode::parse)
@@ -878,12 +889,10 @@ pub async fn answer(
     Path(id): Path<String>,
     form: FormPairs,
 ) -> Response {
-    let Some((account, csrf, _)) = &viewer else {
-        return to_signin();
+    let account = match form_sender(&viewer, &form) {
+        Ok(a) => a,
+        Err(r) => return *r,
     };
-    if let Err(e) = check_form_csrf(&form, csrf) {
-        return e.into_response();
-    }
     let now = state.now();
     let service = page_service(&state, account);
     let Some(item_id) = form.get("item") else {
@@ -913,12 +922,10 @@ pub async fn navigate(
     Path(id): Path<String>,
     form: FormPairs,
 ) -> Response {
-    let Some((account, csrf, _)) = &viewer else {
-        return to_signin();
+    let account = match form_sender(&viewer, &form) {
+        Ok(a) => a,
+        Err(r) => return *r,
     };
-    if let Err(e) = check_form_csrf(&form, csrf) {
-        return e.into_response();
-    }
     let now = state.now();
     let service = page_service(&state, account);
     let back = |m: Option<String>| match m {
@@ -1154,12 +1161,10 @@ pub async fn create_team(
     Viewer(viewer): Viewer,
     form: FormPairs,
 ) -> Response {
-    let Some((account, csrf, _)) = &viewer else {
-        return to_signin();
+    let account = match form_sender(&viewer, &form) {
+        Ok(a) => a,
+        Err(r) => return *r,
     };
-    if let Err(e) = check_form_csrf(&form, csrf) {
-        return e.into_response();
-    }
     let name = form.get("name").unwrap_or_default().trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
         return Redirect::to(&format!(
@@ -1190,12 +1195,10 @@ pub async fn join_team(
     Viewer(viewer): Viewer,
     form: FormPairs,
 ) -> Response {
-    let Some((account, csrf, _)) = &viewer else {
-        return to_signin();
+    let account = match form_sender(&viewer, &form) {
+        Ok(a) => a,
+        Err(r) => return *r,
     };
-    if let Err(e) = check_form_csrf(&form, csrf) {
-        return e.into_response();
-    }
     let code = form.get("code").unwrap_or_default().trim().to_string();
     match state.store.join_team(&code, &account.id, state.now()).await {
         Ok((team, _)) => Redirect::to(&format!("/teams/{}", team.id)).into_response(),

@@ -35,6 +35,13 @@ fn dim(s: impl Into<String>) -> Span<'static> {
     Span::styled(s.into(), Style::default().fg(Color::DarkGray))
 }
 
+/// Wrapped text scrolled down by `scroll` lines: the body of the item, answer and result screens.
+fn scrolled<'a>(text: impl Into<Text<'a>>, scroll: u16) -> Paragraph<'a> {
+    Paragraph::new(text)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+}
+
 fn clock(ms: i64) -> String {
     let s = ms / 1000;
     format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
@@ -208,12 +215,7 @@ fn item_screen(frame: &mut Frame, app: &App) {
     } else {
         Text::from(item_lines(item, app.draft.as_ref(), view.mode))
     };
-    frame.render_widget(
-        Paragraph::new(text)
-            .wrap(Wrap { trim: false })
-            .scroll((app.scroll, 0)),
-        body_area,
-    );
+    frame.render_widget(scrolled(text, app.scroll), body_area);
     message(frame, msg, app);
     hints(
         frame,
@@ -481,12 +483,7 @@ fn answers(frame: &mut Frame, app: &App) {
             item.position, total, item.item_id
         ),
     );
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((app.scroll, 0)),
-        body,
-    );
+    frame.render_widget(scrolled(lines, app.scroll), body);
     message(frame, msg, app);
     hints(frame, keys, "←→ item   PgUp/PgDn scroll   q results");
 }
@@ -638,12 +635,7 @@ fn results(frame: &mut Frame, app: &App) {
             if item.answered { "" } else { "  unanswered" }
         )));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((app.scroll, 0)),
-        body,
-    );
+    frame.render_widget(scrolled(lines, app.scroll), body);
     message(frame, msg, app);
     hints(
         frame,

@@ -98,6 +98,37 @@ pub struct Session {
     pub open_book: bool,
 }
 
+/// How sure the candidate said they were of an answer. Optional: spaced repetition uses it to
+/// tell a confident correct answer (Easy) from a lucky one (Hard).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// "I guessed."
+    Low,
+    /// "I think so."
+    Medium,
+    /// "I am sure."
+    High,
+}
+
+impl Confidence {
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "low" | "guess" | "1" => Some(Confidence::Low),
+            "medium" | "unsure" | "2" => Some(Confidence::Medium),
+            "high" | "sure" | "3" => Some(Confidence::High),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
 /// Why an operation was refused; the message says which rule applies.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuleError {

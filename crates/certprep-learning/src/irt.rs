@@ -71,6 +71,11 @@ pub struct ItemParameters {
 }
 
 impl ItemParameters {
+    /// A two-parameter item (no guessing).
+    pub fn two_pl(a: f64, b: f64) -> Self {
+        ItemParameters { a, b }
+    }
+
     pub fn p(&self, theta: f64) -> f64 {
         logistic(self.a * (theta - self.b))
     }

@@ -171,6 +171,15 @@ pub struct Response {
     pub max_points: u32,
     pub time_spent_ms: u64,
     pub answered_at: DateTime<Utc>,
+    /// How sure the candidate said they were, when they said.
+    pub confidence: Option<Confidence>,
+}
+
+impl Response {
+    pub fn with_confidence(mut self, confidence: Option<Confidence>) -> Self {
+        self.confidence = confidence;
+        self
+    }
 }
 
 /// One line of the review screen.
@@ -422,6 +431,7 @@ impl Session {
             max_points,
             time_spent_ms: state.time_spent_ms,
             answered_at: now,
+            confidence: None,
         })
     }
 

@@ -309,6 +309,7 @@ async fn main() {
                     max_points: 1,
                     time_spent_ms: 1000,
                     answered_at: chrono::Utc::now(),
+                    confidence: None,
                 };
                 store
                     .record_answer(&session, &response)

@@ -7,12 +7,14 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use certprep_domain::session::Confidence;
 use certprep_domain::session::{Response, Session};
+use certprep_store::ResponseRow;
 use certprep_store::{
-    Account, AccountStore, LoggedResponse, Outcome, Result, Role, SessionSummary, Store,
-    StoreError, Team, TeamRole, TeamStore, summary_of,
+    Account, AccountStore, ItemCalibration, LoggedResponse, MemoryParameters, Outcome, Result,
+    Role, SessionSummary, Store, StoreError, Team, TeamRole, TeamStore, summary_of,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
@@ -188,11 +190,12 @@ impl Store for SqliteStore {
         let max_points = i64::from(response.max_points);
         let spent = i64::try_from(response.time_spent_ms).unwrap_or(i64::MAX);
         let at = millis(response.answered_at);
+        let confidence = response.confidence.map(Confidence::as_str);
         let mut tx = self.pool.begin().await.map_err(db)?;
         sqlx::query!(
             r#"INSERT INTO responses (user_id, session_id, item_id, item_version, outline, answer,
-                   points, max_points, time_spent_ms, answered_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
+                   points, max_points, time_spent_ms, answered_at, confidence)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
             response.user,
             response.session_id,
             response.item_id,
@@ -202,7 +205,8 @@ impl Store for SqliteStore {
             points,
             max_points,
             spent,
-            at
+            at,
+            confidence
         )
         .execute(&mut *tx)
         .await
@@ -249,36 +253,17 @@ impl Store for SqliteStore {
     }
 
     async fn responses(&self, user: &str) -> Result<Vec<LoggedResponse>> {
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            ResponseRow,
             r#"SELECT id AS "id!", user_id, session_id, item_id, item_version, outline, answer,
-                      points, max_points, time_spent_ms, answered_at
+                      points, max_points, time_spent_ms, answered_at, confidence
                FROM responses WHERE user_id = ? ORDER BY id"#,
             user
         )
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.into_iter()
-            .map(|r| {
-                let answer = serde_json::from_str(&r.answer).map_err(|e| StoreError::Corrupt {
-                    id: format!("response {}", r.id),
-                    message: e.to_string(),
-                })?;
-                Ok(LoggedResponse {
-                    id: r.id,
-                    user: r.user_id,
-                    session_id: r.session_id,
-                    item_id: r.item_id,
-                    item_version: u32::try_from(r.item_version).unwrap_or(0),
-                    outline: r.outline,
-                    answer,
-                    points: u32::try_from(r.points).unwrap_or(0),
-                    max_points: u32::try_from(r.max_points).unwrap_or(0),
-                    time_spent_ms: u64::try_from(r.time_spent_ms).unwrap_or(0),
-                    answered_at: time(r.answered_at),
-                })
-            })
-            .collect()
+        rows.into_iter().map(ResponseRow::logged).collect()
     }
 
     async fn marked_items(&self, user: &str) -> Result<Vec<String>> {
@@ -291,6 +276,144 @@ impl Store for SqliteStore {
         .await
         .map_err(db)?;
         Ok(rows.into_iter().map(|r| r.item_id).collect())
+    }
+
+    async fn all_responses(&self) -> Result<Vec<LoggedResponse>> {
+        let rows = sqlx::query_as!(
+            ResponseRow,
+            r#"SELECT id AS "id!", user_id, session_id, item_id, item_version, outline, answer,
+                      points, max_points, time_spent_ms, answered_at, confidence
+               FROM responses ORDER BY user_id, id"#
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter().map(ResponseRow::logged).collect()
+    }
+
+    async fn exam_date(&self, user: &str, exam: &str) -> Result<Option<NaiveDate>> {
+        let row = sqlx::query!(
+            "SELECT exam_date FROM exam_dates WHERE user_id = ? AND exam = ?",
+            user,
+            exam
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.and_then(|r| NaiveDate::parse_from_str(&r.exam_date, "%Y-%m-%d").ok()))
+    }
+
+    async fn set_exam_date(&self, user: &str, exam: &str, date: NaiveDate) -> Result<()> {
+        let now = millis(Utc::now());
+        let day = date.format("%Y-%m-%d").to_string();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        Self::ensure_user(&mut tx, user, now).await?;
+        sqlx::query!(
+            r#"INSERT INTO exam_dates (user_id, exam, exam_date, updated_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (user_id, exam) DO UPDATE SET exam_date = excluded.exam_date,
+                   updated_at = excluded.updated_at"#,
+            user,
+            exam,
+            day,
+            now
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn memory_parameters(&self, user: &str) -> Result<Option<MemoryParameters>> {
+        let row = sqlx::query!(
+            "SELECT parameters, reviews, computed_at FROM memory_parameters WHERE user_id = ?",
+            user
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        row.map(|r| MemoryParameters::from_row(user, &r.parameters, r.reviews, time(r.computed_at)))
+            .transpose()
+    }
+
+    async fn save_memory_parameters(
+        &self,
+        user: &str,
+        parameters: &MemoryParameters,
+    ) -> Result<()> {
+        let json = serde_json::to_string(&parameters.parameters)
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        let reviews = i64::from(parameters.reviews);
+        let at = millis(parameters.computed_at);
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        Self::ensure_user(&mut tx, user, at).await?;
+        sqlx::query!(
+            r#"INSERT INTO memory_parameters (user_id, parameters, reviews, computed_at)
+               VALUES (?, ?, ?, ?)
+               ON CONFLICT (user_id) DO UPDATE SET parameters = excluded.parameters,
+                   reviews = excluded.reviews, computed_at = excluded.computed_at"#,
+            user,
+            json,
+            reviews,
+            at
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn calibrations(&self) -> Result<Vec<ItemCalibration>> {
+        let rows = sqlx::query!(
+            r#"SELECT item_id, item_version, a, b, c, respondents, misfit AS "misfit: bool",
+                      calibrated_at
+               FROM item_calibrations ORDER BY item_id"#
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ItemCalibration {
+                item_id: r.item_id,
+                item_version: u32::try_from(r.item_version).unwrap_or(0),
+                a: r.a,
+                b: r.b,
+                c: r.c,
+                respondents: u32::try_from(r.respondents).unwrap_or(0),
+                misfit: r.misfit,
+                calibrated_at: time(r.calibrated_at),
+            })
+            .collect())
+    }
+
+    async fn save_calibrations(&self, items: &[ItemCalibration]) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        sqlx::query!("DELETE FROM item_calibrations")
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        for item in items {
+            let version = i64::from(item.item_version);
+            let respondents = i64::from(item.respondents);
+            let at = millis(item.calibrated_at);
+            sqlx::query!(
+                r#"INSERT INTO item_calibrations
+                       (item_id, item_version, a, b, c, respondents, misfit, calibrated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)"#,
+                item.item_id,
+                version,
+                item.a,
+                item.b,
+                item.c,
+                respondents,
+                item.misfit,
+                at
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
     }
 }
 

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use certprep_domain::form::ItemHistory;
 use certprep_domain::grading::Answer;
-use certprep_domain::session::{Response, Session};
-use chrono::{DateTime, Utc};
+use certprep_domain::session::{Confidence, Response, Session};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +85,90 @@ pub struct LoggedResponse {
     pub max_points: u32,
     pub time_spent_ms: u64,
     pub answered_at: DateTime<Utc>,
+    pub confidence: Option<Confidence>,
+}
+
+/// A row of the response log as the backends read it (times in Unix milliseconds), shared so
+/// that both map it to a `LoggedResponse` the same way.
+pub struct ResponseRow {
+    pub id: i64,
+    pub user_id: String,
+    pub session_id: String,
+    pub item_id: String,
+    pub item_version: i64,
+    pub outline: String,
+    pub answer: String,
+    pub points: i64,
+    pub max_points: i64,
+    pub time_spent_ms: i64,
+    pub answered_at: i64,
+    pub confidence: Option<String>,
+}
+
+impl ResponseRow {
+    pub fn logged(self) -> Result<LoggedResponse> {
+        let answer = serde_json::from_str(&self.answer).map_err(|e| StoreError::Corrupt {
+            id: format!("response {}", self.id),
+            message: e.to_string(),
+        })?;
+        Ok(LoggedResponse {
+            id: self.id,
+            user: self.user_id,
+            session_id: self.session_id,
+            item_id: self.item_id,
+            item_version: u32::try_from(self.item_version).unwrap_or(0),
+            outline: self.outline,
+            answer,
+            points: u32::try_from(self.points).unwrap_or(0),
+            max_points: u32::try_from(self.max_points).unwrap_or(0),
+            time_spent_ms: u64::try_from(self.time_spent_ms).unwrap_or(0),
+            answered_at: DateTime::from_timestamp_millis(self.answered_at).unwrap_or_default(),
+            confidence: self.confidence.as_deref().and_then(Confidence::parse),
+        })
+    }
+}
+
+/// A user's spaced-repetition parameters, optimised from their own log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemoryParameters {
+    pub parameters: Vec<f32>,
+    /// How many responses the optimisation saw (it is redone when the log has grown enough).
+    pub reviews: u32,
+    pub computed_at: DateTime<Utc>,
+}
+
+/// The calibrated parameters of one item version, from the latest `certprep calibrate`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemCalibration {
+    pub item_id: String,
+    pub item_version: u32,
+    pub a: f64,
+    pub b: f64,
+    /// Guessing (0 under the 2PL).
+    pub c: f64,
+    pub respondents: u32,
+    pub misfit: bool,
+    pub calibrated_at: DateTime<Utc>,
+}
+
+impl MemoryParameters {
+    /// Reads the stored form (parameters as a JSON array).
+    pub fn from_row(
+        user: &str,
+        json: &str,
+        reviews: i64,
+        computed_at: DateTime<Utc>,
+    ) -> Result<Self> {
+        let parameters = serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+            id: format!("memory parameters of {user}"),
+            message: e.to_string(),
+        })?;
+        Ok(MemoryParameters {
+            parameters,
+            reviews: u32::try_from(reviews).unwrap_or(0),
+            computed_at,
+        })
+    }
 }
 
 #[async_trait]
@@ -108,6 +192,25 @@ pub trait Store: Send + Sync {
 
     /// Items the user marked for review in any session.
     async fn marked_items(&self, user: &str) -> Result<Vec<String>>;
+
+    /// Every user's response log, by user then oldest first (for calibration and item analysis).
+    async fn all_responses(&self) -> Result<Vec<LoggedResponse>>;
+
+    /// The day the user plans to sit an exam, if they said.
+    async fn exam_date(&self, user: &str, exam: &str) -> Result<Option<NaiveDate>>;
+
+    async fn set_exam_date(&self, user: &str, exam: &str, date: NaiveDate) -> Result<()>;
+
+    async fn memory_parameters(&self, user: &str) -> Result<Option<MemoryParameters>>;
+
+    async fn save_memory_parameters(&self, user: &str, parameters: &MemoryParameters)
+    -> Result<()>;
+
+    /// The latest calibration, one row per item.
+    async fn calibrations(&self) -> Result<Vec<ItemCalibration>>;
+
+    /// Replaces the stored calibration with a new one, in one transaction.
+    async fn save_calibrations(&self, items: &[ItemCalibration]) -> Result<()>;
 }
 
 /// What an account may do. The first account on a new server is an admin.

@@ -3,5 +3,6 @@
 //! both against known truth (`simulate`). No I/O: callers bring the responses.
 
 pub mod irt;
+pub mod memory;
 pub mod readiness;
 pub mod simulate;

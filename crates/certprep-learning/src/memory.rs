@@ -317,7 +317,8 @@ impl MemoryModel {
                     .filter_map(|item| states.get(*item))
                     .map(|memory| self.retrievability(memory, at))
                     .collect();
-                let total: f64 = recalls.iter().sum();
+                // A fold from +0.0: `sum()` of nothing is -0.0 in floating point.
+                let total = recalls.iter().fold(0.0, |sum, r| sum + r);
                 ObjectiveProjection {
                     objective: objective.clone(),
                     items: items.len(),

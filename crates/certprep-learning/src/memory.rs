@@ -202,7 +202,9 @@ impl MemoryModel {
         self.parameters[..] != DEFAULT_PARAMETERS[..]
     }
 
-    /// The forgetting curve's decay (parameter w20).
+    /// The forgetting curve's decay (parameter w20). The crate clips parameters to its bounds
+    /// when it builds its model but does not expose the clipped values; parameters from
+    /// [`optimise`] are already within them, so replay and this curve agree.
     pub fn decay(&self) -> f32 {
         self.parameters
             .get(20)

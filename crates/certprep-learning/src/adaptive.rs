@@ -118,7 +118,11 @@ pub fn next_item(
 /// `share × (n + 1) − count`, the shortfall after the next item. This keeps every domain's
 /// count within one item of its share at every length.
 fn lagging_domain(pool: &[PoolItem], used: &[bool], weights: &[f64]) -> Option<usize> {
-    let domains = pool.iter().map(|p| p.domain + 1).max().unwrap_or(0);
+    let domains = pool
+        .iter()
+        .map(|p| p.domain.saturating_add(1))
+        .max()
+        .unwrap_or(0);
     let mut counts = vec![0usize; domains];
     let mut available = vec![false; domains];
     for (p, &u) in pool.iter().zip(used) {
@@ -285,7 +289,7 @@ pub fn run(
             return AdaptiveRun { answered, verdict };
         }
         let Some(next) = next_item(pool, &administered, weights, settings, rng) else {
-            // Only reachable when `decide` did not see the pool as used up; it is.
+            // A safeguard: `decide` already stops when the pool is used up, so this ends the same way.
             let verdict = decide(
                 pool,
                 &answered,
@@ -417,7 +421,7 @@ fn answer(item: &ItemParameters, theta: f64, rng: &mut impl Rng) -> bool {
 /// A pool of `size` items with a ~ lognormal(0, 0.3) and b ~ N(0, 1), split among the domains
 /// in the shares of `weights` (item k goes to the domain whose cumulative share covers
 /// (k + ½)/size).
-fn simulated_pool(size: usize, weights: &[f64], rng: &mut impl Rng) -> Vec<PoolItem> {
+pub fn simulated_pool(size: usize, weights: &[f64], rng: &mut impl Rng) -> Vec<PoolItem> {
     let total: f64 = weights.iter().sum();
     (0..size)
         .map(|k| {
@@ -441,7 +445,7 @@ fn simulated_pool(size: usize, weights: &[f64], rng: &mut impl Rng) -> Vec<PoolI
 
 /// The cut of the whole pool weighted by the blueprint: each domain carries its weight, shared
 /// among its items.
-fn blueprint_cut(pool: &[PoolItem], weights: &[f64], standard: f64) -> f64 {
+pub fn blueprint_cut(pool: &[PoolItem], weights: &[f64], standard: f64) -> f64 {
     let mut per_domain = vec![0usize; weights.len()];
     for p in pool {
         if let Some(n) = per_domain.get_mut(p.domain) {

@@ -1,8 +1,11 @@
 //! Learning science, as pure computation over the response log: item response theory
-//! calibration (`irt`), readiness from ability (`readiness`), spaced repetition with FSRS-6
-//! (`memory`), and seeded simulations that check them against known truth (`simulate`). No I/O:
-//! callers bring the responses.
+//! calibration (`irt`), readiness from ability (`readiness`), the adaptive readiness check
+//! (`adaptive`), spaced repetition (`memory`), item analysis for authors (`analysis`), how good
+//! a probability is (`evaluate`), and seeded simulations that check them against known truth
+//! (`simulate`, `harness`). No I/O: callers bring the responses.
 
+pub mod adaptive;
+pub mod analysis;
 pub mod evaluate;
 pub mod harness;
 pub mod irt;

@@ -669,3 +669,71 @@ fn false_positives_are_rare_across_seeds() {
         flagged.len()
     );
 }
+
+#[test]
+fn dropdown_slots_are_analysed_per_slot_option() {
+    let dropdown = item(
+        "d",
+        ItemBody::Dropdown {
+            slots: vec![
+                Slot {
+                    number: 1,
+                    choices: vec![choice('A', true), choice('B', false)],
+                },
+                Slot {
+                    number: 2,
+                    choices: vec![choice('A', false), choice('B', true), choice('C', false)],
+                },
+            ],
+        },
+    );
+    // 20 people: slot 1 always right; slot 2 right for 15, `A` for 5, `C` for nobody.
+    let mut attempts = Vec::new();
+    for p in 0..20u32 {
+        let slot2 = if p < 5 { 'A' } else { 'B' };
+        let answer = Answer::Labels(vec![Some('A'), Some(slot2)]);
+        let score = certprep_domain::grade(&dropdown.body, &answer);
+        let mut a = attempt(&format!("P{p}"), "d", score.points, score.max_points, &[]);
+        a.chosen = chosen_labels(&dropdown, &answer);
+        attempts.push(a);
+        attempts.push(attempt(
+            &format!("P{p}"),
+            "other",
+            u32::from(p >= 5),
+            1,
+            &[],
+        ));
+    }
+    let bank = analyse(&attempts, &[keys_of(&dropdown)]);
+    let d = health(&bank, "d");
+    let shares: Vec<(&str, f64)> = d
+        .distractors
+        .iter()
+        .map(|s| (s.label.as_str(), s.chosen_share))
+        .collect();
+    println!(
+        "facility {} shares {shares:?} flags {:?}",
+        d.facility, d.flags
+    );
+    // Facility: 15 people with 2/2 and 5 with 1/2 → (15 + 2.5)/20 = 0.875.
+    assert!((d.facility - 0.875).abs() < TOLERANCE);
+    assert_eq!(
+        shares,
+        vec![
+            ("1:A", 1.0),
+            ("1:B", 0.0),
+            ("2:A", 0.25),
+            ("2:B", 0.75),
+            ("2:C", 0.0)
+        ]
+    );
+    let unused: Vec<&str> = d
+        .flags
+        .iter()
+        .filter_map(|f| match f {
+            Flag::UnusedDistractor { label, .. } => Some(label.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(unused, vec!["1:B", "2:C"]);
+}

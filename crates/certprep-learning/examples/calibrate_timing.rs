@@ -1,0 +1,49 @@
+//! Times the calibration on the three benchmark shapes and prints seconds, iterations, the
+//! log-likelihood and recovery against the simulated truth.
+//!
+//! `cargo run --release -p certprep-learning --example calibrate_timing [a|b|c ...]`
+//! (default: c, the sparse 100,000 × 600 case with 60 answered each).
+
+use std::time::Instant;
+
+use certprep_learning::irt::{CalibrationOptions, calibrate};
+use certprep_learning::simulate::{correlation, rmse, simulate};
+
+fn run(name: &str, persons: usize, items: usize, per_person: Option<usize>, seed: u64) {
+    let sim = simulate(persons, items, per_person, seed);
+    let options = CalibrationOptions::for_items(items);
+    let start = Instant::now();
+    let fit = calibrate(&sim.responses, &options);
+    let seconds = start.elapsed().as_secs_f64();
+    let a: Vec<f64> = fit.items.iter().map(|i| i.a).collect();
+    let b: Vec<f64> = fit.items.iter().map(|i| i.b).collect();
+    let true_a: Vec<f64> = sim.items.iter().map(|i| i.a).collect();
+    let true_b: Vec<f64> = sim.items.iter().map(|i| i.b).collect();
+    println!(
+        "case {name} ({persons} x {items}, {} observations): {seconds:.2} s, {} iterations, \
+         converged {}, log-likelihood {:.1}; a rmse {:.3} r {:.3}; b rmse {:.3} r {:.3}",
+        sim.responses.len(),
+        fit.iterations,
+        fit.converged,
+        fit.log_likelihood,
+        rmse(&a, &true_a),
+        correlation(&a, &true_a),
+        rmse(&b, &true_b),
+        correlation(&b, &true_b),
+    );
+}
+
+fn main() {
+    let mut cases: Vec<String> = std::env::args().skip(1).collect();
+    if cases.is_empty() {
+        cases.push("c".to_owned());
+    }
+    for case in cases {
+        match case.as_str() {
+            "a" => run("a", 2_000, 40, None, 11),
+            "b" => run("b", 20_000, 200, None, 12),
+            "c" => run("c", 100_000, 600, Some(60), 13),
+            other => eprintln!("unknown case {other}: use a, b or c"),
+        }
+    }
+}

@@ -70,8 +70,8 @@ mod tests {
     #[test]
     fn the_cut_is_where_the_expected_score_reaches_the_standard() {
         let items = [
-            ItemParameters { a: 1.0, b: -0.5 },
-            ItemParameters { a: 1.5, b: 0.5 },
+            ItemParameters::two_pl(1.0, -0.5),
+            ItemParameters::two_pl(1.5, 0.5),
         ];
         let w = [1.0, 1.0];
         let cut = cut_theta(&items, &w, 0.7);

@@ -409,7 +409,12 @@ fn over_chunks<T: Send>(
     done.into_iter().map(|(_, t)| t).collect()
 }
 
-fn e_step(responses: &Responses, items: &[ItemParameters], grid: &Grid, threads: usize) -> Expected {
+fn e_step(
+    responses: &Responses,
+    items: &[ItemParameters],
+    grid: &Grid,
+    threads: usize,
+) -> Expected {
     let tables = LogTables::new(items, &grid.nodes);
     let parts = over_chunks(responses.persons, threads, |persons| {
         e_step_chunk(responses, &tables, grid, persons)
@@ -740,7 +745,10 @@ fn unflatten(values: &[f64], model: Model) -> Vec<ItemParameters> {
 }
 
 fn largest_difference(x: &[f64], y: &[f64]) -> f64 {
-    x.iter().zip(y).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max)
+    x.iter()
+        .zip(y)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max)
 }
 
 /// One EM step from `items`: the penalised log-likelihood at `items` (from the E-step) and the
@@ -806,10 +814,7 @@ pub fn calibrate(responses: &Responses, options: &CalibrationOptions) -> Calibra
             .zip(&r)
             .map(|((c, b), r)| c - b - r)
             .collect();
-        let (rr, vv): (f64, f64) = (
-            r.iter().map(|x| x * x).sum(),
-            v.iter().map(|x| x * x).sum(),
-        );
+        let (rr, vv): (f64, f64) = (r.iter().map(|x| x * x).sum(), v.iter().map(|x| x * x).sum());
         if vv <= 0.0 || iterations >= options.max_iterations {
             items = second.next;
             continue;

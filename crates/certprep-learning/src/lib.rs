@@ -2,6 +2,7 @@
 //! calibration (`irt`), readiness from ability (`readiness`), and seeded simulations that check
 //! both against known truth (`simulate`). No I/O: callers bring the responses.
 
+pub mod fit;
 pub mod irt;
 pub mod readiness;
 pub mod simulate;

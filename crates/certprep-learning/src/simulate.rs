@@ -28,7 +28,9 @@ pub fn simulate(persons: usize, items: usize, per_person: Option<usize>, seed: u
     let params: Vec<ItemParameters> = (0..items)
         .map(|_| ItemParameters::two_pl((0.3 * normal(&mut rng)).exp(), normal(&mut rng)))
         .collect();
-    answer(persons, params, per_person, &mut rng, |_, item, theta| item.p(theta))
+    answer(persons, params, per_person, &mut rng, |_, item, theta| {
+        item.p(theta)
+    })
 }
 
 /// As [`simulate`], with 3PL items: the same a and b, and guessing c ~ uniform(0.1, 0.3).
@@ -46,7 +48,9 @@ pub fn simulate_3pl(
             c: rng.random_range(0.1..0.3),
         })
         .collect();
-    answer(persons, params, per_person, &mut rng, |_, item, theta| item.p(theta))
+    answer(persons, params, per_person, &mut rng, |_, item, theta| {
+        item.p(theta)
+    })
 }
 
 /// As [`simulate`], except that the items in `misfitting` answer by `response(θ)` instead of

@@ -933,3 +933,47 @@ pub fn empirical_reliability(abilities: &[Ability]) -> f64 {
     }
     var / (var + error)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn information_is_the_squared_slope_over_the_bernoulli_variance() {
+        for item in [
+            ItemParameters::two_pl(1.3, 0.4),
+            ItemParameters {
+                a: 1.3,
+                b: 0.4,
+                c: 0.2,
+            },
+        ] {
+            for theta in [-2.0, 0.0, 0.4, 1.5] {
+                let h = 1e-5;
+                let slope = (item.p(theta + h) - item.p(theta - h)) / (2.0 * h);
+                let p = item.p(theta);
+                let numeric = slope * slope / (p * (1.0 - p));
+                assert!((item.information(theta) - numeric).abs() < 1e-6);
+            }
+        }
+        let two_pl = ItemParameters::two_pl(1.3, 0.4);
+        let p = two_pl.p(0.0);
+        assert!((two_pl.information(0.0) - 1.69 * p * (1.0 - p)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn small_symmetric_systems_are_solved() {
+        let m = [[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]];
+        let x = [1.0, -2.0, 0.5];
+        let v = [
+            m[0][0] * x[0] + m[0][1] * x[1] + m[0][2] * x[2],
+            m[1][0] * x[0] + m[1][1] * x[1] + m[1][2] * x[2],
+            m[2][0] * x[0] + m[2][1] * x[1] + m[2][2] * x[2],
+        ];
+        let solved = solve_spd(&m, &v, 3).unwrap_or_else(|| panic!("positive definite"));
+        for (s, t) in solved.iter().zip(&x) {
+            assert!((s - t).abs() < 1e-12);
+        }
+        assert!(solve_spd(&[[1.0, 2.0, 0.0], [2.0, 1.0, 0.0], [0.0; 3]], &v, 2).is_none());
+    }
+}

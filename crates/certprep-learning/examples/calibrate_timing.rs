@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release -p certprep-learning --example calibrate_timing [a|b|c ...]`
 //! (default: c, the sparse 100,000 × 600 case with 60 answered each). `THREADS=n` sets the
-//! E-step's threads (default: all cores).
+//! E-step's threads (default: all cores), `POINTS=n` the quadrature points.
 
 use std::time::Instant;
 
@@ -18,6 +18,9 @@ fn run(name: &str, persons: usize, items: usize, per_person: Option<usize>, seed
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or(0);
+    if let Some(points) = std::env::var("POINTS").ok().and_then(|t| t.parse().ok()) {
+        options.quadrature_points = points;
+    }
     let start = Instant::now();
     let fit = calibrate(&sim.responses, &options);
     let seconds = start.elapsed().as_secs_f64();

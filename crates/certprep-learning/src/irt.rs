@@ -128,10 +128,11 @@ pub fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// Quadrature points of a calibration by default. Equally spaced nodes on [−4, 4]: 31 points
-/// are 0.27 apart, finer than the posterior SD of any candidate with fewer than ~100 answers
-/// (≥ 0.2), and gave the same recovery as 41 in the seeded tests while the E-step, whose cost
-/// is linear in the points, runs 25% faster. (mirt's 61 are for ±6; girth uses 61 on ±5.)
+/// Quadrature points of a calibration by default: equally spaced nodes on [−4, 4], 0.27 apart.
+/// The E-step's cost is linear in the points. Measured with `examples/calibrate_timing`
+/// (20,000 × 200 dense, posterior SD ≈ 0.15): 31 points give the same log-likelihood and
+/// recovery as 41 (b rmse 0.029) in 17% less time, while 21 points lose (log-likelihood 66
+/// lower, b rmse 0.033); on 2,000 × 40 all three agree.
 pub const DEFAULT_QUADRATURE_POINTS: usize = 31;
 
 /// Settings of a calibration.

@@ -13,10 +13,11 @@
 //! Degrees of freedom are groups minus the item's parameters. On simulated 2PL data the mean
 //! chi-square of fitting items was 9.0 (dense, 40 items) and 8.2 (sparse, 200 items) on 8 df, so
 //! the test is a little liberal on short dense forms (1 of 40 and 2 of 200 flagged at p < 0.01).
-//! Infit and outfit do not see a non-monotone item (an inverted U fits a flat 2PL curve with
-//! mean squares near 1); the chi-square does. Infit and outfit mean squares
-//! (the Rasch-style weighted and unweighted mean squared standardised residuals, 1 when the
-//! model holds) use the full EAP abilities, whose shrinkage puts them a little below 1 (0.96).
+//!
+//! Infit and outfit mean squares (the Rasch-style weighted and unweighted mean squared
+//! standardised residuals, 1 when the model holds) use the full EAP abilities, whose shrinkage
+//! puts them a little below 1 (0.96). They do not see a non-monotone item (an inverted U is fit
+//! by a flat 2PL curve, with mean squares near 1); the chi-square does.
 
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};

@@ -34,7 +34,7 @@ const Z_95: f64 = 1.959_964;
 /// The one place this module builds item parameters, so that a later model (a guessing
 /// parameter, say) changes one line here.
 fn item(a: f64, b: f64) -> ItemParameters {
-    ItemParameters { a, b }
+    ItemParameters::two_pl(a, b)
 }
 
 /// How the adaptive check selects items and when it stops.

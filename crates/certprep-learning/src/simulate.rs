@@ -26,20 +26,74 @@ pub struct Simulated {
 pub fn simulate(persons: usize, items: usize, per_person: Option<usize>, seed: u64) -> Simulated {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let params: Vec<ItemParameters> = (0..items)
+        .map(|_| ItemParameters::two_pl((0.3 * normal(&mut rng)).exp(), normal(&mut rng)))
+        .collect();
+    answer(persons, params, per_person, &mut rng, |_, item, theta| {
+        item.p(theta)
+    })
+}
+
+/// As [`simulate`], with 3PL items: the same a and b, and guessing c ~ uniform(0.1, 0.3).
+pub fn simulate_3pl(
+    persons: usize,
+    items: usize,
+    per_person: Option<usize>,
+    seed: u64,
+) -> Simulated {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let params: Vec<ItemParameters> = (0..items)
         .map(|_| ItemParameters {
             a: (0.3 * normal(&mut rng)).exp(),
             b: normal(&mut rng),
+            c: rng.random_range(0.1..0.3),
         })
         .collect();
-    let theta: Vec<f64> = (0..persons).map(|_| normal(&mut rng)).collect();
+    answer(persons, params, per_person, &mut rng, |_, item, theta| {
+        item.p(theta)
+    })
+}
+
+/// As [`simulate`], except that the items in `misfitting` answer by `response(θ)` instead of
+/// the logistic curve (their `items` entry keeps the drawn 2PL parameters, which they ignore).
+pub fn simulate_with_misfit(
+    persons: usize,
+    items: usize,
+    per_person: Option<usize>,
+    seed: u64,
+    misfitting: &[usize],
+    response: impl Fn(f64) -> f64,
+) -> Simulated {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let params: Vec<ItemParameters> = (0..items)
+        .map(|_| ItemParameters::two_pl((0.3 * normal(&mut rng)).exp(), normal(&mut rng)))
+        .collect();
+    answer(persons, params, per_person, &mut rng, |i, item, theta| {
+        if misfitting.contains(&i) {
+            response(theta)
+        } else {
+            item.p(theta)
+        }
+    })
+}
+
+/// Draws abilities and the responses, with the chance of a right answer from `chance`.
+fn answer(
+    persons: usize,
+    params: Vec<ItemParameters>,
+    per_person: Option<usize>,
+    rng: &mut ChaCha8Rng,
+    chance: impl Fn(usize, &ItemParameters, f64) -> f64,
+) -> Simulated {
+    let items = params.len();
+    let theta: Vec<f64> = (0..persons).map(|_| normal(rng)).collect();
     let mut observations = Vec::with_capacity(persons * per_person.unwrap_or(items));
     for (p, t) in theta.iter().enumerate() {
         let chosen: Vec<usize> = match per_person {
-            Some(k) if k < items => sample(&mut rng, items, k).into_vec(),
+            Some(k) if k < items => sample(rng, items, k).into_vec(),
             _ => (0..items).collect(),
         };
         for i in chosen {
-            let correct = rng.random::<f64>() < params[i].p(*t);
+            let correct = rng.random::<f64>() < chance(i, &params[i], *t);
             observations.push(Observation {
                 person: u32::try_from(p).unwrap_or(u32::MAX),
                 item: u32::try_from(i).unwrap_or(u32::MAX),

@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use certprep_domain::exam::{
-    Domain, Duration, Exam, ExamCode, Objective, Outline, Price, Provenance, QuestionCount,
+    Domain, Duration, Exam, ExamCode, Objective, Outline, PassingStandard, Price, Provenance,
+    QuestionCount,
     Retirement, SkillGroup,
 };
 use certprep_domain::names::RetiredName;
@@ -23,6 +24,8 @@ struct RawExam {
     level: String,
     passing_score: u32,
     max_score: u32,
+    #[serde(default)]
+    passing_standard: Option<Spanned<PassingStandard>>,
     #[serde(default)]
     open_book: bool,
     available_from: Option<toml::value::Datetime>,
@@ -119,6 +122,15 @@ pub fn parse_exam(file: &str, text: &str) -> Result<LoadedExam, Vec<Diagnostic>>
             ),
         ));
     }
+    if let Some(standard) = &raw.passing_standard
+        && !(1..=99).contains(&standard.get_ref().percent)
+    {
+        errors.push(Diagnostic::error(
+            file,
+            at(standard.span().start),
+            "passing_standard.percent must lie between 1 and 99",
+        ));
+    }
     if raw.passing_score > raw.max_score {
         errors.push(Diagnostic::error(
             file,
@@ -177,6 +189,10 @@ pub fn parse_exam(file: &str, text: &str) -> Result<LoadedExam, Vec<Diagnostic>>
             level: raw.level,
             passing_score: raw.passing_score,
             max_score: raw.max_score,
+            passing_standard: raw
+                .passing_standard
+                .map(Spanned::into_inner)
+                .unwrap_or_default(),
             open_book: raw.open_book,
             available_from: raw.available_from.as_ref().and_then(to_date),
             available_note: raw.available_note,

@@ -116,7 +116,7 @@ fn benches(c: &mut Criterion) {
                 }
             }
             black_box(points);
-            black_box(report(&session, &lib.bank, &r, outline, 700, t0))
+            black_box(report(&session, &lib.bank, &r, outline, 700, 0.7, t0))
         })
     });
 }

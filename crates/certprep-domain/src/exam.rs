@@ -125,6 +125,38 @@ pub struct QuestionCount {
     pub provenance: Provenance,
 }
 
+/// The share of points at which a form passes: Microsoft maps its standard to the passing score
+/// (700) but does not publish where it sits, so every exam states an assumption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassingStandard {
+    /// Percent of the points of a blueprint-weighted form.
+    pub percent: u32,
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+impl PassingStandard {
+    pub fn share(&self) -> f64 {
+        f64::from(self.percent.clamp(1, 99)) / 100.0
+    }
+}
+
+impl Default for PassingStandard {
+    /// 70%, the assumption when an exam says nothing.
+    fn default() -> Self {
+        PassingStandard {
+            percent: 70,
+            provenance: Provenance {
+                verified: false,
+                note: Some(
+                    "Assumed: Microsoft does not publish the share of points at the passing score;                      certprep assumes 70% of a blueprint-weighted form."
+                        .into(),
+                ),
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Retirement {
     pub on: NaiveDate,
@@ -223,6 +255,8 @@ pub struct Exam {
     pub level: String,
     pub passing_score: u32,
     pub max_score: u32,
+    /// Where the passing score sits as a share of points (for the cut and scaled estimates).
+    pub passing_standard: PassingStandard,
     pub open_book: bool,
     pub available_from: Option<NaiveDate>,
     pub available_note: Option<String>,
@@ -345,6 +379,7 @@ mod tests {
             level: String::new(),
             passing_score: 700,
             max_score: 1000,
+            passing_standard: PassingStandard::default(),
             open_book: true,
             available_from: Some(date("2026-01-01")),
             available_note: None,

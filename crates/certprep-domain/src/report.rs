@@ -19,8 +19,26 @@ use crate::stats::primary_domain;
 /// The share of points assumed to sit at the passing score when nothing better is known.
 pub const ASSUMED_CUT: f64 = 0.70;
 
-pub const ESTIMATE_NOTE: &str = "The scaled score is an estimate: certprep assumes the passing \
-standard sits at 70% of the points; Microsoft sets the real cut per exam form.";
+pub const ESTIMATE_NOTE: &str = "The scaled score is an estimate: Microsoft sets the real cut per \
+exam form; certprep places 700 at the exam's stated passing standard (70% of the points unless \
+the catalog says otherwise).";
+
+/// The note of a report scored with the calibrated model.
+pub const MODEL_NOTE: &str = "The scaled score is an estimate from the calibrated item model: \
+your ability from these answers, mapped through the expected score on a blueprint-weighted form, \
+so a hard form does not count against you. Microsoft sets the real cut per exam form.";
+
+/// The score as the calibrated item model sees it (present once the items are calibrated).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelScore {
+    /// Ability from this session's answers, and its standard error.
+    pub theta: f64,
+    pub se: f64,
+    /// The expected share of points on a blueprint-weighted form at that ability.
+    pub expected_share: f64,
+    /// Items of the session with calibrated parameters.
+    pub calibrated_items: usize,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DomainResult {
@@ -84,7 +102,21 @@ pub struct Report {
     pub time_limit_ms: Option<u64>,
     pub pacing: Vec<PacePoint>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// Present when the scaled score comes from the calibrated model rather than raw points.
+    pub model: Option<ModelScore>,
     pub note: &'static str,
+}
+
+impl Report {
+    /// Rescores with the calibrated model: the scaled score maps the expected share at the
+    /// candidate's ability, not this form's raw share, onto the same scale.
+    pub fn with_model_score(mut self, model: ModelScore, standard: f64) -> Report {
+        self.scaled_score = scaled_share(model.expected_share, standard);
+        self.passed = self.scaled_score >= self.passing_score;
+        self.model = Some(model);
+        self.note = MODEL_NOTE;
+        self
+    }
 }
 
 /// The scaled score for a share of points, under the assumed cut (see the module comment).
@@ -92,7 +124,12 @@ pub fn scaled_score(points: u32, max_points: u32, cut: f64) -> u32 {
     if max_points == 0 {
         return 1;
     }
-    let p = f64::from(points) / f64::from(max_points);
+    scaled_share(f64::from(points) / f64::from(max_points), cut)
+}
+
+/// The scaled score for a share of points in [0, 1].
+pub fn scaled_share(p: f64, cut: f64) -> u32 {
+    let p = p.clamp(0.0, 1.0);
     let cut = cut.clamp(0.01, 0.99);
     let scaled = if p < cut {
         1.0 + 699.0 * p / cut
@@ -117,6 +154,7 @@ pub fn report(
     outline_ref: &OutlineRef,
     outline: &Outline,
     passing_score: u32,
+    standard: f64,
     now: DateTime<Utc>,
 ) -> Report {
     let items: Vec<ItemResult> = session
@@ -162,7 +200,7 @@ pub fn report(
     let objectives = objective_results(session, bank, outline_ref, outline);
     let points = items.iter().map(|i| i.points).sum();
     let max_points = items.iter().map(|i| i.max_points).sum();
-    let scaled = scaled_score(points, max_points, ASSUMED_CUT);
+    let scaled = scaled_score(points, max_points, standard);
     let end = session.submitted_at.unwrap_or(now);
     let paused = i64::try_from(session.paused_ms).unwrap_or(0);
     let mut answered_at: Vec<DateTime<Utc>> = session
@@ -199,6 +237,7 @@ pub fn report(
             })
             .collect(),
         submitted_at: session.submitted_at,
+        model: None,
         note: ESTIMATE_NOTE,
     }
 }

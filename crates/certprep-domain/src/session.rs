@@ -29,6 +29,9 @@ pub enum Mode {
     Exam,
     /// Practice on a filtered selection, timed or not, with feedback.
     Custom,
+    /// The adaptive readiness check: items chosen one at a time near the cut until pass or fail
+    /// is decided; no feedback and no going back, as on a computerised adaptive test.
+    Adaptive,
 }
 
 impl Mode {
@@ -37,12 +40,21 @@ impl Mode {
             "study" => Some(Mode::Study),
             "exam" => Some(Mode::Exam),
             "custom" => Some(Mode::Custom),
+            "adaptive" => Some(Mode::Adaptive),
             _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Study => "study",
+            Mode::Exam => "exam",
+            Mode::Custom => "custom",
+            Mode::Adaptive => "adaptive",
         }
     }
     /// Whether answers are revealed as soon as they are given.
     pub fn gives_feedback(self) -> bool {
-        self != Mode::Exam
+        !matches!(self, Mode::Exam | Mode::Adaptive)
     }
 }
 
@@ -96,7 +108,42 @@ pub struct Session {
     pub submitted_at: Option<DateTime<Utc>>,
     /// Role-based exams allow Microsoft Learn during the exam; a note only, no effect on scoring.
     pub open_book: bool,
+    /// The adaptive check's limits and, once reached, its decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adaptive: Option<AdaptiveRecord>,
 }
+
+/// What the adaptive readiness check decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AdaptiveOutcome {
+    Pass,
+    Fail,
+    /// The maximum length was reached without a decision at the stated confidence.
+    Undecided,
+}
+
+/// The adaptive check's state in a session: its length limit, and its verdict once it stopped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdaptiveRecord {
+    pub max_items: u32,
+    pub verdict: Option<AdaptiveVerdict>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdaptiveVerdict {
+    pub outcome: AdaptiveOutcome,
+    /// Whether the decision holds at 95% confidence (the SPRT crossed a bound, or the
+    /// interval of ability excluded the cut).
+    pub confident: bool,
+    pub items_used: u32,
+    pub theta: f64,
+    pub se: f64,
+    pub cut: f64,
+}
+
+// `Session` is compared for changes; abilities are finite, so equality is total in practice.
+impl Eq for AdaptiveRecord {}
 
 /// How sure the candidate said they were of an answer. Optional: spaced repetition uses it to
 /// tell a confident correct answer (Easy) from a lucky one (Hard).
@@ -146,6 +193,10 @@ pub enum RuleError {
         "item `{0}` belongs to a yes/no series and was answered; series items cannot be revisited or changed"
     )]
     SeriesFinal(String),
+    #[error(
+        "item `{0}` was part of the adaptive check: each answer is final and the next item depends on it"
+    )]
+    AdaptiveFinal(String),
     #[error("items of a yes/no series are not marked for review: they cannot be revisited")]
     SeriesNotMarkable,
     #[error(
@@ -258,7 +309,49 @@ impl Session {
             entered_at: now,
             submitted_at: None,
             open_book: new.open_book,
+            adaptive: None,
         }
+    }
+
+    /// Appends an item to an adaptive session and moves to it (the check picks items one at a
+    /// time). Items already in the session or missing from the bank are refused.
+    pub fn append_item(
+        &mut self,
+        bank: &Bank,
+        item_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), RuleError> {
+        let item = bank
+            .item(item_id)
+            .ok_or_else(|| RuleError::UnknownItem(item_id.to_string()))?;
+        if self.position_of(item_id).is_some() {
+            return Err(RuleError::UnknownItem(item_id.to_string()));
+        }
+        if self.sections.is_empty() {
+            self.sections.push(Section {
+                kind: SectionKind::Main,
+                items: vec![],
+                locked: false,
+            });
+        }
+        let position = self.items.len();
+        self.items.push(SessionItem {
+            item_id: item.id.clone(),
+            version: item.version,
+            section: 0,
+            series: None,
+        });
+        self.states.push(ItemState {
+            max_points: item.max_points(),
+            ..ItemState::default()
+        });
+        self.sections[0].items.push(position);
+        if !self.items.is_empty() && self.current != position {
+            self.charge_time(now);
+        }
+        self.current = position;
+        self.entered_at = now;
+        Ok(())
     }
 
     pub fn is_submitted(&self) -> bool {
@@ -337,6 +430,9 @@ impl Session {
     /// Whether the rules let the candidate go to an item now (ignoring the clock).
     pub fn can_visit(&self, position: usize) -> Result<(), RuleError> {
         let item = &self.items[position];
+        if self.mode == Mode::Adaptive && position != self.current {
+            return Err(RuleError::AdaptiveFinal(item.item_id.clone()));
+        }
         if self.mode == Mode::Exam {
             if self.sections[item.section].locked {
                 return Err(RuleError::SectionLocked(item.item_id.clone()));
@@ -403,6 +499,9 @@ impl Session {
         let version = self.items[position].version;
         if self.items[position].series.is_some() && self.states[position].answer.is_some() {
             return Err(RuleError::SeriesFinal(item_id.to_string()));
+        }
+        if self.mode == Mode::Adaptive && self.states[position].answer.is_some() {
+            return Err(RuleError::AdaptiveFinal(item_id.to_string()));
         }
         let item = bank
             .item(item_id)

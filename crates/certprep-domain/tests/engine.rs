@@ -290,7 +290,7 @@ fn exam_mode_reveals_nothing_before_submission() {
     assert!(present(&s, &lib.bank, 0).and_then(|p| p.feedback).is_some());
     let r = outline_ref("ai-103@2026-04-16");
     let outline = lib.catalog.outline(&r).unwrap_or_else(|| panic!("outline"));
-    let report = report(&s, &lib.bank, &r, outline, 700, now);
+    let report = report(&s, &lib.bank, &r, outline, 700, 0.7, now);
     assert_eq!(
         report.points, report.max_points,
         "answering every key scores full marks"

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use certprep_domain::form::CustomFilter;
 use certprep_domain::grading::Answer;
-use certprep_domain::session::Mode;
+use certprep_domain::session::{Confidence, Mode};
 use certprep_service::{Service, StartRequest};
 use certprep_store::{Role, Store};
 use chrono::NaiveDate;
@@ -337,6 +337,9 @@ pub async fn show_session(
 pub struct AnswerBody {
     pub item_id: String,
     pub answer: Answer,
+    /// How sure the candidate is: low, medium or high (spaced repetition uses it).
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
 }
 
 pub async fn answer(
@@ -346,7 +349,7 @@ pub async fn answer(
     Body(b): Body<AnswerBody>,
 ) -> ApiResult<Response> {
     let ack = service(&state, &caller)
-        .answer(&id, &b.item_id, b.answer, state.now())
+        .answer(&id, &b.item_id, b.answer, b.confidence, state.now())
         .await?;
     Ok(Json(ack).into_response())
 }

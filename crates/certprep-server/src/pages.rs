@@ -12,7 +12,7 @@ use certprep_domain::form::CustomFilter;
 use certprep_domain::grading::Answer;
 use certprep_domain::item::ItemKind;
 use certprep_domain::present::PresentedItem;
-use certprep_domain::session::Mode;
+use certprep_domain::session::{Confidence, Mode};
 use certprep_service::{Service, StartRequest};
 use certprep_store::{Account, SessionSummary, Store};
 use serde::Deserialize;
@@ -906,7 +906,8 @@ pub async fn answer(
     let Some(answer) = answer_from_form(item.kind(), &form, parts) else {
         return back("Choose an answer first.");
     };
-    match service.answer(&id, item_id, answer, now).await {
+    let confidence = form.get("confidence").and_then(Confidence::parse);
+    match service.answer(&id, item_id, answer, confidence, now).await {
         Ok(ack) => back(&format!(
             "Saved ({} of {} answered).",
             ack.answered, ack.total
@@ -1056,7 +1057,7 @@ pub async fn results(
     if !session.is_submitted() {
         return Redirect::to(&format!("/s/{id}")).into_response();
     }
-    let r = match service.report(&session, now) {
+    let r = match service.report(&session, now).await {
         Ok(r) => r,
         Err(e) => return ApiError::from(e).into_response(),
     };

@@ -5,6 +5,7 @@
 //! The terminal app, the scriptable `certprep session` commands and the web server all call
 //! these functions; none of them talks to the engine and the store separately.
 
+pub mod learning;
 pub mod teams;
 
 use std::collections::BTreeMap;
@@ -14,7 +15,9 @@ use certprep_domain::form::{CustomFilter, FormError, assemble_exam, select_custo
 use certprep_domain::grading::Answer;
 use certprep_domain::present::{PresentedItem, present};
 use certprep_domain::report::{Report, report};
-use certprep_domain::session::{Mode, NewSession, ReviewEntry, RuleError, Session};
+use certprep_domain::session::{
+    AdaptiveRecord, Confidence, Mode, NewSession, ReviewEntry, RuleError, Session,
+};
 use certprep_domain::{Exam, ExamCode, Outline, OutlineRef};
 use certprep_store::{Outcome, SessionSummary, Store, StoreError, item_history};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -184,6 +187,8 @@ impl<'a> Service<'a> {
                     .map_or((exam.questions.min, exam.questions.max), |n| (n, n));
                 assemble_exam(bank, &outline_ref, outline, range, seed)?
             }
+            // The adaptive check picks its items one at a time, after each answer.
+            Mode::Adaptive => certprep_domain::form::Form { sections: vec![] },
             Mode::Study | Mode::Custom => {
                 let history = if needs_history(&request.filter) {
                     item_history(self.store, &self.user).await?
@@ -197,7 +202,7 @@ impl<'a> Service<'a> {
             Mode::Exam => Some(u64::from(exam.duration.minutes) * 60_000),
             _ => request.minutes.map(|m| u64::from(m) * 60_000),
         };
-        let session = Session::start(
+        let mut session = Session::start(
             NewSession {
                 id: uuid::Uuid::new_v4().to_string(),
                 user: self.user.clone(),
@@ -213,6 +218,13 @@ impl<'a> Service<'a> {
             bank,
             now,
         );
+        if mode == Mode::Adaptive {
+            session.adaptive = Some(AdaptiveRecord {
+                max_items: learning::ADAPTIVE_MAX_ITEMS as u32,
+                verdict: None,
+            });
+            self.adaptive_step(&mut session, now).await?;
+        }
         if session.items.is_empty() {
             return Err(FormError::NothingSelected.into());
         }
@@ -238,7 +250,7 @@ impl<'a> Service<'a> {
 
     async fn save(&self, session: &Session, now: DateTime<Utc>) -> Result<()> {
         let outcome = if session.is_submitted() {
-            let r = self.report(session, now)?;
+            let r = self.report(session, now).await?;
             Some(Outcome {
                 scaled_score: r.scaled_score,
                 passed: r.passed,
@@ -274,11 +286,12 @@ impl<'a> Service<'a> {
         id: &str,
         item_id: &str,
         answer: Answer,
+        confidence: Option<Confidence>,
         now: DateTime<Utc>,
     ) -> Result<AnswerAck> {
         let mut session = self.load(id, now).await?;
         let response = match session.answer(&self.library.bank, item_id, answer, now) {
-            Ok(r) => r,
+            Ok(r) => r.with_confidence(confidence),
             Err(e) => {
                 if session.is_submitted() {
                     self.save(&session, now).await?;
@@ -286,7 +299,15 @@ impl<'a> Service<'a> {
                 return Err(e.into());
             }
         };
+        if session.mode == Mode::Adaptive {
+            // The next item (or the verdict) is saved with the answer, in one transaction.
+            self.adaptive_step(&mut session, now).await?;
+        }
         self.store.record_answer(&session, &response).await?;
+        if session.is_submitted() {
+            // The check decided: keep its outcome beside the session for the history.
+            self.save(&session, now).await?;
+        }
         let position = session.position_of(item_id).unwrap_or_default();
         let result = session
             .mode
@@ -339,19 +360,30 @@ impl<'a> Service<'a> {
             session.submit(now)?;
             self.save(&session, now).await?;
         }
-        self.report(&session, now)
+        self.report(&session, now).await
     }
 
-    pub fn report(&self, session: &Session, now: DateTime<Utc>) -> Result<Report> {
+    /// The score report; once the session's items are calibrated, its scaled score comes from
+    /// the calibrated model (see `Report::with_model_score`).
+    pub async fn report(&self, session: &Session, now: DateTime<Utc>) -> Result<Report> {
         let (exam, outline_ref, outline) = self.outline_of(session)?;
-        Ok(report(
+        let standard = exam.passing_standard.share();
+        let raw = report(
             session,
             &self.library.bank,
             &outline_ref,
             outline,
             exam.passing_score,
+            standard,
             now,
-        ))
+        );
+        let model = self.item_model().await?;
+        Ok(
+            match self.model_score(session, exam, &outline_ref, outline, &model) {
+                Some(score) => raw.with_model_score(score, standard),
+                None => raw,
+            },
+        )
     }
 
     pub fn view(&self, session: &Session, now: DateTime<Utc>) -> SessionView {

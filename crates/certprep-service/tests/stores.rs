@@ -60,7 +60,7 @@ async fn scenario(store: &dyn Store) {
         let item = lib.bank.item(id).unwrap_or_else(|| panic!("{id}"));
         let at = t0 + Duration::minutes(n as i64 + 1);
         alice
-            .answer(&session.id, id, key(&item.body), at)
+            .answer(&session.id, id, key(&item.body), None, at)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
     }
@@ -105,6 +105,7 @@ async fn scenario(store: &dyn Store) {
             &session.id,
             &main[2],
             key(&lib.bank.item(&main[2]).unwrap_or_else(|| panic!()).body),
+            None,
             t0
         )
         .await,

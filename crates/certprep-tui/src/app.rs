@@ -173,7 +173,7 @@ impl<'a> App<'a> {
 
     fn show_results(&mut self, session: &Session) {
         self.scroll = 0;
-        match self.service.report(session, self.now()) {
+        match self.block(self.service.report(session, self.now())) {
             Ok(r) => self.report = Some(r),
             Err(e) => self.fail(e),
         }
@@ -235,7 +235,7 @@ impl<'a> App<'a> {
             return true;
         };
         let now = self.now();
-        match self.block(self.service.answer(&id, &item, answer, now)) {
+        match self.block(self.service.answer(&id, &item, answer, draft.confidence, now)) {
             Ok(ack) => {
                 self.message = Some(match &ack.result {
                     Some(r) => r.feedback.as_ref().map_or_else(

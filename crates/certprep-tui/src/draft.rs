@@ -19,6 +19,8 @@ pub struct Draft {
     pub yes_no: Vec<Option<bool>>,
     /// Changed since it was last saved.
     pub dirty: bool,
+    /// How sure the candidate said they are (keys 1–3), for spaced repetition.
+    pub confidence: Option<certprep_domain::session::Confidence>,
 }
 
 impl Draft {
@@ -31,6 +33,7 @@ impl Draft {
             parts: vec![None; item.targets.len().max(item.slots.len())],
             yes_no: vec![None; item.statements.len()],
             dirty: false,
+            confidence: None,
         };
         match &item.answer {
             Some(Answer::Choice(c)) => d.labels = vec![*c],

@@ -93,6 +93,9 @@ pub enum SessionCommand {
         /// The answer as JSON: "B", ["A","C"], [true,false,null], true … (see docs/answers.md).
         #[arg(long)]
         answer: Option<String>,
+        /// How sure you are: low (a guess), medium or high; spaced repetition uses it.
+        #[arg(long, conflicts_with = "stdin")]
+        confidence: Option<String>,
         /// Read `ITEM_ID JSON` lines from standard input and acknowledge each on its own line.
         #[arg(long, conflicts_with_all = ["item", "answer"])]
         stdin: bool,
@@ -136,7 +139,9 @@ pub struct StartArgs {
     /// Exam code, such as AI-103.
     #[arg(long)]
     pub exam: String,
-    /// study (feedback after each item), exam (timed simulation under the real rules) or custom.
+    /// study (feedback after each item), exam (timed simulation under the real rules), custom,
+    /// or adaptive (the adaptive readiness check: items picked near the cut until pass or fail
+    /// is decided).
     #[arg(long, default_value = "study")]
     pub mode: String,
     /// Outline version (default: the newest).

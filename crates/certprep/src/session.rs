@@ -10,7 +10,7 @@ use certprep_domain::form::CustomFilter;
 use certprep_domain::grading::Answer;
 use certprep_domain::present::PresentedItem;
 use certprep_domain::report::Report;
-use certprep_domain::session::Mode;
+use certprep_domain::session::{Confidence, Mode};
 use certprep_service::{Service, ServiceError, SessionView, StartRequest};
 use certprep_store_sqlite::SqliteStore;
 use chrono::{DateTime, Utc};
@@ -104,6 +104,7 @@ pub fn run(
                 id,
                 item,
                 answer,
+                confidence,
                 json,
                 ..
             } => {
@@ -114,7 +115,7 @@ pub fn run(
                         .ok_or_else(|| anyhow!("give --answer JSON"))?,
                 )?;
                 let ack = service
-                    .answer(&id, &item, answer, now)
+                    .answer(&id, &item, answer, parse_confidence(confidence.as_deref())?, now)
                     .await
                     .map_err(refusal)?;
                 if json {
@@ -229,7 +230,7 @@ pub fn history(library: &Library, data_dir: Option<&Path>, json: bool) -> Result
 async fn start(service: &Service<'_>, args: StartArgs, now: DateTime<Utc>) -> Result<ExitCode> {
     let mode = Mode::parse(&args.mode).ok_or_else(|| {
         Refused(format!(
-            "unknown mode `{}`: expected study, exam or custom",
+            "unknown mode `{}`: expected study, exam, custom or adaptive",
             args.mode
         ))
     })?;
@@ -279,13 +280,24 @@ async fn answer_stream(service: &Service<'_>, id: &str) -> Result<ExitCode> {
         };
         let answer = parse_answer(answer.trim())?;
         let ack = service
-            .answer(id, item, answer, Utc::now())
+            .answer(id, item, answer, None, Utc::now())
             .await
             .map_err(refusal)?;
         writeln!(out, "{}", serde_json::to_string(&ack)?)?;
         out.flush()?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn parse_confidence(text: Option<&str>) -> Result<Option<Confidence>> {
+    text.map(|t| {
+        Confidence::parse(t).ok_or_else(|| {
+            anyhow::Error::new(Refused(format!(
+                "unknown confidence `{t}`: expected low, medium or high"
+            )))
+        })
+    })
+    .transpose()
 }
 
 fn parse_answer(json: &str) -> Result<Answer> {

@@ -284,6 +284,9 @@ pub struct CustomFilter {
     pub only_missed: bool,
     pub only_marked: bool,
     pub only_unseen: bool,
+    /// Only these items (the review queue's due items, say); empty means any.
+    #[serde(default)]
+    pub items: Vec<String>,
     pub count: Option<u32>,
 }
 
@@ -313,6 +316,7 @@ pub fn select_custom(
             && (!filter.only_missed || h.missed)
             && (!filter.only_marked || h.marked)
             && (!filter.only_unseen || !h.answered)
+            && (filter.items.is_empty() || filter.items.contains(&item.id))
     };
     let mut groups: Vec<Vec<&Item>> = Vec::new();
     let mut seen_groups: BTreeSet<String> = BTreeSet::new();

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::exam::{Outline, OutlineRef};
 use crate::item::Bank;
-use crate::session::Session;
+use crate::session::{AdaptiveVerdict, Session};
 use crate::stats::primary_domain;
 
 /// The share of points assumed to sit at the passing score when nothing better is known.
@@ -104,6 +104,8 @@ pub struct Report {
     pub submitted_at: Option<DateTime<Utc>>,
     /// Present when the scaled score comes from the calibrated model rather than raw points.
     pub model: Option<ModelScore>,
+    /// The adaptive check's decision (adaptive sessions only).
+    pub adaptive: Option<AdaptiveVerdict>,
     pub note: &'static str,
 }
 
@@ -238,6 +240,7 @@ pub fn report(
             .collect(),
         submitted_at: session.submitted_at,
         model: None,
+        adaptive: session.adaptive.as_ref().and_then(|a| a.verdict.clone()),
         note: ESTIMATE_NOTE,
     }
 }

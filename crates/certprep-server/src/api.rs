@@ -310,6 +310,7 @@ pub async fn start_session(
             only_missed: b.missed,
             only_marked: b.marked,
             only_unseen: b.unseen,
+            items: vec![],
             count: b.count,
         },
         minutes: b.minutes,

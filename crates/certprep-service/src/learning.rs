@@ -14,7 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use certprep_domain::exam::{Exam, Outline, OutlineRef};
 use certprep_domain::item::{Bank, Item, Membership};
 use certprep_domain::report::ModelScore;
-use certprep_domain::session::{AdaptiveOutcome, AdaptiveRecord, AdaptiveVerdict, Session};
+use certprep_domain::form::CustomFilter;
+use certprep_domain::session::{
+    AdaptiveOutcome, AdaptiveRecord, AdaptiveVerdict, Mode, Session,
+};
 use certprep_domain::stats::primary_domain;
 use certprep_learning::adaptive::{AdaptiveSettings, Decision, PoolItem, decide, next_item};
 use certprep_learning::analysis::{self, Attempt, BankHealth};
@@ -389,8 +392,10 @@ impl Service<'_> {
             .filter(|i| model.is_calibrated(&i.item_id))
             .count();
         // Scored by the model only when most of the form is calibrated; otherwise raw points
-        // say more than priors would.
-        if session.items.is_empty() || calibrated * 5 < session.items.len() * 4 {
+        // say more than priors would. An adaptive check is always scored by the model it ran
+        // on: its items were picked near the cut, so its raw share is near half by design.
+        let adaptive = session.mode == Mode::Adaptive;
+        if session.items.is_empty() || (!adaptive && calibrated * 5 < session.items.len() * 4) {
             return None;
         }
         let evidence: Vec<Evidence> = session
@@ -876,5 +881,190 @@ impl Service<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Due reviews come first once there are this many: they are the cheapest marks to keep.
+pub const DUE_REVIEWS_FIRST: usize = 10;
+
+/// Readiness says little before this many items of the outline are answered.
+pub const MIN_ITEMS_FOR_READINESS: usize = 20;
+
+/// One thing to do next, with why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Activity {
+    /// Review the items due today.
+    Review { due: usize },
+    /// Practise one objective: heavily weighted and weakly recalled.
+    Practise {
+        objective: String,
+        title: String,
+        domain: String,
+    },
+    /// A mock exam under the real rules.
+    MockExam,
+    /// The adaptive readiness check (a short test near the cut).
+    AdaptiveCheck,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Recommendation {
+    pub exam: String,
+    pub activity: Activity,
+    pub reason: String,
+    /// The command that starts it from the command line.
+    pub command: String,
+}
+
+impl Recommendation {
+    /// The session that starts the activity.
+    pub fn request(&self) -> crate::StartRequest {
+        let (mode, filter) = match &self.activity {
+            Activity::Review { .. } => (Mode::Study, CustomFilter::default()),
+            Activity::Practise { objective, .. } => (
+                Mode::Custom,
+                CustomFilter {
+                    objectives: vec![objective.clone()],
+                    ..CustomFilter::default()
+                },
+            ),
+            Activity::MockExam => (Mode::Exam, CustomFilter::default()),
+            Activity::AdaptiveCheck => (Mode::Adaptive, CustomFilter::default()),
+        };
+        crate::StartRequest {
+            exam: self.exam.clone(),
+            mode: Some(mode),
+            filter,
+            ..crate::StartRequest::default()
+        }
+    }
+}
+
+/// The objective most worth practising: the largest expected loss of marks, its domain's
+/// share of the exam spread over the domain's objectives times the share of its items not
+/// recalled (unstudied items count as not recalled).
+fn weakest_objective<'a>(
+    readiness: &'a ReadinessReport,
+    outline: &Outline,
+) -> Option<&'a ObjectiveRecall> {
+    let loss = |o: &ObjectiveRecall| {
+        let domain = outline.domain(&o.domain);
+        let weight = domain.map_or(0.0, |d| d.weight_mid() / d.objectives().count().max(1) as f64);
+        weight * (1.0 - o.projection.expected_recall)
+    };
+    readiness
+        .objectives
+        .iter()
+        .filter(|o| o.projection.items > 0)
+        .max_by(|a, b| loss(a).total_cmp(&loss(b)).then(b.id.cmp(&a.id)))
+}
+
+/// What to do next, from the review queue and readiness (pure, so it can be tested).
+pub fn recommend(
+    exam: &str,
+    due: usize,
+    readiness: &ReadinessReport,
+    outline: &Outline,
+) -> Recommendation {
+    let code = exam.to_string();
+    let percent = |p: f64| (p * 100.0).round();
+    let (activity, reason) = if readiness.items_answered == 0 {
+        (
+            Activity::AdaptiveCheck,
+            "Nothing answered yet: the adaptive readiness check finds your level in about 15 items."
+                .to_string(),
+        )
+    } else if due >= DUE_REVIEWS_FIRST {
+        (
+            Activity::Review { due },
+            format!("{due} items are due for review: keeping what you know is the cheapest mark."),
+        )
+    } else if readiness.items_answered >= MIN_ITEMS_FOR_READINESS
+        && readiness.interval[1] - readiness.interval[0] > UNCERTAIN_INTERVAL
+    {
+        (
+            Activity::MockExam,
+            format!(
+                "Your pass probability is {}% but could be anywhere from {}% to {}%: a mock exam under the real rules tells more.",
+                percent(readiness.pass_probability),
+                percent(readiness.interval[0]),
+                percent(readiness.interval[1])
+            ),
+        )
+    } else if let Some(o) = weakest_objective(readiness, outline)
+        .filter(|o| o.projection.expected_recall < 0.8)
+    {
+        (
+            Activity::Practise {
+                objective: o.id.clone(),
+                title: o.title.clone(),
+                domain: o.domain.clone(),
+            },
+            format!(
+                "\"{}\" weighs heavily and you would recall about {}% of it on exam day.",
+                o.title,
+                percent(o.projection.expected_recall)
+            ),
+        )
+    } else if due > 0 {
+        (
+            Activity::Review { due },
+            format!("{due} items are due for review."),
+        )
+    } else {
+        (
+            Activity::MockExam,
+            format!(
+                "Every objective is well recalled; a mock exam checks it under the real rules (pass probability {}%).",
+                percent(readiness.pass_probability)
+            ),
+        )
+    };
+    let command = match &activity {
+        Activity::Review { .. } => format!("certprep review --exam {code} --start"),
+        Activity::Practise { objective, .. } => {
+            format!("certprep session start --exam {code} --mode custom --objective {objective}")
+        }
+        Activity::MockExam => format!("certprep session start --exam {code} --mode exam"),
+        Activity::AdaptiveCheck => format!("certprep session start --exam {code} --mode adaptive"),
+    };
+    Recommendation {
+        exam: code,
+        activity,
+        reason,
+        command,
+    }
+}
+
+impl Service<'_> {
+    /// The one activity most worth doing next for an exam.
+    pub async fn next_activity(&self, exam: &str, now: DateTime<Utc>) -> Result<Recommendation> {
+        let found = self.exam(exam)?;
+        let (_, outline) = self.outline(found, None)?;
+        let readiness = self.readiness(exam, now).await?;
+        let due = self.review_queue(Some(exam), now).await?.due.len();
+        Ok(recommend(found.code.as_str(), due, &readiness, outline))
+    }
+
+    /// A study session of the items due for review in an exam's current outline.
+    pub async fn start_review(&self, exam: &str, now: DateTime<Utc>) -> Result<Session> {
+        let queue = self.review_queue(Some(exam), now).await?;
+        if queue.due.is_empty() {
+            return Err(ServiceError::Invalid(match queue.next_due {
+                Some(at) => format!("nothing is due for review; the next item falls due {}", at.format("%Y-%m-%d %H:%M UTC")),
+                None => "nothing to review yet: answer some items first".to_string(),
+            }));
+        }
+        let request = crate::StartRequest {
+            exam: exam.to_string(),
+            mode: Some(Mode::Study),
+            filter: CustomFilter {
+                items: queue.due.iter().map(|d| d.item_id.clone()).collect(),
+                ..CustomFilter::default()
+            },
+            ..crate::StartRequest::default()
+        };
+        self.start(request, now).await
     }
 }

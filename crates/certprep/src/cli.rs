@@ -73,6 +73,56 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Items due for spaced-repetition review (FSRS), most forgotten first; --start opens them.
+    Review {
+        /// Only items of this exam's current outline (needed with --start).
+        #[arg(long)]
+        exam: Option<String>,
+        /// Start a study session of the due items.
+        #[arg(long)]
+        start: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// How ready you are: the probability of passing a real form, with its interval, ability
+    /// per domain, the trend, and recall per objective on your exam date.
+    Readiness {
+        #[arg(long)]
+        exam: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The one activity most worth doing next (due reviews, a weak objective, a mock exam…).
+    Next {
+        #[arg(long)]
+        exam: String,
+        /// Start it.
+        #[arg(long)]
+        start: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set (or show) the day you plan to sit an exam; readiness projects recall to it.
+    Plan {
+        #[arg(long)]
+        exam: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Calibrate the bank's items (IRT, marginal maximum likelihood) from every user's
+    /// responses in the database, and store the result for readiness and score reports.
+    Calibrate {
+        /// Fit the three-parameter model (with guessing) instead of the 2PL.
+        #[arg(long)]
+        three_pl: bool,
+        /// postgres://… to calibrate a team server's database (default: the local SQLite file).
+        #[arg(long, env = "CERTPREP_DATABASE_URL")]
+        database_url: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,6 +275,18 @@ pub enum BankCommand {
         /// Outline version (default: the newest).
         #[arg(long, value_name = "YYYY-MM-DD")]
         outline: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Item analysis for authors from every user's responses: facility, discrimination,
+    /// point-biserial, distractors, reliability per form, and flags.
+    Health {
+        /// postgres://… for a team server's database (default: the local SQLite file).
+        #[arg(long, env = "CERTPREP_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Only flagged items.
+        #[arg(long)]
+        flagged: bool,
         #[arg(long)]
         json: bool,
     },

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::cli::{BankCommand, Cli, Command, ExamsArgs, ExamsCommand};
 use crate::content::{embedded, embedded_catalog, load_all, read_paths};
-use crate::session;
+use crate::{learning, session};
 use crate::table::table;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -22,6 +22,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let now = now(&cli);
+    let data_dir = cli.data_dir.as_deref();
     match cli.command {
         None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
             let library = load_all(&cli.banks, today)?.library;
@@ -56,6 +57,38 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::History { json }) => {
             let library = load_all(&cli.banks, today)?.library;
             session::history(&library, cli.data_dir.as_deref(), json)
+        }
+        Some(Command::Review { exam, start, json }) => {
+            let library = load_all(&cli.banks, today)?.library;
+            learning::review(&library, data_dir, exam.as_deref(), start, json, now)
+        }
+        Some(Command::Readiness { exam, json }) => {
+            let library = load_all(&cli.banks, today)?.library;
+            learning::readiness(&library, data_dir, &exam, json, now)
+        }
+        Some(Command::Next { exam, start, json }) => {
+            let library = load_all(&cli.banks, today)?.library;
+            learning::next(&library, data_dir, &exam, start, json, now)
+        }
+        Some(Command::Plan { exam, date, json }) => {
+            let library = load_all(&cli.banks, today)?.library;
+            learning::plan(&library, data_dir, &exam, date, json, today)
+        }
+        Some(Command::Calibrate {
+            three_pl,
+            database_url,
+            json,
+        }) => {
+            let library = load_all(&cli.banks, today)?.library;
+            learning::calibrate(&library, data_dir, database_url.as_deref(), three_pl, json, now)
+        }
+        Some(Command::Bank(BankCommand::Health {
+            database_url,
+            flagged,
+            json,
+        })) => {
+            let library = load_all(&cli.banks, today)?.library;
+            learning::health(&library, data_dir, database_url.as_deref(), flagged, json)
         }
     }
 }

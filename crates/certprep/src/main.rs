@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod content;
+mod learning;
 mod server;
 mod session;
 mod table;

@@ -46,7 +46,7 @@ pub async fn open_store(data_dir: Option<&Path>) -> Result<SqliteStore> {
     Ok(SqliteStore::open(&path).await?)
 }
 
-fn print_view(view: &SessionView, json: bool) -> Result<ExitCode> {
+pub fn print_view(view: &SessionView, json: bool) -> Result<ExitCode> {
     if json {
         print_json(view)?;
     } else {
@@ -55,13 +55,13 @@ fn print_view(view: &SessionView, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_json(value: &impl Serialize) -> Result<()> {
+pub fn print_json(value: &impl Serialize) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
 /// Rule refusals and bad input exit with status 1 and a clear message; other failures with 2.
-fn refusal(e: ServiceError) -> anyhow::Error {
+pub fn refusal(e: ServiceError) -> anyhow::Error {
     if e.is_client_error() {
         anyhow::Error::new(Refused(e.to_string()))
     } else {
@@ -245,6 +245,7 @@ async fn start(service: &Service<'_>, args: StartArgs, now: DateTime<Utc>) -> Re
             only_missed: args.missed,
             only_marked: args.marked,
             only_unseen: args.unseen,
+            items: vec![],
             count: args.count,
         },
         minutes: args.minutes,
@@ -408,6 +409,28 @@ pub fn item_text(item: &PresentedItem) -> String {
     s
 }
 
+/// The adaptive check's decision in one sentence.
+pub fn adaptive_text(v: &certprep_domain::session::AdaptiveVerdict) -> String {
+    use certprep_domain::session::AdaptiveOutcome;
+    let decision = match v.outcome {
+        AdaptiveOutcome::Pass => "likely to PASS",
+        AdaptiveOutcome::Fail => "not yet ready (likely to FAIL)",
+        AdaptiveOutcome::Undecided => "too close to the cut to call",
+    };
+    format!(
+        "Adaptive check: {decision} after {} items{} (ability {:+.2} ± {:.2}, cut {:+.2}).",
+        v.items_used,
+        if v.confident {
+            ", decided at 95% confidence"
+        } else {
+            ", not decided at 95% confidence"
+        },
+        v.theta,
+        v.se,
+        v.cut
+    )
+}
+
 pub fn report_text(r: &Report) -> String {
     let mut s = format!(
         "Score {} of 1000 (pass at {}): {}\n{} of {} points ({:.1}%), {} of {} items answered, time used {}\n\n",
@@ -427,6 +450,9 @@ pub fn report_text(r: &Report) -> String {
     }
     if !r.weakest.is_empty() {
         s.push_str(&format!("\nWeakest areas: {}\n", r.weakest.join(", ")));
+    }
+    if let Some(v) = &r.adaptive {
+        s.push_str(&format!("\n{}\n", adaptive_text(v)));
     }
     s.push_str(&format!("\n{}\n", r.note));
     s

@@ -223,7 +223,9 @@ fn run_calibration(args: &[String]) -> Result<(), String> {
     let calibration = calibrate(&responses, &options);
     let thetas = abilities(&responses, &calibration.items, options.quadrature_points);
     let seconds = started.elapsed().as_secs_f64();
-    let cpu_seconds = process_cpu_seconds().zip(cpu_started).map(|(end, start)| end - start);
+    let cpu_seconds = process_cpu_seconds()
+        .zip(cpu_started)
+        .map(|(end, start)| end - start);
 
     let a: Vec<f64> = calibration.items.iter().map(|i| i.a).collect();
     let b: Vec<f64> = calibration.items.iter().map(|i| i.b).collect();

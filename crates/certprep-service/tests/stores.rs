@@ -174,6 +174,7 @@ async fn sqlite_store_behaves() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     scenario(&store).await;
+    learning_scenario(&store).await;
     // The response log is append-only.
     let url = format!("sqlite://{}", path.display());
     let pool = sqlx::SqlitePool::connect(&url)
@@ -239,6 +240,7 @@ async fn postgres_store_behaves_the_same() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     scenario(&store).await;
+    learning_scenario(&store).await;
     // Two connections (as two server processes would) see the same data; migrations are idempotent.
     let again = PgStore::connect(&url)
         .await
@@ -262,4 +264,248 @@ async fn postgres_store_behaves_the_same() {
     drop(store);
     drop(again);
     drop_database(&name).await;
+}
+
+/// A wrong answer to a single-choice item.
+fn wrong(body: &certprep_domain::ItemBody) -> certprep_domain::grading::Answer {
+    match body {
+        certprep_domain::ItemBody::Single { options } => certprep_domain::grading::Answer::Choice(
+            options.iter().find(|o| !o.correct).map_or('A', |o| o.label),
+        ),
+        other => key(other),
+    }
+}
+
+/// Standalone single-choice items of AI-103's current outline, in bank order.
+fn singles(lib: &Library) -> Vec<String> {
+    let outline = lib
+        .catalog
+        .exam(&certprep_domain::ExamCode::new("ai-103"))
+        .and_then(|e| e.current_outline().map(|o| e.outline_ref(o)))
+        .unwrap_or_else(|| panic!("ai-103 has an outline"));
+    lib.bank
+        .serving(&outline)
+        .filter(|i| i.group.is_none() && i.kind() == certprep_domain::ItemKind::Single)
+        .map(|i| i.id.clone())
+        .collect()
+}
+
+/// A custom session of exactly these items.
+fn only(items: &[String]) -> StartRequest {
+    StartRequest {
+        exam: "ai-103".into(),
+        mode: Some(Mode::Custom),
+        seed: Some(1),
+        filter: certprep_domain::form::CustomFilter {
+            items: items.to_vec(),
+            ..Default::default()
+        },
+        ..StartRequest::default()
+    }
+}
+
+/// Spaced repetition, readiness, the exam date, the adaptive check, calibration and item
+/// analysis, through the service, the same on every store.
+async fn learning_scenario(store: &dyn Store) {
+    use certprep_domain::session::{AdaptiveOutcome, Confidence};
+    use certprep_service::learning::{bank_health, calibrate_bank};
+    let lib = library();
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 11, 2, 9, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let ids = singles(&lib);
+    assert!(ids.len() >= 25, "{} single items", ids.len());
+    let item = |id: &str| lib.bank.item(id).unwrap_or_else(|| panic!("{id}"));
+
+    // Review queue: a sure right answer comes back later than a wrong one.
+    let carol = Service::new(&lib, store, "carol");
+    let s = carol
+        .start(only(&ids[..3]), t0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let confident = Some(Confidence::High);
+    for (n, (id, answer, confidence)) in [
+        (&ids[0], key(&item(&ids[0]).body), confident),
+        (&ids[1], wrong(&item(&ids[1]).body), None),
+        (&ids[2], key(&item(&ids[2]).body), None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        carol
+            .answer(
+                &s.id,
+                id,
+                answer,
+                confidence,
+                t0 + Duration::seconds(30 * n as i64 + 30),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let logged = store
+        .responses("carol")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(logged[0].confidence, Some(Confidence::High));
+    assert_eq!(logged[1].confidence, None);
+    let later = t0 + Duration::days(2);
+    let queue = carol
+        .review_queue(Some("ai-103"), later)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let due: Vec<&str> = queue.due.iter().map(|d| d.item_id.as_str()).collect();
+    assert!(
+        due.contains(&ids[1].as_str()),
+        "the missed item is due: {due:?}"
+    );
+    assert!(
+        !due.contains(&ids[0].as_str()),
+        "the sure item is not: {due:?}"
+    );
+    assert_eq!(queue.studied, 3);
+    assert!(
+        queue
+            .due
+            .iter()
+            .all(|d| (0.0..1.0).contains(&d.retrievability))
+    );
+    let review = carol
+        .start_review("ai-103", later)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut reviewed: Vec<&str> = review.items.iter().map(|i| i.item_id.as_str()).collect();
+    reviewed.sort_unstable();
+    let mut expected = due.clone();
+    expected.sort_unstable();
+    assert_eq!(
+        reviewed, expected,
+        "a review session holds exactly the due items"
+    );
+
+    // Readiness and the exam date.
+    let today = later.date_naive();
+    assert!(matches!(
+        carol
+            .set_exam_date("ai-103", today - Duration::days(1), today)
+            .await,
+        Err(ServiceError::Invalid(_))
+    ));
+    let date = today + Duration::days(30);
+    carol
+        .set_exam_date("AI-103", date, today)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = carol
+        .readiness("ai-103", later)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.items_answered, 3);
+    assert_eq!(r.exam_date, Some(date));
+    assert!(r.interval[0] <= r.pass_probability && r.pass_probability <= r.interval[1]);
+    assert!(
+        r.se > 0.3,
+        "three answers leave ability uncertain: {}",
+        r.se
+    );
+    assert_eq!(r.domains.len(), 5);
+    assert_eq!(r.timeline.len(), 1);
+    assert!(!r.objectives.is_empty());
+
+    // The adaptive check: every answer right ends in a pass, well before 30 items.
+    let dave = Service::new(&lib, store, "dave");
+    let mut s = dave
+        .start(
+            StartRequest {
+                exam: "ai-103".into(),
+                mode: Some(Mode::Adaptive),
+                seed: Some(9),
+                ..StartRequest::default()
+            },
+            t0,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut answered = 0;
+    while !s.is_submitted() {
+        let current = s
+            .current_item()
+            .map(|i| i.item_id.clone())
+            .unwrap_or_default();
+        dave.answer(&s.id, &current, key(&item(&current).body), None, t0)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        answered += 1;
+        assert!(answered <= 30, "the check stops by 30 items");
+        s = dave.load(&s.id, t0).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let report = dave.report(&s, t0).await.unwrap_or_else(|e| panic!("{e}"));
+    let verdict = report.adaptive.unwrap_or_else(|| panic!("a verdict"));
+    assert_eq!(verdict.outcome, AdaptiveOutcome::Pass);
+    assert_eq!(verdict.items_used as usize, answered);
+    assert!(report.passed && report.model.is_some());
+
+    // Calibration from many candidates: 60 simulated people answer 20 single items each,
+    // right with the probability a 2PL gives their ability.
+    let pool = &ids[..20];
+    let mut seed: u64 = 12_345;
+    let mut uniform = move || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for person in 0..60 {
+        let user = format!("sim-{person}");
+        let svc = Service::new(&lib, store, user.as_str());
+        let theta = -2.0 + 4.0 * f64::from(person) / 59.0;
+        let s = svc
+            .start(only(pool), t0)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (k, id) in s.items.iter().map(|i| i.item_id.clone()).enumerate() {
+            let b = -1.5 + 3.0 * (k as f64) / 19.0;
+            let right = uniform() < 1.0 / (1.0 + (-(theta - b)).exp());
+            let body = &item(&id).body;
+            let answer = if right { key(body) } else { wrong(body) };
+            svc.answer(&s.id, &id, answer, None, t0)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let calibration = calibrate_bank(&lib, store, false, t0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(calibration.converged);
+    assert!(calibration.candidates >= 62);
+    assert_eq!(
+        calibration.usable, 20,
+        "the 20 items every simulated person answered"
+    );
+    assert!(calibration.reliability > 0.5, "{}", calibration.reliability);
+    let stored = store.calibrations().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(stored.len(), calibration.items);
+    let r = carol
+        .readiness("ai-103", later)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.calibrated_items, 20);
+    // A session of calibrated items is scored by the model.
+    let sim = Service::new(&lib, store, "sim-59");
+    let history = sim.history().await.unwrap_or_else(|e| panic!("{e}"));
+    let done = sim
+        .submit(&history[0].id, t0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(done.model.is_some(), "calibrated items give a model score");
+
+    let health = bank_health(&lib, store)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let first = health
+        .items
+        .iter()
+        .find(|i| i.item == pool[0])
+        .unwrap_or_else(|| panic!("health of {}", pool[0]));
+    assert!(first.respondents >= 60 && !first.insufficient_data);
+    assert!(first.point_biserial.is_some());
 }

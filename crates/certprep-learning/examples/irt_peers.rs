@@ -64,8 +64,8 @@ impl Recovery {
 struct Report {
     tool: &'static str,
     version: &'static str,
-    method: &'static str,
-    theta_method: &'static str,
+    method: String,
+    theta_method: String,
     seconds: f64,
     cpu_seconds: Option<f64>,
     iterations: usize,
@@ -233,8 +233,11 @@ fn run_calibration(args: &[String]) -> Result<(), String> {
     let report = Report {
         tool: "certprep",
         version: env!("CARGO_PKG_VERSION"),
-        method: "2PL MML, Bock-Aitkin EM (41 nodes on [-4, 4]; priors a~N(1,0.5^2), b~N(0,1))",
-        theta_method: "EAP (41 nodes, N(0,1) prior)",
+        method: format!(
+            "2PL MML, Bock-Aitkin EM with SQUAREM ({} nodes on [-4, 4]; priors a~N(1,0.5^2), b~N(0,1))",
+            options.quadrature_points
+        ),
+        theta_method: format!("EAP ({} nodes, N(0,1) prior)", options.quadrature_points),
         seconds,
         cpu_seconds,
         iterations: calibration.iterations,

@@ -382,3 +382,106 @@ fn killed_with_sigkill_after_acknowledged_answers_loses_none() {
         main.iter().take(n).map(String::as_str).collect::<Vec<_>>()
     );
 }
+
+/// The learning commands through the binary: an adaptive check to its verdict, then readiness,
+/// the review queue, the exam date, what next, calibration and item analysis, each as JSON.
+#[test]
+fn learning_commands_print_what_they_promise() {
+    let env = Env::new();
+    let lib = library();
+    let started = env.json(&[
+        "session", "start", "--exam", "ai-103", "--mode", "adaptive", "--seed", "4", "--json",
+    ]);
+    let id = started["session_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(started["mode"], "adaptive");
+    assert_eq!(started["items"].as_array().map(Vec::len), Some(1));
+    let mut view = started;
+    let mut answered = 0;
+    while view["status"] != "submitted" {
+        let item = view["current"]["item_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let answer = key(&lib
+            .bank
+            .item(&item)
+            .unwrap_or_else(|| panic!("{item}"))
+            .body);
+        let json = serde_json::to_string(&answer).unwrap_or_default();
+        env.json(&[
+            "session",
+            "answer",
+            &id,
+            &item,
+            "--answer",
+            &json,
+            "--confidence",
+            "high",
+            "--json",
+        ]);
+        answered += 1;
+        assert!(answered <= 30);
+        view = env.json(&["session", "show", &id, "--json"]);
+    }
+    let report = env.json(&["session", "submit", &id, "--json"]);
+    assert_eq!(report["adaptive"]["outcome"], "pass");
+    assert_eq!(report["adaptive"]["items_used"], answered);
+
+    let r = env.json(&["readiness", "--exam", "ai-103", "--json"]);
+    let p = r["pass_probability"].as_f64().unwrap_or(-1.0);
+    let low = r["interval"][0].as_f64().unwrap_or(2.0);
+    let high = r["interval"][1].as_f64().unwrap_or(-1.0);
+    assert!(low <= p && p <= high && (0.0..=1.0).contains(&p), "{r}");
+    assert!(p > 0.5, "every answer right: {p}");
+    assert!(r["theta"].as_f64().is_some() && r["se"].as_f64().is_some_and(|se| se > 0.0));
+    assert_eq!(r["items_answered"], answered);
+    let domains = r["domains"].as_array().cloned().unwrap_or_default();
+    assert_eq!(domains.len(), 5);
+    assert!(
+        domains
+            .iter()
+            .all(|d| d["id"].is_string() && d["theta"].is_number() && d["se"].is_number())
+    );
+
+    let queue = env.json(&["review", "--exam", "ai-103", "--json"]);
+    assert_eq!(queue["studied"], answered);
+    assert!(
+        queue["due"].as_array().is_some_and(Vec::is_empty),
+        "nothing due on the day"
+    );
+    assert!(
+        env.fails(&["review", "--exam", "ai-103", "--start"])
+            .contains("nothing is due")
+    );
+
+    assert!(
+        env.fails(&["plan", "--exam", "ai-103", "--date", "2026-01-01"])
+            .contains("in the past")
+    );
+    let plan = env.json(&["plan", "--exam", "ai-103", "--date", "2027-01-15", "--json"]);
+    assert_eq!(plan["exam_date"], "2027-01-15");
+    let next = env.json(&["next", "--exam", "ai-103", "--json"]);
+    assert!(
+        next["kind"].is_null() && next["activity"]["kind"].is_string(),
+        "{next}"
+    );
+    assert!(
+        next["command"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("certprep "))
+    );
+
+    let calibration = env.json(&["calibrate", "--json"]);
+    assert_eq!(calibration["candidates"], 1);
+    assert_eq!(calibration["items"], answered);
+    let health = env.json(&["bank", "health", "--json"]);
+    assert_eq!(health["attempts"], answered);
+    assert!(
+        health["items"]
+            .as_array()
+            .is_some_and(|i| i.iter().all(|x| x["insufficient_data"] == true))
+    );
+}

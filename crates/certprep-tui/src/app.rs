@@ -3,7 +3,10 @@
 
 use certprep_domain::form::CustomFilter;
 use certprep_domain::report::Report;
-use certprep_domain::session::{Mode, Session};
+use certprep_domain::session::{Confidence, Mode, Session};
+use certprep_service::learning::{
+    Activity, ReadinessReport, Recommendation, ReviewQueue, recommend,
+};
 use certprep_service::{Service, ServiceError, SessionView, StartRequest};
 use certprep_store::SessionSummary;
 use chrono::{DateTime, Utc};
@@ -20,6 +23,18 @@ pub enum Screen {
     History,
     /// After submission: each item with the candidate's answer, the key and the explanations.
     Answers,
+    /// Pass probability, ability per domain, its trend and the weakest objectives.
+    Readiness,
+}
+
+/// What the learning model says about the exam under the home screen's cursor: loaded when the
+/// home screen is shown or the cursor moves, never on a tick.
+#[derive(Debug, Clone, Default)]
+pub struct Insight {
+    pub exam: String,
+    pub readiness: Option<ReadinessReport>,
+    pub queue: Option<ReviewQueue>,
+    pub next: Option<Recommendation>,
 }
 
 /// One exam on the home screen.
@@ -51,6 +66,7 @@ pub struct App<'a> {
     pub report: Option<Report>,
     pub message: Option<String>,
     pub confirm_submit: bool,
+    pub insight: Insight,
     pub quit: bool,
 }
 
@@ -101,9 +117,11 @@ impl<'a> App<'a> {
             report: None,
             message: None,
             confirm_submit: false,
+            insight: Insight::default(),
             quit: false,
         };
         app.load_history();
+        app.load_insight();
         app
     }
 
@@ -120,6 +138,57 @@ impl<'a> App<'a> {
             Ok(h) => self.history = h,
             Err(e) => self.message = Some(e.to_string()),
         }
+    }
+
+    /// The code of the exam under the home screen's cursor.
+    pub fn selected_exam(&self) -> Option<String> {
+        self.exams.get(self.exam_cursor).map(|e| e.code.clone())
+    }
+
+    /// Loads readiness, the review queue and the recommendation for the selected exam.
+    pub fn load_insight(&mut self) {
+        let Some(exam) = self.selected_exam() else {
+            self.insight = Insight::default();
+            return;
+        };
+        let now = self.now();
+        let readiness = self.block(self.service.readiness(&exam, now));
+        let queue = self.block(self.service.review_queue(Some(&exam), now));
+        let mut insight = Insight {
+            exam: exam.clone(),
+            ..Insight::default()
+        };
+        let mut errors = vec![];
+        match readiness {
+            Ok(r) => insight.readiness = Some(r),
+            Err(e) => errors.push(e.to_string()),
+        }
+        match queue {
+            Ok(q) => insight.queue = Some(q),
+            Err(e) => errors.push(e.to_string()),
+        }
+        let outline = self
+            .service
+            .exam(&exam)
+            .ok()
+            .and_then(|e| e.current_outline());
+        if let (Some(r), Some(q), Some(outline)) = (&insight.readiness, &insight.queue, outline) {
+            insight.next = Some(recommend(&exam, q.due.len(), r, outline));
+        }
+        errors.dedup();
+        if !errors.is_empty() {
+            self.message = Some(errors.join("; "));
+        }
+        self.insight = insight;
+    }
+
+    /// Back to the home screen, with fresh history and insight.
+    fn go_home(&mut self) {
+        self.scroll = 0;
+        self.message = None;
+        self.load_history();
+        self.load_insight();
+        self.screen = Screen::Home;
     }
 
     fn fail(&mut self, e: ServiceError) {
@@ -150,7 +219,8 @@ impl<'a> App<'a> {
     fn set_session(&mut self, session: Session) {
         let now = self.now();
         let view = self.service.view(&session, now);
-        let keep_cursor = self
+        // On the same item (after a save or a mark), the cursor and the confidence stay.
+        let kept = self
             .draft
             .as_ref()
             .filter(|_| {
@@ -159,12 +229,12 @@ impl<'a> App<'a> {
                     .map(|v| v.current.as_ref().map(|c| c.position))
                     == Some(view.current.as_ref().map(|c| c.position))
             })
-            .map(|d| d.cursor);
+            .map(|d| (d.cursor, d.confidence));
         self.draft = view.current.as_ref().map(|item| {
             let mut d = Draft::of(item);
-            d.cursor = keep_cursor
-                .unwrap_or(0)
-                .min(Draft::rows(item).saturating_sub(1));
+            let (cursor, confidence) = kept.unwrap_or((0, None));
+            d.cursor = cursor.min(Draft::rows(item).saturating_sub(1));
+            d.confidence = confidence;
             d
         });
         self.view = Some(view);
@@ -239,6 +309,17 @@ impl<'a> App<'a> {
             self.service
                 .answer(&id, &item, answer, draft.confidence, now),
         ) {
+            Ok(ack) if self.is_adaptive() => {
+                self.message = Some(format!(
+                    "Answer recorded ({} answered); the check picks the next item.",
+                    ack.answered
+                ));
+                self.reload();
+                if self.screen == Screen::Results {
+                    self.message = None;
+                }
+                true
+            }
             Ok(ack) => {
                 self.message = Some(match &ack.result {
                     Some(r) => r.feedback.as_ref().map_or_else(
@@ -279,24 +360,63 @@ impl<'a> App<'a> {
         }
     }
 
+    /// Whether the open session is an adaptive readiness check.
+    pub fn is_adaptive(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| s.mode == Mode::Adaptive)
+    }
+
     fn start(&mut self, mode: Mode, filter: CustomFilter) {
-        let Some(exam) = self.exams.get(self.exam_cursor).map(|e| e.code.clone()) else {
+        let Some(exam) = self.selected_exam() else {
             return;
         };
-        let request = StartRequest {
+        self.start_request(StartRequest {
             exam,
             mode: Some(mode),
             filter,
             ..StartRequest::default()
-        };
+        });
+    }
+
+    fn start_request(&mut self, request: StartRequest) {
         let now = self.now();
-        match self.block(self.service.start(request, now)) {
+        let started = self.block(self.service.start(request, now));
+        self.started(started);
+    }
+
+    fn started(&mut self, started: Result<Session, ServiceError>) {
+        match started {
             Ok(s) => {
                 self.message = None;
                 self.draft = None;
                 self.open(s);
             }
             Err(e) => self.fail(e),
+        }
+    }
+
+    /// R: a study session of the items due for review in the selected exam.
+    fn start_review(&mut self) {
+        let Some(exam) = self.selected_exam() else {
+            return;
+        };
+        let now = self.now();
+        let started = self.block(self.service.start_review(&exam, now));
+        self.started(started);
+    }
+
+    /// n: the recommended activity.
+    fn start_next(&mut self) {
+        match self.insight.next.clone() {
+            Some(Recommendation {
+                activity: Activity::Review { .. },
+                ..
+            }) => self.start_review(),
+            Some(next) => self.start_request(next.request()),
+            None => {
+                self.message = Some("No recommendation for this exam yet.".into());
+            }
         }
     }
 
@@ -317,14 +437,34 @@ impl<'a> App<'a> {
             Screen::Review => self.review_key(key),
             Screen::Answers => self.answers_key(key),
             Screen::Results | Screen::History => self.results_key(key),
+            Screen::Readiness => self.readiness_key(key),
+        }
+    }
+
+    fn move_exam_cursor(&mut self, to: usize) {
+        let to = to.min(self.exams.len().saturating_sub(1));
+        if to != self.exam_cursor {
+            self.exam_cursor = to;
+            self.message = None;
+            self.load_insight();
         }
     }
 
     fn home_key(&mut self, key: KeyEvent) {
         match key.code {
-            KeyCode::Up => self.exam_cursor = self.exam_cursor.saturating_sub(1),
-            KeyCode::Down => {
-                self.exam_cursor = (self.exam_cursor + 1).min(self.exams.len().saturating_sub(1))
+            KeyCode::Up => self.move_exam_cursor(self.exam_cursor.saturating_sub(1)),
+            KeyCode::Down => self.move_exam_cursor(self.exam_cursor + 1),
+            KeyCode::Char('n') => self.start_next(),
+            KeyCode::Char('a') => self.start(Mode::Adaptive, CustomFilter::default()),
+            KeyCode::Char('R') => self.start_review(),
+            KeyCode::Char('p') => {
+                if self.insight.readiness.is_none() {
+                    self.load_insight();
+                }
+                if self.insight.readiness.is_some() {
+                    self.scroll = 0;
+                    self.screen = Screen::Readiness;
+                }
             }
             KeyCode::Char('s') => self.start(Mode::Study, CustomFilter::default()),
             KeyCode::Char('e') => self.start(Mode::Exam, CustomFilter::default()),
@@ -350,7 +490,7 @@ impl<'a> App<'a> {
 
     fn item_key(&mut self, key: KeyEvent) {
         let Some(item) = self.view.as_ref().and_then(|v| v.current.clone()) else {
-            self.screen = Screen::Home;
+            self.go_home();
             return;
         };
         if self.confirm_submit {
@@ -363,7 +503,24 @@ impl<'a> App<'a> {
             return;
         }
         let mut draft = self.draft.clone().unwrap_or_else(|| Draft::of(&item));
+        if self.is_adaptive()
+            && matches!(
+                key.code,
+                KeyCode::Left | KeyCode::Right | KeyCode::Char('v') | KeyCode::Char('S')
+            )
+        {
+            self.message = Some(
+                "The adaptive check moves on after each answer and submits itself when it decides."
+                    .into(),
+            );
+            return;
+        }
         match key.code {
+            KeyCode::Char(c @ '1'..='3') => draft.set_confidence(match c {
+                '1' => Confidence::Low,
+                '2' => Confidence::Medium,
+                _ => Confidence::High,
+            }),
             KeyCode::Right => {
                 let next = self.session.as_ref().and_then(Session::next_position);
                 match next {
@@ -425,8 +582,7 @@ impl<'a> App<'a> {
             KeyCode::Char('P') => return self.toggle_pause(),
             KeyCode::Esc | KeyCode::Char('q') => {
                 self.save();
-                self.load_history();
-                self.screen = Screen::Home;
+                self.go_home();
                 return;
             }
             _ => return,
@@ -577,8 +733,18 @@ impl<'a> App<'a> {
                 self.scroll = 0;
                 self.screen = Screen::History;
             }
+            KeyCode::Char('q') | KeyCode::Esc => self.go_home(),
+            _ => {}
+        }
+    }
+
+    fn readiness_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(10),
+            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            KeyCode::Down => self.scroll = self.scroll.saturating_add(1),
+            KeyCode::Up => self.scroll = self.scroll.saturating_sub(1),
             KeyCode::Char('q') | KeyCode::Esc => {
-                self.load_history();
                 self.scroll = 0;
                 self.screen = Screen::Home;
             }

@@ -58,6 +58,16 @@ impl Draft {
         d
     }
 
+    /// The word shown for a confidence level.
+    pub fn confidence_label(confidence: certprep_domain::session::Confidence) -> &'static str {
+        use certprep_domain::session::Confidence;
+        match confidence {
+            Confidence::Low => "guess",
+            Confidence::Medium => "medium",
+            Confidence::High => "sure",
+        }
+    }
+
     /// How many rows the cursor moves over.
     pub fn rows(item: &PresentedItem) -> usize {
         match item.kind {
@@ -143,6 +153,12 @@ impl Draft {
             self.dirty = true;
         }
         known
+    }
+
+    /// Keys 1–3: how sure the candidate is; a change, so enter saves it with the answer.
+    pub fn set_confidence(&mut self, confidence: certprep_domain::session::Confidence) {
+        self.confidence = Some(confidence);
+        self.dirty = true;
     }
 
     pub fn set_yes_no(&mut self, value: bool) {

@@ -11,6 +11,10 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Tabs, Wrap};
 
+use certprep_domain::report::Report;
+use certprep_domain::session::{AdaptiveOutcome, AdaptiveVerdict};
+use certprep_service::learning::{ReadinessReport, ReviewQueue};
+
 use crate::app::{App, Screen};
 use crate::draft::Draft;
 
@@ -24,6 +28,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Results => results(frame, app),
         Screen::History => history(frame, app),
         Screen::Answers => answers(frame, app),
+        Screen::Readiness => readiness(frame, app),
     }
 }
 
@@ -115,6 +120,37 @@ pub fn next_step(app: &App) -> String {
     }
 }
 
+fn percent(p: f64) -> String {
+    format!("{:.0}%", p * 100.0)
+}
+
+/// "Pass probability 62% (35–84%) from 40 items", or a prompt while nothing is answered.
+pub fn readiness_line(r: &ReadinessReport) -> String {
+    if r.items_answered == 0 {
+        return "Readiness: answer some items first".into();
+    }
+    format!(
+        "Pass probability {} ({}–{}) from {} item{}",
+        percent(r.pass_probability),
+        percent(r.interval[0]).trim_end_matches('%'),
+        percent(r.interval[1]),
+        r.items_answered,
+        if r.items_answered == 1 { "" } else { "s" }
+    )
+}
+
+/// "12 due for review", or when the next item falls due.
+pub fn review_line(q: &ReviewQueue) -> String {
+    match (q.due.len(), q.next_due) {
+        (0, Some(at)) => format!(
+            "Nothing due for review; the next item falls due {}",
+            at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        (0, None) => "Nothing to review yet".into(),
+        (n, _) => format!("{n} due for review"),
+    }
+}
+
 fn home(frame: &mut Frame, app: &App) {
     let [top, body, msg, keys] = frame_parts(frame.area(), 2);
     header(
@@ -138,6 +174,42 @@ fn home(frame: &mut Frame, app: &App) {
         ]));
     }
     lines.push(Line::default());
+    let insight = &app.insight;
+    lines.push(Line::from(match &insight.next {
+        Some(next) => vec![bold("Next: "), Span::raw(next.reason.clone()), dim(" (n)")],
+        None => vec![bold("Next: "), Span::raw(next_step(app))],
+    }));
+    if let Some(r) = &insight.readiness {
+        lines.push(Line::from(vec![
+            Span::raw(readiness_line(r)),
+            dim(if r.items_answered == 0 {
+                ""
+            } else {
+                " (p details)"
+            }),
+        ]));
+    }
+    if let Some(q) = &insight.queue {
+        lines.push(Line::from(vec![
+            Span::raw(review_line(q)),
+            dim(if q.due.is_empty() {
+                ""
+            } else {
+                " (R to review)"
+            }),
+        ]));
+    }
+    if let Some(s) = app.resumable() {
+        lines.push(Line::from(vec![
+            Span::raw(format!(
+                "Unfinished {} session of {}",
+                s.mode,
+                s.exam.to_uppercase()
+            )),
+            dim(" (r to resume)"),
+        ]));
+    }
+    lines.push(Line::default());
     lines.push(Line::from(bold("Recent sessions")));
     if app.history.is_empty() {
         lines.push(Line::from(dim("  none yet")));
@@ -145,21 +217,19 @@ fn home(frame: &mut Frame, app: &App) {
     for s in app.history.iter().take(6) {
         let result = s.result_text();
         lines.push(Line::from(format!(
-            "  {}  {:<7} {:<7} {}",
+            "  {}  {:<7} {:<8} {}",
             s.started_at.format("%Y-%m-%d %H:%M"),
             s.exam.to_uppercase(),
             s.mode,
             result
         )));
     }
-    lines.push(Line::default());
-    lines.push(Line::from(vec![bold("Next: "), Span::raw(next_step(app))]));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
     message(frame, msg, app);
     hints(
         frame,
         keys,
-        "↑↓ exam   s study   e mock exam (timed, real rules)   c practise missed items\nr resume   h history   q quit",
+        "↑↓ exam  n do next  a adaptive check  p readiness  R review due items\ns study  e mock exam (timed)  c practise missed  r resume  h history  q quit",
     );
 }
 
@@ -176,20 +246,39 @@ fn item_screen(frame: &mut Frame, app: &App) {
         Some(ms) => format!("{} left", clock(ms)),
         None => "untimed".into(),
     };
-    header(
-        frame,
-        top,
-        format!(
-            " {} {} · item {}/{} · {} answered · {}{}",
-            view.exam.to_uppercase(),
-            format!("{:?}", view.mode).to_lowercase(),
-            item.position,
-            view.items.len(),
-            view.answered,
-            time,
-            if item.marked { " · ★ marked" } else { "" }
-        ),
-    );
+    let adaptive = app.session.as_ref().and_then(|s| s.adaptive.as_ref());
+    if let Some(record) = adaptive.filter(|_| view.mode == Mode::Adaptive) {
+        header(
+            frame,
+            top,
+            format!(
+                " {} · Adaptive readiness check · item {} of at most {}{}",
+                view.exam.to_uppercase(),
+                item.position,
+                record.max_items,
+                if view.remaining_ms.is_some() {
+                    format!(" · {time}")
+                } else {
+                    String::new()
+                }
+            ),
+        );
+    } else {
+        header(
+            frame,
+            top,
+            format!(
+                " {} {} · item {}/{} · {} answered · {}{}",
+                view.exam.to_uppercase(),
+                format!("{:?}", view.mode).to_lowercase(),
+                item.position,
+                view.items.len(),
+                view.answered,
+                time,
+                if item.marked { " · ★ marked" } else { "" }
+            ),
+        );
+    }
     let body_area = match &item.case_study {
         Some(case) => {
             let [tabs_area, rest] =
@@ -234,13 +323,18 @@ fn item_hints(kind: ItemKind, mode: Mode, case: bool) -> String {
         ItemKind::YesNo => "↑↓ statement  y yes  n no",
         ItemKind::Solution => "y yes  n no",
     };
-    let save = if mode == Mode::Exam {
-        "enter save"
-    } else {
+    let save = if mode.gives_feedback() {
         "enter check"
+    } else {
+        "enter save"
+    };
+    let moves = if mode == Mode::Adaptive {
+        "each answer is final: no going back   PgUp/PgDn scroll   q home (resume later)"
+    } else {
+        "←→ prev/next  m mark  v review  S submit  PgUp/PgDn scroll  q home"
     };
     format!(
-        "{answer}  {save}{}\n←→ prev/next  m mark  v review  S submit  PgUp/PgDn scroll  q home",
+        "{answer}  {save}  1-3 confidence{}\n{moves}",
         if case { "  t tabs" } else { "" }
     )
 }
@@ -423,11 +517,17 @@ pub fn item_lines(item: &PresentedItem, draft: Option<&Draft>, mode: Mode) -> Ve
             }
         }
     }
+    if let Some(c) = d.confidence {
+        lines.push(Line::from(dim(format!(
+            "confidence: {}",
+            Draft::confidence_label(c)
+        ))));
+    }
     if d.dirty {
-        lines.push(Line::from(dim(if mode == Mode::Exam {
-            "(not saved: enter saves)"
-        } else {
-            "(enter checks your answer)"
+        lines.push(Line::from(dim(match mode {
+            Mode::Exam => "(not saved: enter saves)",
+            Mode::Adaptive => "(not saved: enter saves it, and it is final)",
+            Mode::Study | Mode::Custom => "(enter checks your answer)",
         })));
     }
     if let Some(f) = &item.feedback {
@@ -565,7 +665,8 @@ fn results(frame: &mut Frame, app: &App) {
     let limit = r.time_limit_ms.map_or_else(String::new, |l| {
         format!(" of {}", clock(i64::try_from(l).unwrap_or(0)))
     });
-    let mut lines = vec![
+    let mut lines = adaptive_lines(r);
+    lines.extend([
         Line::from(vec![
             bold(format!("Score {} / 1000  ", r.scaled_score)),
             verdict,
@@ -583,7 +684,27 @@ fn results(frame: &mut Frame, app: &App) {
         )),
         Line::default(),
         Line::from(bold("Skill areas")),
-    ];
+    ]);
+    if let Some(m) = &r.model {
+        lines.insert(
+            lines.len() - 2,
+            Line::from(dim(if m.calibrated_items >= r.items_total {
+                format!(
+                    "Scaled score from the calibrated model: ability {} ± {:.2}, every item calibrated.",
+                    signed(m.theta),
+                    m.se
+                )
+            } else {
+                format!(
+                    "Scaled score from the calibrated model: ability {} ± {:.2}; {} of {} items calibrated, the others use their author's difficulty.",
+                    signed(m.theta),
+                    m.se,
+                    m.calibrated_items,
+                    r.items_total
+                )
+            })),
+        );
+    }
     for d in &r.domains {
         let title: String = d.title.chars().take(44).collect();
         let pct = if d.max_points == 0 {
@@ -642,6 +763,217 @@ fn results(frame: &mut Frame, app: &App) {
         keys,
         "a answers and explanations   PgUp/PgDn more   h history   q home",
     );
+}
+
+/// The adaptive check's decision, as the command line words it.
+pub fn adaptive_text(v: &AdaptiveVerdict) -> String {
+    let decision = match v.outcome {
+        AdaptiveOutcome::Pass => "likely to PASS",
+        AdaptiveOutcome::Fail => "not yet ready (likely to FAIL)",
+        AdaptiveOutcome::Undecided => "too close to the cut to call",
+    };
+    format!(
+        "Adaptive check: {decision} after {} items{} (ability {:+.2} ± {:.2}, cut {:+.2}).",
+        v.items_used,
+        if v.confident {
+            ", decided at 95% confidence"
+        } else {
+            ", not decided at 95% confidence"
+        },
+        v.theta,
+        v.se,
+        v.cut
+    )
+}
+
+/// The decision of an adaptive check, first on its results screen.
+fn adaptive_lines(r: &Report) -> Vec<Line<'static>> {
+    let Some(v) = &r.adaptive else {
+        return vec![];
+    };
+    let colour = match v.outcome {
+        AdaptiveOutcome::Pass => Color::Green,
+        AdaptiveOutcome::Fail => Color::Red,
+        AdaptiveOutcome::Undecided => Color::Yellow,
+    };
+    vec![
+        Line::from(Span::styled(
+            adaptive_text(v),
+            Style::default().fg(colour).add_modifier(Modifier::BOLD),
+        )),
+        Line::default(),
+    ]
+}
+
+const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A probability series as one character per point.
+pub fn sparkline(values: impl IntoIterator<Item = f64>) -> String {
+    values
+        .into_iter()
+        .map(|p| {
+            let i = (p.clamp(0.0, 1.0) * (SPARKS.len() - 1) as f64).round() as usize;
+            SPARKS[i.min(SPARKS.len() - 1)]
+        })
+        .collect()
+}
+
+/// A signed ability with two decimals, without a "-0.00".
+fn signed(x: f64) -> String {
+    let x = if x.abs() < 0.005 { 0.0 } else { x };
+    format!("{x:+.2}")
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() > width {
+        s.chars()
+            .take(width.saturating_sub(1))
+            .chain(['…'])
+            .collect()
+    } else {
+        s.to_string()
+    }
+}
+
+/// The readiness screen's text (scrolled by the caller).
+pub fn readiness_lines(r: &ReadinessReport) -> Vec<Line<'static>> {
+    let mut lines = vec![];
+    if r.items_answered == 0 {
+        lines.push(Line::from(bold("Readiness: answer some items first")));
+        lines.push(Line::from(
+            "The adaptive check (a on the home screen) finds your level in about 15 items.",
+        ));
+    } else {
+        lines.push(Line::from(vec![
+            bold(format!("Pass probability {}", percent(r.pass_probability))),
+            Span::raw(format!(
+                "  (95%: {}–{})  from {} items",
+                percent(r.interval[0]),
+                percent(r.interval[1]),
+                r.items_answered
+            )),
+        ]));
+    }
+    lines.push(Line::from(format!(
+        "Ability {} ± {:.2} against the cut {} (above it with {} probability)",
+        signed(r.theta),
+        r.se,
+        signed(r.cut),
+        percent(r.above_cut)
+    )));
+    lines.push(Line::from(format!(
+        "Expected {} of a form's points (about {} / 1000; pass at {}% of the points)",
+        percent(r.expected_share),
+        r.scaled_estimate,
+        r.passing_standard
+    )));
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        bold(format!("{:<36}", "Skill areas")),
+        dim(format!(
+            " {:>6}  {:>12}  {:>9}  {:>5}",
+            "weight", "ability ± SE", "above cut", "items"
+        )),
+    ]));
+    for d in &r.domains {
+        lines.push(Line::from(format!(
+            "{:<36} {:>6}  {:>12}  {:>9}  {:>5}",
+            truncate(&d.title, 36),
+            format!("{:.0}%", d.weight),
+            format!("{} ± {:.2}", signed(d.theta), d.se),
+            percent(d.above_cut),
+            d.items_answered
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(bold(
+        "Trend (pass probability per day with answers)",
+    )));
+    match (r.timeline.first(), r.timeline.last()) {
+        (Some(first), Some(last)) => {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    sparkline(r.timeline.iter().map(|p| p.pass_probability)),
+                    Style::default().fg(Color::Cyan),
+                ),
+                Span::raw(format!(
+                    "  {} → {}",
+                    first.date.format("%Y-%m-%d"),
+                    last.date.format("%Y-%m-%d")
+                )),
+            ]));
+            for p in r.timeline.iter().rev().take(5) {
+                lines.push(Line::from(format!(
+                    "  {}  {:>4} ({}–{})  ability {} ± {:.2}  {} items",
+                    p.date.format("%Y-%m-%d"),
+                    percent(p.pass_probability),
+                    percent(p.interval[0]),
+                    percent(p.interval[1]),
+                    signed(p.theta),
+                    p.se,
+                    p.items_answered
+                )));
+            }
+        }
+        _ => lines.push(Line::from(dim("  no answers yet"))),
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(bold(match r.exam_date {
+        Some(d) => format!("Weakest recall on your exam date, {d}"),
+        None => format!(
+            "Weakest recall today (set an exam date: certprep plan --exam {} --date …)",
+            r.exam
+        ),
+    })));
+    let mut objectives: Vec<_> = r
+        .objectives
+        .iter()
+        .filter(|o| o.projection.items > 0)
+        .collect();
+    objectives.sort_by(|a, b| {
+        a.projection
+            .expected_recall
+            .total_cmp(&b.projection.expected_recall)
+            .then(a.id.cmp(&b.id))
+    });
+    for o in objectives.iter().take(5) {
+        lines.push(Line::from(format!(
+            "{:>4}  {}/{} studied  {}",
+            percent(o.projection.expected_recall),
+            o.projection.studied,
+            o.projection.items,
+            truncate(&o.title, 56)
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(dim(format!(
+        "{} of {} items of the outline are calibrated.",
+        r.calibrated_items, r.outline_items
+    ))));
+    if let Some(note) = &r.standard_note {
+        lines.push(Line::from(dim(note.clone())));
+    }
+    lines.push(Line::from(dim(r.note)));
+    lines
+}
+
+fn readiness(frame: &mut Frame, app: &App) {
+    let [top, body, msg, keys] = frame_parts(frame.area(), 1);
+    let Some(r) = &app.insight.readiness else {
+        return home(frame, app);
+    };
+    header(
+        frame,
+        top,
+        format!(
+            " Readiness · {} · outline {}",
+            r.exam.to_uppercase(),
+            r.outline
+        ),
+    );
+    frame.render_widget(scrolled(readiness_lines(r), app.scroll), body);
+    message(frame, msg, app);
+    hints(frame, keys, "↑↓ PgUp/PgDn scroll   q home");
 }
 
 fn history(frame: &mut Frame, app: &App) {

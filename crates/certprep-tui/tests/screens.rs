@@ -310,3 +310,176 @@ fn the_clock_submits_at_the_deadline() {
         Some("Time is up: the exam was submitted.")
     );
 }
+
+/// Keys that give some valid answer to an item of any type: space picks the first option (or
+/// flips Yes/No, or cycles a slot), y answers Yes, a puts source A on the first target.
+fn answer_any(app: &mut App) {
+    press(
+        app,
+        &[
+            KeyCode::Char(' '),
+            KeyCode::Char('y'),
+            KeyCode::Char('a'),
+            KeyCode::Enter,
+        ],
+    );
+}
+
+fn current_item(app: &App) -> Option<String> {
+    app.view
+        .as_ref()
+        .and_then(|v| v.current.as_ref())
+        .map(|c| c.item_id.clone())
+}
+
+#[test]
+fn keys_1_to_3_set_the_confidence_and_it_is_recorded() {
+    use certprep_domain::session::Confidence;
+    let h = Harness::new();
+    let id = h.session(Mode::Exam, vec![(SectionKind::Main, ALL.to_vec())]);
+    let mut app = h.app();
+    app.open_id(&id);
+    // single: choose the first option, say "sure", save.
+    press(&mut app, &[KeyCode::Char(' '), KeyCode::Char('3')]);
+    let screen = render(&app);
+    assert!(screen.contains("confidence: sure"), "{screen}");
+    press(&mut app, &[KeyCode::Enter]);
+    // The footer keeps the confidence once saved.
+    assert!(render(&app).contains("confidence: sure"));
+    // multiple: a guess.
+    press(
+        &mut app,
+        &[KeyCode::Right, KeyCode::Char(' '), KeyCode::Char('1')],
+    );
+    assert!(render(&app).contains("confidence: guess"));
+    press(&mut app, &[KeyCode::Enter]);
+    // order: no confidence given.
+    press(
+        &mut app,
+        &[KeyCode::Right, KeyCode::Char(' '), KeyCode::Enter],
+    );
+    // Back on the first item, changing only the confidence is a change that enter saves.
+    press(
+        &mut app,
+        &[KeyCode::Left, KeyCode::Left, KeyCode::Char('2')],
+    );
+    assert!(render(&app).contains("confidence: medium"));
+    assert!(app.draft.as_ref().is_some_and(|d| d.dirty));
+    press(&mut app, &[KeyCode::Enter]);
+    let log = h
+        .runtime
+        .block_on(h.store.responses("local"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let recorded: Vec<(&str, Option<Confidence>)> = log
+        .iter()
+        .map(|r| (r.item_id.as_str(), r.confidence))
+        .collect();
+    assert_eq!(
+        recorded,
+        vec![
+            ("example-single-001", Some(Confidence::High)),
+            ("example-multiple-001", Some(Confidence::Low)),
+            ("example-order-001", None),
+            ("example-single-001", Some(Confidence::Medium)),
+        ]
+    );
+}
+
+#[test]
+fn a_starts_the_adaptive_check_which_moves_on_until_it_decides() {
+    let h = Harness::new();
+    let mut app = h.app();
+    press(&mut app, &chars("a"));
+    assert_eq!(app.screen, Screen::Item, "{:?}", app.message);
+    assert!(app.is_adaptive());
+    insta::assert_snapshot!("item_adaptive", render(&app));
+    let mut seen: Vec<String> = vec![];
+    for _ in 0..=30 {
+        if app.screen != Screen::Item {
+            break;
+        }
+        let item = current_item(&app).unwrap_or_else(|| panic!("no item"));
+        assert!(!seen.contains(&item), "{item} came twice");
+        seen.push(item.clone());
+        // No going back or skipping ahead, and no review screen.
+        press(
+            &mut app,
+            &[KeyCode::Left, KeyCode::Right, KeyCode::Char('v')],
+        );
+        assert_eq!(app.screen, Screen::Item);
+        assert_eq!(current_item(&app).as_deref(), Some(item.as_str()));
+        answer_any(&mut app);
+    }
+    assert_eq!(app.screen, Screen::Results, "{:?}", app.message);
+    assert!(seen.len() <= 30);
+    let report = app.report.clone().unwrap_or_else(|| panic!("no report"));
+    let verdict = report.adaptive.unwrap_or_else(|| panic!("no verdict"));
+    assert_eq!(verdict.items_used as usize, seen.len());
+    insta::assert_snapshot!("results_adaptive", render(&app));
+}
+
+#[test]
+fn home_with_a_recommendation_and_due_reviews_then_readiness() {
+    let h = Harness::new();
+    let id = h.session(Mode::Study, vec![(SectionKind::Main, ALL.to_vec())]);
+    let mut app = h.app();
+    app.open_id(&id);
+    // Three items today, three tomorrow: two points on the readiness trend.
+    for n in 0..ALL.len() {
+        if n == 3 {
+            h.advance_minutes(24 * 60);
+        }
+        answer_any(&mut app);
+        press(&mut app, &[KeyCode::Right]);
+    }
+    // Two months on, everything is due again.
+    h.advance_minutes(60 * 24 * 60);
+    press(&mut app, &[KeyCode::Char('q')]);
+    assert_eq!(app.screen, Screen::Home);
+    let due = app.insight.queue.as_ref().map_or(0, |q| q.due.len());
+    assert_eq!(due, ALL.len());
+    assert!(app.insight.next.is_some());
+    insta::assert_snapshot!("home_recommendation_and_due", render(&app));
+    press(&mut app, &chars("p"));
+    assert_eq!(app.screen, Screen::Readiness);
+    insta::assert_snapshot!("readiness", render(&app));
+    press(&mut app, &[KeyCode::PageDown]);
+    insta::assert_snapshot!("readiness_scrolled", render(&app));
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(app.screen, Screen::Home);
+    // Moving the cursor loads the other exam's readiness, queue and recommendation.
+    press(&mut app, &[KeyCode::Down]);
+    assert_eq!(app.insight.exam, "ai-102");
+    assert!(render(&app).contains("> AI-102"));
+    press(&mut app, &[KeyCode::Up]);
+    assert_eq!(app.insight.exam, "ai-103");
+    // R reviews the due items in a study session.
+    press(&mut app, &chars("R"));
+    assert_eq!(app.screen, Screen::Item, "{:?}", app.message);
+    let session = app.session.clone().unwrap_or_else(|| panic!("no session"));
+    assert_eq!(session.mode, Mode::Study);
+    assert_eq!(session.items.len(), due);
+    // n starts the recommended activity.
+    press(&mut app, &chars("q"));
+    press(&mut app, &chars("n"));
+    assert_eq!(app.screen, Screen::Item, "{:?}", app.message);
+}
+
+#[test]
+fn review_with_nothing_due_says_when_the_next_item_falls_due() {
+    let h = Harness::new();
+    let mut app = h.app();
+    press(&mut app, &chars("R"));
+    assert_eq!(app.screen, Screen::Home);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("nothing to review yet: answer some items first")
+    );
+    let id = h.session(Mode::Study, vec![(SectionKind::Main, ALL.to_vec())]);
+    app.open_id(&id);
+    answer_any(&mut app);
+    press(&mut app, &chars("qR"));
+    assert_eq!(app.screen, Screen::Home);
+    let message = app.message.clone().unwrap_or_default();
+    assert!(message.contains("the next item falls due"), "{message}");
+}

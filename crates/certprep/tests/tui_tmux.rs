@@ -110,7 +110,18 @@ fn a_short_exam_in_the_terminal_app() {
     assert!(results.contains("3 of 20 answered"), "{results}");
     keys(&socket, &["h"]);
     wait_for(&socket, "Score trend");
-    keys(&socket, &["q", "q"]);
+    // Home: readiness from the three answers, and what to do next.
+    keys(&socket, &["q"]);
+    let home = wait_for(&socket, "Pass probability");
+    assert!(
+        home.contains("from 3 items") && home.contains("Next: "),
+        "{home}"
+    );
+    keys(&socket, &["p"]);
+    wait_for(&socket, "Readiness · AI-103");
+    keys(&socket, &["q"]);
+    wait_for(&socket, "Recent sessions");
+    keys(&socket, &["q"]);
     sleep(Duration::from_millis(500));
     tmux(&["-L", &socket, "kill-server"]);
     // The submission is in the store.
@@ -125,4 +136,72 @@ fn a_short_exam_in_the_terminal_app() {
         history[0]["outcome"]["scaled_score"].is_number(),
         "{history}"
     );
+}
+
+#[test]
+fn the_adaptive_check_in_the_terminal_app() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var("CI").is_err(), "tmux is required under CI");
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bin = assert_cmd::cargo::cargo_bin("certprep");
+    let socket = format!("certprep-e2e-adaptive-{}", std::process::id());
+    let command = format!(
+        "CERTPREP_DATA_DIR={} {} tui",
+        dir.path().display(),
+        bin.display()
+    );
+    tmux(&[
+        "-L",
+        &socket,
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &command,
+    ]);
+    wait_for(&socket, "Readiness: answer some items first");
+    keys(&socket, &["a"]);
+    wait_for(&socket, "Adaptive readiness check · item 1 of at most 30");
+    // Answer until the check decides: each answer brings the next item, at most 30.
+    let mut decided = false;
+    for n in 1..=30 {
+        keys(&socket, &["Space", "y", "a", "Enter"]);
+        let screen = wait_for_any(
+            &socket,
+            &[&format!("item {} of at most 30", n + 1), "Adaptive check:"],
+        );
+        if screen.contains("Adaptive check:") {
+            decided = true;
+            break;
+        }
+    }
+    assert!(decided, "the check did not decide within 30 items");
+    let results = wait_for(&socket, "Results · AI-103 · adaptive");
+    assert!(results.contains("Score"), "{results}");
+    keys(&socket, &["q", "q"]);
+    sleep(Duration::from_millis(500));
+    tmux(&["-L", &socket, "kill-server"]);
+}
+
+/// Waits until the screen contains one of `texts`.
+fn wait_for_any(socket: &str, texts: &[&str]) -> String {
+    let start = Instant::now();
+    loop {
+        let screen = tmux(&["-L", socket, "capture-pane", "-p", "-t", "e2e"]);
+        if texts.iter().any(|t| screen.contains(t)) {
+            return screen;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {texts:?}; screen:\n{screen}"
+        );
+        sleep(Duration::from_millis(100));
+    }
 }

@@ -12,6 +12,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+use crate::adaptive::{
+    AdaptiveComparison, AdaptiveSettings, CutRule, SimulationPlan, compare_with_fixed_form,
+};
 use crate::evaluate::{ReliabilityBin, brier, expected_calibration_error, reliability_table};
 use crate::irt::{CalibrationOptions, ItemParameters, abilities, calibrate};
 use crate::readiness::{Blueprint, BlueprintDomain, Evidence, assess};
@@ -82,6 +85,9 @@ pub struct HarnessReport {
     pub config: HarnessConfig,
     pub recovery: Recovery,
     pub readiness: ReadinessCalibration,
+    /// The adaptive check (the product's settings: SPRT at 95%, at most 30 items) against a
+    /// fixed form of `form_length` items, on the same blueprint.
+    pub adaptive: AdaptiveComparison,
 }
 
 pub fn run(config: &HarnessConfig) -> HarnessReport {
@@ -112,10 +118,22 @@ pub fn run(config: &HarnessConfig) -> HarnessReport {
         converged: fit.converged,
     };
     let readiness = readiness_calibration(config, &sim.items, &fit.items);
+    let adaptive = compare_with_fixed_form(
+        &SimulationPlan {
+            candidates: config.assessed.min(2000),
+            pool_size: config.items,
+            fixed_length: config.form_length,
+            domain_weights: config.domain_weights.clone(),
+            cut: CutRule::Standard(config.standard),
+            seed: config.seed,
+        },
+        &AdaptiveSettings::default(),
+    );
     HarnessReport {
         config: config.clone(),
         recovery,
         readiness,
+        adaptive,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The simulation harness end to end: calibrate a pool from simulated candidates, then assess new
 //! candidates with the estimated items and check the pass probability against whether they pass
-//! a real form drawn to the blueprint with their true ability.
+//! a real form drawn to the blueprint with their true ability; and run the adaptive check
+//! against a fixed 50-item form on the same blueprint.
 
 use certprep_learning::harness::{HarnessConfig, run};
 
@@ -42,6 +43,24 @@ fn calibrated_readiness_is_honest_on_simulated_candidates() {
             bin.low, bin.high, bin.count, bin.mean_predicted, bin.observed_rate
         );
     }
+    let ad = &report.adaptive;
+    println!(
+        "adaptive check (cut {:.2}): accuracy {:.3} in {:.1} items on average (at most {}); fixed {}-item form: accuracy {:.3}; near the cut ({:.0}% of candidates) {:.3} vs {:.3}; wrong confident decisions outside the indifference region {:.4}",
+        ad.cut,
+        ad.adaptive_accuracy,
+        ad.adaptive_mean_length,
+        ad.adaptive_max_length,
+        ad.fixed_length,
+        ad.fixed_accuracy,
+        ad.near_cut_share * 100.0,
+        ad.adaptive_near_cut_accuracy,
+        ad.fixed_near_cut_accuracy,
+        ad.confident_error_rate_outside
+    );
+    assert!(ad.adaptive_accuracy >= ad.fixed_accuracy - 0.02, "{ad:?}");
+    assert!(ad.adaptive_mean_length <= 0.5 * ad.fixed_length as f64, "{ad:?}");
+    assert!(ad.adaptive_max_length <= 30);
+    assert!(ad.confident_error_rate_outside <= 0.05, "{ad:?}");
     assert!(r.converged);
     assert!(
         r.b_rmse < 0.20 && r.b_correlation > 0.98,

@@ -58,7 +58,10 @@ fn calibrated_readiness_is_honest_on_simulated_candidates() {
         ad.confident_error_rate_outside
     );
     assert!(ad.adaptive_accuracy >= ad.fixed_accuracy - 0.02, "{ad:?}");
-    assert!(ad.adaptive_mean_length <= 0.5 * ad.fixed_length as f64, "{ad:?}");
+    assert!(
+        ad.adaptive_mean_length <= 0.5 * ad.fixed_length as f64,
+        "{ad:?}"
+    );
     assert!(ad.adaptive_max_length <= 30);
     assert!(ad.confident_error_rate_outside <= 0.05, "{ad:?}");
     assert!(r.converged);

@@ -2,10 +2,11 @@
 //! team's projected number of passes, for instructors; for members, their own row and the
 //! team's aggregates only.
 //!
-//! Until the calibrated pass probability exists, "likely to pass" means the member's latest
-//! mock exam of the exam scored 700 or more, and "by when" extrapolates the least-squares line
-//! through their mock-exam scores to 700 (only when it rises, at most a year ahead). Both are
-//! stated as estimates wherever they are shown.
+//! "Likely to pass" means the member's readiness (the calibrated pass probability of
+//! `learning.rs`, from their first attempts) is at least 50%; the team's expected number of
+//! passes is the sum of its members' pass probabilities. "By when" extrapolates the
+//! least-squares line through their mock-exam scores to 700 (only when it rises, at most a year
+//! ahead). Both are stated as estimates wherever they are shown.
 
 use std::collections::BTreeMap;
 
@@ -39,6 +40,9 @@ pub struct MemberProgress {
     pub latest_at: Option<DateTime<Utc>>,
     pub best_score: Option<u32>,
     pub likely_to_pass: bool,
+    /// The probability of passing a real form now, and its 95% range; `None` before any answer.
+    pub pass_probability: Option<f64>,
+    pub pass_interval: Option<[f64; 2]>,
     pub projected_pass_date: Option<NaiveDate>,
     pub domains: Vec<DomainStrength>,
 }
@@ -52,6 +56,8 @@ pub struct TeamDashboard {
     pub member_count: usize,
     /// Members likely to pass now (see the module comment).
     pub projected_passes: usize,
+    /// The sum of the members' pass probabilities: how many passes to expect if all sat now.
+    pub expected_passes: f64,
     /// Members projected to pass within a year, counting those likely now.
     pub projected_passes_within_year: usize,
     /// When the last of those is projected to pass.
@@ -62,8 +68,9 @@ pub struct TeamDashboard {
     pub note: &'static str,
 }
 
-pub const PROJECTION_NOTE: &str = "Likely to pass: latest mock exam at 700 or more. Projected date: \
-the trend of mock-exam scores extended to 700. Both are estimates until calibrated readiness is available.";
+pub const PROJECTION_NOTE: &str = "Likely to pass: a pass probability of 50% or more on a real form \
+(readiness from each member's first attempts). Expected passes: the sum of the members' pass \
+probabilities. Projected date: the trend of mock-exam scores extended to 700. All are estimates.";
 
 /// Builds the dashboard of a team for one exam's current outline, as `viewer` may see it.
 pub async fn team_dashboard(
@@ -144,6 +151,7 @@ pub async fn team_dashboard(
     let dashboard = TeamDashboard {
         member_count: rows.len(),
         projected_passes: rows.iter().filter(|r| r.likely_to_pass).count(),
+        expected_passes: round1(rows.iter().filter_map(|r| r.pass_probability).sum()),
         projected_passes_within_year: projected.len(),
         projected_by: projected.iter().max().copied(),
         domain_averages,
@@ -221,7 +229,17 @@ async fn member_progress(
         .collect();
     exams.sort();
     let latest = exams.last().copied();
-    let likely = latest.is_some_and(|(_, score)| score >= passing);
+    let readiness = if responses.is_empty() {
+        None
+    } else {
+        Some(
+            crate::Service::new(library, store, account.id.as_str())
+                .readiness(outline_ref.exam.as_str(), now)
+                .await?,
+        )
+    };
+    let pass_probability = readiness.as_ref().map(|r| r.pass_probability);
+    let likely = pass_probability.is_some_and(|p| p >= 0.5);
     Ok(MemberProgress {
         user_id: account.id.clone(),
         email: account.email.clone(),
@@ -233,6 +251,8 @@ async fn member_progress(
         latest_at: latest.map(|(t, _)| t),
         best_score: exams.iter().map(|(_, s)| *s).max(),
         likely_to_pass: likely,
+        pass_probability,
+        pass_interval: readiness.as_ref().map(|r| r.interval),
         projected_pass_date: if likely {
             None
         } else {
@@ -289,6 +309,7 @@ pub fn dashboard_csv(d: &TeamDashboard) -> String {
         "latest_score",
         "best_score",
         "likely_to_pass",
+        "pass_probability",
         "projected_pass_date",
     ]
     .into_iter()
@@ -316,6 +337,8 @@ pub fn dashboard_csv(d: &TeamDashboard) -> String {
             opt(m.latest_score),
             opt(m.best_score),
             m.likely_to_pass.to_string(),
+            m.pass_probability
+                .map_or_else(String::new, |p| format!("{p:.3}")),
             m.projected_pass_date
                 .map_or_else(String::new, |d| d.to_string()),
         ];

@@ -5,8 +5,7 @@ use std::collections::HashSet;
 
 use certprep_domain::exam::{
     Domain, Duration, Exam, ExamCode, Objective, Outline, PassingStandard, Price, Provenance,
-    QuestionCount,
-    Retirement, SkillGroup,
+    QuestionCount, Retirement, SkillGroup,
 };
 use certprep_domain::names::RetiredName;
 use chrono::NaiveDate;

@@ -12,12 +12,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use certprep_domain::exam::{Exam, Outline, OutlineRef};
+use certprep_domain::form::CustomFilter;
 use certprep_domain::item::{Bank, Item, Membership};
 use certprep_domain::report::ModelScore;
-use certprep_domain::form::CustomFilter;
-use certprep_domain::session::{
-    AdaptiveOutcome, AdaptiveRecord, AdaptiveVerdict, Mode, Session,
-};
+use certprep_domain::session::{AdaptiveOutcome, AdaptiveRecord, AdaptiveVerdict, Mode, Session};
 use certprep_domain::stats::primary_domain;
 use certprep_learning::adaptive::{AdaptiveSettings, Decision, PoolItem, decide, next_item};
 use certprep_learning::analysis::{self, Attempt, BankHealth};
@@ -108,7 +106,13 @@ fn prior_item(item: &Item) -> ItemParameters {
 
 /// The blueprint of an outline: each domain at the midpoint of its weight range, with the
 /// items that serve it.
-pub fn blueprint(exam: &Exam, outline_ref: &OutlineRef, outline: &Outline, bank: &Bank, model: &ItemModel) -> Blueprint {
+pub fn blueprint(
+    exam: &Exam,
+    outline_ref: &OutlineRef,
+    outline: &Outline,
+    bank: &Bank,
+    model: &ItemModel,
+) -> Blueprint {
     Blueprint {
         domains: outline
             .domains
@@ -153,9 +157,10 @@ fn first_attempts<'a>(
         let Some(item) = bank.item(&r.item_id) else {
             continue;
         };
-        let (Some(domain), Some(params)) =
-            (primary_domain(item, outline_ref, outline), model.get(&item.id))
-        else {
+        let (Some(domain), Some(params)) = (
+            primary_domain(item, outline_ref, outline),
+            model.get(&item.id),
+        ) else {
             continue;
         };
         out.push(Attempted {
@@ -305,7 +310,9 @@ impl Service<'_> {
             .map(|d| d.and_utc())
             .filter(|d| *d > now)
             .unwrap_or(now);
-        let objectives = self.objective_recall(&log, &outline_ref, outline, at).await?;
+        let objectives = self
+            .objective_recall(&log, &outline_ref, outline, at)
+            .await?;
         let outline_items: Vec<&Item> = bank.serving(&outline_ref).collect();
         Ok(ReadinessReport {
             exam: exam.code.to_string(),
@@ -429,7 +436,10 @@ impl Service<'_> {
 
 /// Readiness after each of the latest days with answers.
 fn timeline(attempts: &[Attempted<'_>], print: &Blueprint) -> Vec<ReadinessPoint> {
-    let days: BTreeSet<NaiveDate> = attempts.iter().map(|a| a.answered_at.date_naive()).collect();
+    let days: BTreeSet<NaiveDate> = attempts
+        .iter()
+        .map(|a| a.answered_at.date_naive())
+        .collect();
     let all: Vec<&Attempted<'_>> = attempts.iter().collect();
     let skip = days.len().saturating_sub(TIMELINE_POINTS);
     days.into_iter()
@@ -509,9 +519,9 @@ impl Service<'_> {
     /// grown enough since, or FSRS's defaults while there is too little to learn from.
     pub(crate) async fn memory_model(&self, log: &[LoggedResponse]) -> Result<MemoryModel> {
         let stored = self.store.memory_parameters(&self.user).await?;
-        let grown = stored.as_ref().is_none_or(|s| {
-            log.len() as f64 >= f64::from(s.reviews) * (1.0 + REOPTIMISE_GROWTH)
-        });
+        let grown = stored
+            .as_ref()
+            .is_none_or(|s| log.len() as f64 >= f64::from(s.reviews) * (1.0 + REOPTIMISE_GROWTH));
         let mut parameters = stored.map(|s| s.parameters);
         if grown && !log.is_empty() {
             let events = self.review_events(log);
@@ -537,7 +547,11 @@ impl Service<'_> {
 
     /// The items due for review now, most forgotten first; with `exam`, only items of its
     /// current outline.
-    pub async fn review_queue(&self, exam: Option<&str>, now: DateTime<Utc>) -> Result<ReviewQueue> {
+    pub async fn review_queue(
+        &self,
+        exam: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<ReviewQueue> {
         let only: Option<OutlineRef> = match exam {
             Some(code) => {
                 let exam = self.exam(code)?;
@@ -551,7 +565,12 @@ impl Service<'_> {
             .item_states(&self.review_events(&log))
             .map_err(|e| ServiceError::Invalid(e.to_string()))?;
         let bank = &self.library.bank;
-        let current: Vec<OutlineRef> = self.library.catalog.current_outlines().map(|(r, _)| r).collect();
+        let current: Vec<OutlineRef> = self
+            .library
+            .catalog
+            .current_outlines()
+            .map(|(r, _)| r)
+            .collect();
         let usable = |id: &str| {
             bank.item(id).filter(|i| match &only {
                 Some(r) => i.serves(r),
@@ -561,19 +580,25 @@ impl Service<'_> {
         let due: Vec<DueEntry> = model
             .due(&states, now)
             .into_iter()
-            .filter_map(|DueItem { item, due, retrievability }| {
-                let found = usable(&item)?;
-                Some(DueEntry {
-                    exams: current
-                        .iter()
-                        .filter(|r| found.serves(r))
-                        .map(|r| r.exam.to_string())
-                        .collect(),
-                    item_id: item,
-                    due,
-                    retrievability,
-                })
-            })
+            .filter_map(
+                |DueItem {
+                     item,
+                     due,
+                     retrievability,
+                 }| {
+                    let found = usable(&item)?;
+                    Some(DueEntry {
+                        exams: current
+                            .iter()
+                            .filter(|r| found.serves(r))
+                            .map(|r| r.exam.to_string())
+                            .collect(),
+                        item_id: item,
+                        due,
+                        retrievability,
+                    })
+                },
+            )
             .collect();
         let next_due = states
             .iter()
@@ -672,7 +697,11 @@ pub async fn calibrate_bank(
     } else {
         CalibrationOptions::for_items(bank.items.len())
     };
-    options.prior_b = bank.items.iter().map(|i| prior_difficulty(i.difficulty)).collect();
+    options.prior_b = bank
+        .items
+        .iter()
+        .map(|i| prior_difficulty(i.difficulty))
+        .collect();
     let fit = calibrate(&responses, &options);
     let estimates = abilities(&responses, &fit.items, options.quadrature_points);
     let fits = certprep_learning::fit::item_fit(
@@ -724,7 +753,10 @@ pub async fn calibrate_bank(
 
 /// Item analysis of the bank over every user's log: classical statistics per item, distractor
 /// analysis and reliability per form (a form is the exact item set of an exam session).
-pub async fn bank_health(library: &certprep_bank::Library, store: &dyn Store) -> Result<BankHealth> {
+pub async fn bank_health(
+    library: &certprep_bank::Library,
+    store: &dyn Store,
+) -> Result<BankHealth> {
     let bank = &library.bank;
     let log = store.all_responses().await?;
     let forms = exam_forms(store, &log).await?;
@@ -747,10 +779,7 @@ pub async fn bank_health(library: &certprep_bank::Library, store: &dyn Store) ->
 }
 
 /// Each exam session's form: its sorted item ids, so sessions given the same form share it.
-async fn exam_forms(
-    store: &dyn Store,
-    log: &[LoggedResponse],
-) -> Result<BTreeMap<String, String>> {
+async fn exam_forms(store: &dyn Store, log: &[LoggedResponse]) -> Result<BTreeMap<String, String>> {
     let sessions: BTreeSet<&str> = log.iter().map(|r| r.session_id.as_str()).collect();
     let mut forms = BTreeMap::new();
     for id in sessions {
@@ -762,14 +791,20 @@ async fn exam_forms(
         }
         let mut items: Vec<&str> = session.items.iter().map(|i| i.item_id.as_str()).collect();
         items.sort_unstable();
-        forms.insert(id.to_string(), format!("{}:{}", session.outline, items.join(",")));
+        forms.insert(
+            id.to_string(),
+            format!("{}:{}", session.outline, items.join(",")),
+        );
     }
     Ok(forms)
 }
 
 /// The items the adaptive check may use: standalone items of the outline (case studies and
 /// series need their scenario and stay whole, so they are left to mock exams).
-pub fn adaptive_pool<'a>(bank: &'a Bank, outline_ref: &'a OutlineRef) -> impl Iterator<Item = &'a Item> {
+pub fn adaptive_pool<'a>(
+    bank: &'a Bank,
+    outline_ref: &'a OutlineRef,
+) -> impl Iterator<Item = &'a Item> {
     bank.serving(outline_ref).filter(|i| {
         !matches!(
             i.group,
@@ -823,7 +858,11 @@ impl Service<'_> {
 
     /// After each answer of an adaptive check (and at its start): decide, and either stop with
     /// the verdict (submitting the session) or append the most informative next item.
-    pub(crate) async fn adaptive_step(&self, session: &mut Session, now: DateTime<Utc>) -> Result<()> {
+    pub(crate) async fn adaptive_step(
+        &self,
+        session: &mut Session,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let (exam, outline_ref, outline) = self.outline_of(session)?;
         let model = self.item_model().await?;
         let plan = self.adaptive_plan(exam, &outline_ref, outline, &model);
@@ -854,7 +893,13 @@ impl Service<'_> {
         } else {
             // Seeded by the session and its length, so a replayed check picks the same items.
             let mut rng = ChaCha8Rng::seed_from_u64(session.seed ^ administered.len() as u64);
-            next_item(&plan.pool, &administered, &plan.weights, &plan.settings, &mut rng)
+            next_item(
+                &plan.pool,
+                &administered,
+                &plan.weights,
+                &plan.settings,
+                &mut rng,
+            )
         };
         match next {
             Some(k) => session.append_item(&self.library.bank, &plan.items[k].id, now)?,
@@ -950,7 +995,9 @@ fn weakest_objective<'a>(
 ) -> Option<&'a ObjectiveRecall> {
     let loss = |o: &ObjectiveRecall| {
         let domain = outline.domain(&o.domain);
-        let weight = domain.map_or(0.0, |d| d.weight_mid() / d.objectives().count().max(1) as f64);
+        let weight = domain.map_or(0.0, |d| {
+            d.weight_mid() / d.objectives().count().max(1) as f64
+        });
         weight * (1.0 - o.projection.expected_recall)
     };
     readiness
@@ -992,8 +1039,8 @@ pub fn recommend(
                 percent(readiness.interval[1])
             ),
         )
-    } else if let Some(o) = weakest_objective(readiness, outline)
-        .filter(|o| o.projection.expected_recall < 0.8)
+    } else if let Some(o) =
+        weakest_objective(readiness, outline).filter(|o| o.projection.expected_recall < 0.8)
     {
         (
             Activity::Practise {
@@ -1052,7 +1099,10 @@ impl Service<'_> {
         let queue = self.review_queue(Some(exam), now).await?;
         if queue.due.is_empty() {
             return Err(ServiceError::Invalid(match queue.next_due {
-                Some(at) => format!("nothing is due for review; the next item falls due {}", at.format("%Y-%m-%d %H:%M UTC")),
+                Some(at) => format!(
+                    "nothing is due for review; the next item falls due {}",
+                    at.format("%Y-%m-%d %H:%M UTC")
+                ),
                 None => "nothing to review yet: answer some items first".to_string(),
             }));
         }

@@ -235,7 +235,10 @@ impl<'a> App<'a> {
             return true;
         };
         let now = self.now();
-        match self.block(self.service.answer(&id, &item, answer, draft.confidence, now)) {
+        match self.block(
+            self.service
+                .answer(&id, &item, answer, draft.confidence, now),
+        ) {
             Ok(ack) => {
                 self.message = Some(match &ack.result {
                     Some(r) => r.feedback.as_ref().map_or_else(

@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 
 use crate::cli::{BankCommand, Cli, Command, ExamsArgs, ExamsCommand};
 use crate::content::{embedded, embedded_catalog, load_all, read_paths};
-use crate::{learning, session};
 use crate::table::table;
+use crate::{learning, session};
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let today = cli
@@ -80,7 +80,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             json,
         }) => {
             let library = load_all(&cli.banks, today)?.library;
-            learning::calibrate(&library, data_dir, database_url.as_deref(), three_pl, json, now)
+            learning::calibrate(
+                &library,
+                data_dir,
+                database_url.as_deref(),
+                three_pl,
+                json,
+                now,
+            )
         }
         Some(Command::Bank(BankCommand::Health {
             database_url,

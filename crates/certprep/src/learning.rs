@@ -82,7 +82,11 @@ fn queue_text(q: &ReviewQueue, exam: Option<&str>) -> String {
         let _ = writeln!(s, "  … and {} more", q.due.len() - 40);
     }
     if let Some(next) = q.next_due {
-        let _ = writeln!(s, "Next item falls due {}.", next.format("%Y-%m-%d %H:%M UTC"));
+        let _ = writeln!(
+            s,
+            "Next item falls due {}.",
+            next.format("%Y-%m-%d %H:%M UTC")
+        );
     }
     if !q.due.is_empty() {
         let _ = writeln!(
@@ -139,7 +143,10 @@ pub fn readiness_text(r: &ReadinessReport, next: &Recommendation) -> String {
     if let Some(date) = r.exam_date {
         let _ = writeln!(s, "Exam date: {date}");
     }
-    let _ = writeln!(s, "\nDOMAIN                                         WEIGHT  ANSWERED  θ       ABOVE CUT");
+    let _ = writeln!(
+        s,
+        "\nDOMAIN                                         WEIGHT  ANSWERED  θ       ABOVE CUT"
+    );
     for d in &r.domains {
         let _ = writeln!(
             s,
@@ -253,7 +260,12 @@ pub fn plan(
         let store = open_store(data_dir).await?;
         let service = Service::new(library, &store, LOCAL_USER);
         let date = match date {
-            Some(d) => Some(service.set_exam_date(exam, d, today).await.map_err(refusal)?),
+            Some(d) => Some(
+                service
+                    .set_exam_date(exam, d, today)
+                    .await
+                    .map_err(refusal)?,
+            ),
             None => service.exam_date(exam).await.map_err(refusal)?,
         };
         if json {
@@ -265,9 +277,7 @@ pub fn plan(
                     exam.to_uppercase(),
                     (d - today).num_days()
                 ),
-                None => println!(
-                    "No exam date set: certprep plan --exam {exam} --date YYYY-MM-DD"
-                ),
+                None => println!("No exam date set: certprep plan --exam {exam} --date YYYY-MM-DD"),
             }
         }
         Ok(ExitCode::SUCCESS)
@@ -291,7 +301,10 @@ pub fn calibrate(
         if json {
             print_json(&report)?;
         } else {
-            print!("{}", calibration_text(&report, started.elapsed().as_secs_f64()));
+            print!(
+                "{}",
+                calibration_text(&report, started.elapsed().as_secs_f64())
+            );
         }
         Ok(ExitCode::SUCCESS)
     })
@@ -307,7 +320,11 @@ fn calibration_text(r: &CalibrationReport, seconds: f64) -> String {
         r.candidates,
         seconds,
         r.iterations,
-        if r.converged { "converged" } else { "not converged" },
+        if r.converged {
+            "converged"
+        } else {
+            "not converged"
+        },
         r.usable,
         certprep_service::learning::MIN_CALIBRATION_RESPONDENTS,
         r.misfitting,

@@ -15,7 +15,10 @@ use certprep_store_postgres::PgStore;
 use crate::cli::ServeArgs;
 use crate::session::{open_store, runtime};
 
-pub(crate) async fn server_store(data_dir: Option<&Path>, url: Option<&str>) -> Result<Arc<dyn ServerStore>> {
+pub(crate) async fn server_store(
+    data_dir: Option<&Path>,
+    url: Option<&str>,
+) -> Result<Arc<dyn ServerStore>> {
     Ok(match url {
         Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
             Arc::new(PgStore::connect(u).await?)

@@ -115,7 +115,13 @@ pub fn run(
                         .ok_or_else(|| anyhow!("give --answer JSON"))?,
                 )?;
                 let ack = service
-                    .answer(&id, &item, answer, parse_confidence(confidence.as_deref())?, now)
+                    .answer(
+                        &id,
+                        &item,
+                        answer,
+                        parse_confidence(confidence.as_deref())?,
+                        now,
+                    )
                     .await
                     .map_err(refusal)?;
                 if json {

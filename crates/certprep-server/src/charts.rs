@@ -202,7 +202,12 @@ mod tests {
                 high: 0.85,
             },
         ];
-        for svg in [bar, probability_trend(&pts), probability_trend(&pts[..1]), probability_trend(&[])] {
+        for svg in [
+            bar,
+            probability_trend(&pts),
+            probability_trend(&pts[..1]),
+            probability_trend(&[]),
+        ] {
             assert!(!svg.contains("style="), "{svg}");
             assert!(!svg.contains("NaN"), "{svg}");
         }

@@ -35,7 +35,10 @@ fn team_params() -> Value {
 pub fn spec() -> Value {
     let auth_errors = |mut responses: serde_json::Map<String, Value>| {
         responses.insert("401".into(), error_response("not signed in"));
-        responses.insert("403".into(), error_response("cross-site request refused, or the account's role does not allow it"));
+        responses.insert(
+            "403".into(),
+            error_response("cross-site request refused, or the account's role does not allow it"),
+        );
         responses.insert(
             "404".into(),
             error_response("no such session for this account"),

@@ -1182,9 +1182,15 @@ fn adaptive_view(v: &certprep_domain::session::AdaptiveVerdict) -> AdaptiveView 
     use certprep_domain::session::AdaptiveOutcome as O;
     let (outcome, headline) = match (v.outcome, v.confident) {
         (O::Pass, true) => ("pass", "Likely pass: your ability is above the cut"),
-        (O::Pass, false) => ("pass", "Leaning pass: probably above the cut, not yet certain"),
+        (O::Pass, false) => (
+            "pass",
+            "Leaning pass: probably above the cut, not yet certain",
+        ),
         (O::Fail, true) => ("fail", "Not yet: your ability is below the cut"),
-        (O::Fail, false) => ("fail", "Leaning fail: probably below the cut, not yet certain"),
+        (O::Fail, false) => (
+            "fail",
+            "Leaning fail: probably below the cut, not yet certain",
+        ),
         (O::Undecided, _) => (
             "undecided",
             "Undecided: too close to the cut to call in this many items",
@@ -1656,9 +1662,7 @@ pub async fn join_link(Viewer(viewer): Viewer, Path(code): Path<String>) -> Resp
 /// Where a learning form goes back to: a path of ours (never another site), else home.
 fn back_to(form: &FormPairs, default: &str) -> String {
     match form.get("back") {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => {
-            p.to_string()
-        }
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
         _ => default.to_string(),
     }
 }
@@ -1890,7 +1894,9 @@ pub async fn readiness(
         standard_note: r.standard_note.clone(),
         note: r.note,
         next_reason: next.as_ref().map(|n| n.reason.clone()).unwrap_or_default(),
-        next_label: next.as_ref().map_or("Start", |n| activity_label(&n.activity)),
+        next_label: next
+            .as_ref()
+            .map_or("Start", |n| activity_label(&n.activity)),
     })
 }
 

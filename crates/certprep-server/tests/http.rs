@@ -677,7 +677,11 @@ async fn learning(c: &Client, alice: &As, bob: &As) {
     );
     assert!(num(&r, "theta").is_finite() && num(&r, "se") > 0.0);
     assert!(num(&r, "cut").is_finite());
-    assert!(r["items_answered"].as_u64().unwrap_or(0) >= 4, "{}", ready.text);
+    assert!(
+        r["items_answered"].as_u64().unwrap_or(0) >= 4,
+        "{}",
+        ready.text
+    );
     let domains = r["domains"].as_array().cloned().unwrap_or_default();
     assert!(!domains.is_empty());
     for d in &domains {
@@ -695,9 +699,15 @@ async fn learning(c: &Client, alice: &As, bob: &As) {
     for (path, want) in [
         ("/api/v1/readiness", StatusCode::BAD_REQUEST),
         ("/api/v1/readiness?exam=", StatusCode::BAD_REQUEST),
-        ("/api/v1/readiness?exam=zz-999", StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "/api/v1/readiness?exam=zz-999",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         ("/api/v1/next", StatusCode::BAD_REQUEST),
-        ("/api/v1/review?exam=zz-999", StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "/api/v1/review?exam=zz-999",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     ] {
         let res = c.send("GET", path, None, alice).await;
         assert_eq!(res.status, want, "{path}: {}", res.text);
@@ -814,7 +824,11 @@ async fn learning(c: &Client, alice: &As, bob: &As) {
     let health = c.send("GET", "/api/v1/bank/health", None, alice).await;
     assert_eq!(health.status, StatusCode::OK, "{}", health.text);
     let h = health.json();
-    assert!(h["items"].as_array().is_some_and(|i| !i.is_empty()), "{}", health.text);
+    assert!(
+        h["items"].as_array().is_some_and(|i| !i.is_empty()),
+        "{}",
+        health.text
+    );
     assert!(h["forms"].is_array());
     assert!(h["attempts"].as_u64().unwrap_or(0) >= 4);
     let item = &h["items"][0];
@@ -838,10 +852,15 @@ async fn learning(c: &Client, alice: &As, bob: &As) {
     assert_eq!(calibrated.status, StatusCode::OK, "{}", calibrated.text);
     assert!(calibrated.json()["candidates"].as_u64().unwrap_or(0) >= 1);
     assert!(
-        c.send("POST", "/api/v1/calibrate", Some(r#"{"three_pl":"yes"}"#), alice)
-            .await
-            .status
-            .is_client_error()
+        c.send(
+            "POST",
+            "/api/v1/calibrate",
+            Some(r#"{"three_pl":"yes"}"#),
+            alice
+        )
+        .await
+        .status
+        .is_client_error()
     );
 
     // The adaptive check through the API: answer until the engine decides and submits itself.
@@ -895,14 +914,9 @@ async fn learning(c: &Client, alice: &As, bob: &As) {
             .await
             .json();
     }
-    assert!(answered <= 30 && answered >= 1);
+    assert!((1..=30).contains(&answered));
     let report = c
-        .send(
-            "POST",
-            &format!("/api/v1/sessions/{id}/submit"),
-            None,
-            bob,
-        )
+        .send("POST", &format!("/api/v1/sessions/{id}/submit"), None, bob)
         .await;
     assert_eq!(report.status, StatusCode::OK, "{}", report.text);
     let verdict = &report.json()["adaptive"];

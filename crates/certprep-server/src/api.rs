@@ -645,7 +645,10 @@ pub struct ExamDateBody {
     pub date: serde_json::Value,
 }
 
-/// A planned exam date: `YYYY-MM-DD`, today or later.
+/// How far ahead an exam date may be planned (outlines change long before).
+pub const EXAM_DATE_MAX_DAYS: i64 = 5 * 366;
+
+/// A planned exam date: `YYYY-MM-DD`, today or later, within five years.
 pub fn parse_exam_date(text: &str, today: NaiveDate) -> ApiResult<NaiveDate> {
     let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
         ApiError::bad_request(format!(
@@ -657,6 +660,12 @@ pub fn parse_exam_date(text: &str, today: NaiveDate) -> ApiResult<NaiveDate> {
     if date < today {
         return Err(ApiError::bad_request(format!(
             "the exam date {date} is in the past (today is {today})"
+        )));
+    }
+    if date > today + chrono::Duration::days(EXAM_DATE_MAX_DAYS) {
+        return Err(ApiError::bad_request(format!(
+            "the exam date {date} is more than five years away: plan for a date before {}",
+            today + chrono::Duration::days(EXAM_DATE_MAX_DAYS)
         )));
     }
     Ok(date)

@@ -771,6 +771,7 @@ async fn learning(c: &Client, alice: &As, bob: &As) {
         r#"{"exam":"ai-103","date":"next week"}"#,
         r#"{"exam":"ai-103","date":"2027-02-30"}"#,
         r#"{"exam":"ai-103","date":20270101}"#,
+        r#"{"exam":"ai-103","date":"9999-12-31"}"#,
     ] {
         let res = c.send("PUT", "/api/v1/exam-date", Some(body), alice).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}: {}", res.text);

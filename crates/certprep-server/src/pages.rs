@@ -328,7 +328,8 @@ fn rows(sessions: &[SessionSummary]) -> Vec<SessionRow> {
 struct HomePage {
     title: &'static str,
     nav: Nav,
-    next_step: String,
+    /// Resuming an unfinished session, or the first step when no readiness can be shown.
+    next_step: Option<String>,
     exams: Vec<ExamOption>,
     sessions: Vec<SessionRow>,
     readiness: Vec<ReadinessCard>,
@@ -491,10 +492,12 @@ pub async fn home(
             Err(e) => return ApiError::from(e).into_response(),
         }
     }
+    // The readiness cards say what to do next; the general hint stays for resuming a session.
+    let resume = sessions.iter().any(|s| s.submitted_at.is_none());
     render(&HomePage {
         title: "Home",
         nav: nav(&viewer, q.m),
-        next_step,
+        next_step: (resume || readiness.is_empty()).then_some(next_step),
         exams,
         sessions: rows(&sessions[..sessions.len().min(10)]),
         readiness,
@@ -1181,19 +1184,19 @@ struct AdaptiveView {
 fn adaptive_view(v: &certprep_domain::session::AdaptiveVerdict) -> AdaptiveView {
     use certprep_domain::session::AdaptiveOutcome as O;
     let (outcome, headline) = match (v.outcome, v.confident) {
-        (O::Pass, true) => ("pass", "Likely pass: your ability is above the cut"),
+        (O::Pass, true) => ("pass", "likely pass (your ability is above the cut)"),
         (O::Pass, false) => (
             "pass",
-            "Leaning pass: probably above the cut, not yet certain",
+            "leaning pass (probably above the cut, not yet certain)",
         ),
-        (O::Fail, true) => ("fail", "Not yet: your ability is below the cut"),
+        (O::Fail, true) => ("fail", "not yet (your ability is below the cut)"),
         (O::Fail, false) => (
             "fail",
-            "Leaning fail: probably below the cut, not yet certain",
+            "leaning fail (probably below the cut, not yet certain)",
         ),
         (O::Undecided, _) => (
             "undecided",
-            "Undecided: too close to the cut to call in this many items",
+            "undecided (too close to the cut to call in this many items)",
         ),
     };
     AdaptiveView {

@@ -286,7 +286,7 @@ pub async fn start_session(
         Some(m) => Mode::parse(m).ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                format!("unknown mode `{m}`: expected study, exam or custom"),
+                format!("unknown mode `{m}`: expected study, exam, custom or adaptive"),
             )
         })?,
     };
@@ -542,4 +542,187 @@ pub async fn team_csv(
         csv,
     )
         .into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Learning: readiness, reviews, what next, exam date, bank health, calibration
+
+#[derive(Debug, Deserialize)]
+pub struct ExamParam {
+    pub exam: Option<String>,
+}
+
+/// The `exam` query parameter, required: 400 with a message when missing or empty.
+fn required_exam(q: ExamParam) -> ApiResult<String> {
+    match q.exam.map(|e| e.trim().to_string()) {
+        Some(e) if !e.is_empty() => Ok(e),
+        _ => Err(ApiError::bad_request(
+            "name the exam: ?exam=CODE (for example ?exam=ai-103)",
+        )),
+    }
+}
+
+/// Query strings, with rejections turned into our 400 messages.
+pub struct QueryOf<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for QueryOf<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Query(value) =
+            axum::extract::Query::<T>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        Ok(QueryOf(value))
+    }
+}
+
+pub async fn readiness(
+    State(state): State<AppState>,
+    caller: Caller,
+    QueryOf(q): QueryOf<ExamParam>,
+) -> ApiResult<Response> {
+    let exam = required_exam(q)?;
+    let report = service(&state, &caller)
+        .readiness(&exam, state.now())
+        .await?;
+    Ok(Json(report).into_response())
+}
+
+pub async fn review_queue(
+    State(state): State<AppState>,
+    caller: Caller,
+    QueryOf(q): QueryOf<ExamParam>,
+) -> ApiResult<Response> {
+    let exam = q.exam.filter(|e| !e.trim().is_empty());
+    let queue = service(&state, &caller)
+        .review_queue(exam.as_deref().map(str::trim), state.now())
+        .await?;
+    Ok(Json(queue).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamBody {
+    pub exam: String,
+}
+
+pub async fn start_review(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(b): Body<ExamBody>,
+) -> ApiResult<Response> {
+    let now = state.now();
+    let svc = service(&state, &caller);
+    let session = svc.start_review(b.exam.trim(), now).await?;
+    Ok((StatusCode::CREATED, Json(svc.view(&session, now))).into_response())
+}
+
+pub async fn next_activity(
+    State(state): State<AppState>,
+    caller: Caller,
+    QueryOf(q): QueryOf<ExamParam>,
+) -> ApiResult<Response> {
+    let exam = required_exam(q)?;
+    let next = service(&state, &caller)
+        .next_activity(&exam, state.now())
+        .await?;
+    Ok(Json(next).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamDateBody {
+    pub exam: String,
+    /// Kept loose so that any malformed date is a 400 with a message.
+    pub date: serde_json::Value,
+}
+
+/// How far ahead an exam date may be planned (outlines change long before).
+pub const EXAM_DATE_MAX_DAYS: i64 = 5 * 366;
+
+/// A planned exam date: `YYYY-MM-DD`, today or later, within five years.
+pub fn parse_exam_date(text: &str, today: NaiveDate) -> ApiResult<NaiveDate> {
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        ApiError::bad_request(format!(
+            "`{}` is not a date: expected YYYY-MM-DD, for example {}",
+            text.chars().take(40).collect::<String>(),
+            today + chrono::Duration::days(30)
+        ))
+    })?;
+    if date < today {
+        return Err(ApiError::bad_request(format!(
+            "the exam date {date} is in the past (today is {today})"
+        )));
+    }
+    if date > today + chrono::Duration::days(EXAM_DATE_MAX_DAYS) {
+        return Err(ApiError::bad_request(format!(
+            "the exam date {date} is more than five years away: plan for a date before {}",
+            today + chrono::Duration::days(EXAM_DATE_MAX_DAYS)
+        )));
+    }
+    Ok(date)
+}
+
+pub async fn set_exam_date(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(b): Body<ExamDateBody>,
+) -> ApiResult<Response> {
+    let today = state.now().date_naive();
+    let Some(text) = b.date.as_str() else {
+        return Err(ApiError::bad_request(
+            "date must be a string YYYY-MM-DD, for example \"2027-03-01\"",
+        ));
+    };
+    let date = parse_exam_date(text, today)?;
+    let svc = service(&state, &caller);
+    let exam = svc.exam(b.exam.trim())?.code.to_string();
+    let saved = svc.set_exam_date(&exam, date, today).await?;
+    Ok(Json(json!({ "exam": exam, "date": saved })).into_response())
+}
+
+/// Whether the account may see item statistics over every user's answers.
+pub fn is_staff(role: Role) -> bool {
+    matches!(role, Role::Instructor | Role::Admin)
+}
+
+pub async fn bank_health(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    if !is_staff(caller.account.role) {
+        return Err(ApiError::forbidden(
+            "bank health is for instructors and admins",
+        ));
+    }
+    let store: &dyn Store = &*state.store;
+    let health = certprep_service::learning::bank_health(&state.library, store).await?;
+    Ok(Json(health).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalibrateBody {
+    #[serde(default)]
+    pub three_pl: bool,
+}
+
+pub async fn calibrate(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(b): Body<CalibrateBody>,
+) -> ApiResult<Response> {
+    if caller.account.role != Role::Admin {
+        return Err(ApiError::forbidden("only admins may calibrate the bank"));
+    }
+    let store: &dyn Store = &*state.store;
+    let report =
+        certprep_service::learning::calibrate_bank(&state.library, store, b.three_pl, state.now())
+            .await?;
+    Ok(Json(report).into_response())
 }

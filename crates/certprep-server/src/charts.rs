@@ -69,3 +69,148 @@ pub fn trend(scores: &[u32]) -> String {
     svg.push_str("</svg>");
     svg
 }
+
+/// A small bar of a probability with its interval: a grey track, a light band for the interval
+/// and a dark tick at the estimate (all in [0, 1]).
+pub fn interval_bar(p: f64, low: f64, high: f64) -> String {
+    let (w, h) = (240.0, 18.0);
+    let x = |v: f64| (v.clamp(0.0, 1.0) * w * 10.0).round() / 10.0;
+    let (lo, hi) = (x(low.min(high)), x(high.max(low)));
+    format!(
+        "<svg class=\"interval\" role=\"img\" aria-label=\"Pass probability {:.0}%, from {:.0}% to {:.0}%\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\"><rect x=\"0\" y=\"5\" width=\"{w}\" height=\"8\" fill=\"#e6e6e6\"/><rect x=\"{lo}\" y=\"5\" width=\"{:.1}\" height=\"8\" fill=\"#9cc0e6\"/><rect x=\"{:.1}\" y=\"1\" width=\"3\" height=\"16\" fill=\"#0b5cad\"/></svg>",
+        p * 100.0,
+        low * 100.0,
+        high * 100.0,
+        (hi - lo).max(1.0),
+        (x(p) - 1.5).clamp(0.0, w - 3.0),
+    )
+}
+
+/// One point of the readiness trend: a label (the date), the probability and its interval.
+pub struct ProbabilityPoint {
+    pub label: String,
+    pub p: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// The pass probability over time (oldest first) as a line inside its interval band, with the
+/// 50% line.
+pub fn probability_trend(points: &[ProbabilityPoint]) -> String {
+    let (w, h, pad) = (640.0, 200.0, 30.0);
+    let y = |p: f64| h - pad - p.clamp(0.0, 1.0) * (h - 2.0 * pad);
+    let n = points.len().max(2) as f64;
+    let x = |i: usize| pad + (i as f64) * (w - 2.0 * pad) / (n - 1.0);
+    let mut svg = format!(
+        "<svg role=\"img\" aria-label=\"Pass probability by day, oldest to newest, with its 95% interval\" width=\"100%\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">"
+    );
+    for (label, p) in [("0%", 0.0), ("50%", 0.5), ("100%", 1.0)] {
+        svg.push_str(&format!(
+            "<line x1=\"{pad}\" x2=\"{}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#d0d0d0\"{}/><text x=\"0\" y=\"{:.1}\">{label}</text>",
+            w - pad,
+            y(p),
+            y(p),
+            if p == 0.5 { " stroke-dasharray=\"4 4\"" } else { "" },
+            y(p) + 4.0
+        ));
+    }
+    if points.is_empty() {
+        svg.push_str("<text x=\"40\" y=\"100\">No answers yet.</text>");
+        svg.push_str("</svg>");
+        return svg;
+    }
+    // A single day is drawn as a short flat line so it shows.
+    let xs: Vec<f64> = if points.len() == 1 {
+        vec![pad, w - pad]
+    } else {
+        (0..points.len()).map(x).collect()
+    };
+    let series: Vec<&ProbabilityPoint> = if points.len() == 1 {
+        vec![&points[0], &points[0]]
+    } else {
+        points.iter().collect()
+    };
+    let upper: Vec<String> = xs
+        .iter()
+        .zip(&series)
+        .map(|(px, pt)| format!("{px:.1},{:.1}", y(pt.high)))
+        .collect();
+    let lower: Vec<String> = xs
+        .iter()
+        .zip(&series)
+        .rev()
+        .map(|(px, pt)| format!("{px:.1},{:.1}", y(pt.low)))
+        .collect();
+    svg.push_str(&format!(
+        "<polygon points=\"{} {}\" fill=\"#9cc0e6\" fill-opacity=\"0.5\"/>",
+        upper.join(" "),
+        lower.join(" ")
+    ));
+    let line: Vec<String> = xs
+        .iter()
+        .zip(&series)
+        .map(|(px, pt)| format!("{px:.1},{:.1}", y(pt.p)))
+        .collect();
+    svg.push_str(&format!(
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#0b5cad\" stroke-width=\"2\"/>",
+        line.join(" ")
+    ));
+    for (i, pt) in points.iter().enumerate() {
+        let px = if points.len() == 1 { w - pad } else { x(i) };
+        svg.push_str(&format!(
+            "<circle cx=\"{px:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#0b5cad\"><title>{}: {:.0}% ({:.0}–{:.0}%)</title></circle>",
+            y(pt.p),
+            escape(&pt.label),
+            pt.p * 100.0,
+            pt.low * 100.0,
+            pt.high * 100.0
+        ));
+    }
+    if let (Some(first), Some(last)) = (points.first(), points.last()) {
+        svg.push_str(&format!(
+            "<text x=\"{pad}\" y=\"{}\">{}</text><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            h - 8.0,
+            escape(&first.label),
+            w - pad,
+            h - 8.0,
+            escape(&last.label)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_are_svg_without_inline_style() {
+        let bar = interval_bar(0.6, 0.3, 0.9);
+        assert!(bar.starts_with("<svg") && bar.ends_with("</svg>"));
+        let pts = vec![
+            ProbabilityPoint {
+                label: "2026-11-01".into(),
+                p: 0.4,
+                low: 0.1,
+                high: 0.8,
+            },
+            ProbabilityPoint {
+                label: "2026-11-02".into(),
+                p: 0.5,
+                low: 0.2,
+                high: 0.85,
+            },
+        ];
+        for svg in [
+            bar,
+            probability_trend(&pts),
+            probability_trend(&pts[..1]),
+            probability_trend(&[]),
+        ] {
+            assert!(!svg.contains("style="), "{svg}");
+            assert!(!svg.contains("NaN"), "{svg}");
+        }
+        assert!(probability_trend(&pts).contains("polyline"));
+    }
+}

@@ -14,7 +14,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -42,6 +42,13 @@ pub fn router(state: AppState) -> Router {
         .route("/sessions/{id}/mark", post(api::mark))
         .route("/sessions/{id}/submit", post(api::submit))
         .route("/history", get(api::history))
+        .route("/readiness", get(api::readiness))
+        .route("/review", get(api::review_queue))
+        .route("/review/start", post(api::start_review))
+        .route("/next", get(api::next_activity))
+        .route("/exam-date", put(api::set_exam_date))
+        .route("/bank/health", get(api::bank_health))
+        .route("/calibrate", post(api::calibrate))
         .route("/teams", post(api::create_team).get(api::my_teams))
         .route("/teams/join", post(api::join_team))
         .route("/teams/{id}", get(api::team_dashboard))
@@ -69,6 +76,12 @@ pub fn router(state: AppState) -> Router {
         .route("/signout", post(pages::signout))
         .route("/exams", get(pages::exams))
         .route("/history", get(pages::history))
+        .route("/review", get(pages::due_reviews))
+        .route("/review/start", post(pages::start_review))
+        .route("/next/start", post(pages::start_next))
+        .route("/readiness/{exam}", get(pages::readiness))
+        .route("/readiness/{exam}/date", post(pages::set_exam_date))
+        .route("/bank/health", get(pages::bank_health))
         .route("/practice", post(pages::practice))
         .route("/s/{id}", get(pages::session_page))
         .route("/s/{id}/answer", post(pages::answer))

@@ -20,6 +20,10 @@ fn session_id() -> Value {
     json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }])
 }
 
+fn exam_query(required: bool) -> Value {
+    json!([{ "name": "exam", "in": "query", "required": required, "schema": { "type": "string", "examples": ["ai-103"] } }])
+}
+
 fn team_params() -> Value {
     json!([
         { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
@@ -31,7 +35,10 @@ fn team_params() -> Value {
 pub fn spec() -> Value {
     let auth_errors = |mut responses: serde_json::Map<String, Value>| {
         responses.insert("401".into(), error_response("not signed in"));
-        responses.insert("403".into(), error_response("cross-site request refused"));
+        responses.insert(
+            "403".into(),
+            error_response("cross-site request refused, or the account's role does not allow it"),
+        );
         responses.insert(
             "404".into(),
             error_response("no such session for this account"),
@@ -65,7 +72,7 @@ pub fn spec() -> Value {
                     "type": "object", "required": ["exam"], "additionalProperties": false,
                     "properties": {
                         "exam": { "type": "string", "examples": ["ai-103"] },
-                        "mode": { "type": "string", "enum": ["study", "exam", "custom"] },
+                        "mode": { "type": "string", "enum": ["study", "exam", "custom", "adaptive"], "description": "adaptive: the adaptive readiness check (items chosen one at a time near the cut until pass or fail is decided, at most 30; no feedback and no going back)" },
                         "seed": { "type": "integer", "minimum": 0 },
                         "outline": { "type": "string", "format": "date" },
                         "domains": { "type": "array", "items": { "type": "string" } },
@@ -80,11 +87,15 @@ pub fn spec() -> Value {
                     "type": "object", "required": ["item_id", "answer"], "additionalProperties": false,
                     "properties": {
                         "item_id": { "type": "string" },
-                        "answer": { "description": "See docs/answers.md: \"B\", [\"A\",\"C\"], [true,false,null], true …" }
+                        "answer": { "description": "See docs/answers.md: \"B\", [\"A\",\"C\"], [true,false,null], true …" },
+                        "confidence": { "type": "string", "enum": ["low", "medium", "high"], "description": "How sure you are (guess, think so, sure): feeds spaced repetition only, never the score" }
                     }
                 },
                 "NewTeam": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 100 } } },
                 "JoinTeam": { "type": "object", "required": ["code"], "additionalProperties": false, "properties": { "code": { "type": "string" } } },
+                "ExamRef": { "type": "object", "required": ["exam"], "additionalProperties": false, "properties": { "exam": { "type": "string", "examples": ["ai-103"] } } },
+                "ExamDate": { "type": "object", "required": ["exam", "date"], "additionalProperties": false, "properties": { "exam": { "type": "string", "examples": ["ai-103"] }, "date": { "type": "string", "format": "date", "description": "YYYY-MM-DD, today or later" } } },
+                "Calibrate": { "type": "object", "additionalProperties": false, "properties": { "three_pl": { "type": "boolean", "default": false, "description": "fit a guessing parameter (3PL) as well" } } },
                 "Item": { "type": "object", "required": ["item_id"], "additionalProperties": false, "properties": { "item_id": { "type": "string" } } }
             }
         },
@@ -109,6 +120,13 @@ pub fn spec() -> Value {
             "/api/v1/sessions/{id}/mark": { "post": { "parameters": session_id(), "requestBody": body("Item"), "responses": auth_errors(map(json!({ "200": ok("marked or unmarked"), "409": error_response("refused by the exam rules") }))) } },
             "/api/v1/sessions/{id}/submit": { "post": { "parameters": session_id(), "responses": auth_errors(map(json!({ "200": ok("the score report: scaled_score, passed, points, max_points, domains") }))) } },
             "/api/v1/history": { "get": { "responses": auth_errors(map(json!({ "200": ok("the account's sessions, newest first") }))) } },
+            "/api/v1/readiness": { "get": { "parameters": exam_query(true), "responses": auth_errors(map(json!({ "200": ok("readiness for the exam's current outline: pass_probability, interval [low, high], theta, se, cut, items_answered, domains, timeline, exam_date, objectives, note"), "400": error_response("no exam named") }))) } },
+            "/api/v1/review": { "get": { "parameters": exam_query(false), "responses": auth_errors(map(json!({ "200": ok("the items due for review (most forgotten first), studied, next_due; only the exam's items when one is named") }))) } },
+            "/api/v1/review/start": { "post": { "requestBody": body("ExamRef"), "responses": auth_errors(map(json!({ "201": ok("a study session of the items due for review, as POST /sessions returns it") }))) } },
+            "/api/v1/next": { "get": { "parameters": exam_query(true), "responses": auth_errors(map(json!({ "200": ok("what to do next: exam, activity {kind: review|practise|mock_exam|adaptive_check}, reason, command"), "400": error_response("no exam named") }))) } },
+            "/api/v1/exam-date": { "put": { "requestBody": body("ExamDate"), "responses": auth_errors(map(json!({ "200": ok("the planned exam date: exam, date"), "400": error_response("a malformed date or one in the past") }))) } },
+            "/api/v1/bank/health": { "get": { "responses": auth_errors(map(json!({ "200": ok("item analysis over every user's answers: items (facility, discrimination_index, point_biserial, distractors, flags), forms (kr20, alpha); instructors and admins only") }))) } },
+            "/api/v1/calibrate": { "post": { "requestBody": body("Calibrate"), "responses": auth_errors(map(json!({ "200": ok("the calibration report: candidates, responses, items, converged, reliability, usable, misfitting, calibrated; admins only") }))) } },
             "/api/v1/teams": {
                 "get": { "responses": auth_errors(map(json!({ "200": ok("your teams and your role in each") }))) },
                 "post": { "requestBody": body("NewTeam"), "responses": auth_errors(map(json!({ "201": ok("the team, with its invite code; you are its instructor"), "400": error_response("bad name") }))) }

@@ -13,6 +13,7 @@ use certprep_domain::grading::Answer;
 use certprep_domain::item::ItemKind;
 use certprep_domain::present::PresentedItem;
 use certprep_domain::session::{Confidence, Mode};
+use certprep_service::learning::Activity;
 use certprep_service::{Service, StartRequest};
 use certprep_store::{Account, SessionSummary, Store};
 use serde::Deserialize;
@@ -42,6 +43,8 @@ pub struct Nav {
     pub email: Option<String>,
     pub csrf: String,
     pub message: Option<String>,
+    /// Instructors and admins: the nav links the bank health page.
+    pub staff: bool,
 }
 
 /// The signed-in user of a page, if any. Pages check the CSRF token of forms themselves.
@@ -90,6 +93,9 @@ fn nav(viewer: &Option<(Account, String, String)>, message: Option<String>) -> N
         email: viewer.as_ref().map(|v| v.0.email.clone()),
         csrf: viewer.as_ref().map(|v| v.1.clone()).unwrap_or_default(),
         message,
+        staff: viewer
+            .as_ref()
+            .is_some_and(|v| crate::api::is_staff(v.0.role)),
     }
 }
 
@@ -322,9 +328,108 @@ fn rows(sessions: &[SessionSummary]) -> Vec<SessionRow> {
 struct HomePage {
     title: &'static str,
     nav: Nav,
-    next_step: String,
+    /// Resuming an unfinished session, or the first step when no readiness can be shown.
+    next_step: Option<String>,
     exams: Vec<ExamOption>,
     sessions: Vec<SessionRow>,
+    readiness: Vec<ReadinessCard>,
+}
+
+/// One exam's readiness on the home page: pass probability, reviews due and what to do next.
+struct ReadinessCard {
+    exam: String,
+    label: String,
+    percent: String,
+    interval: String,
+    bar: String,
+    items_answered: usize,
+    due: usize,
+    next_due: Option<String>,
+    next_reason: String,
+    next_label: &'static str,
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.0}%", (p * 100.0).clamp(0.0, 100.0))
+}
+
+fn interval_text(i: [f64; 2]) -> String {
+    format!(
+        "{:.0}–{:.0}%",
+        (i[0] * 100.0).clamp(0.0, 100.0),
+        (i[1] * 100.0).clamp(0.0, 100.0)
+    )
+}
+
+fn activity_label(a: &Activity) -> &'static str {
+    match a {
+        Activity::Review { .. } => "Start the review",
+        Activity::Practise { .. } => "Practise it",
+        Activity::MockExam => "Start a mock exam",
+        Activity::AdaptiveCheck => "Start the readiness check",
+    }
+}
+
+/// The readiness card of one exam; `None` when the exam has no current outline to assess.
+async fn readiness_card(
+    service: &Service<'_>,
+    exam: &certprep_domain::Exam,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<ReadinessCard>, certprep_service::ServiceError> {
+    let Some(outline) = exam.current_outline() else {
+        return Ok(None);
+    };
+    let code = exam.code.to_string();
+    let r = service.readiness(&code, now).await?;
+    let queue = service.review_queue(Some(&code), now).await?;
+    let due = queue.due.len();
+    let next = certprep_service::learning::recommend(&code, due, &r, outline);
+    Ok(Some(ReadinessCard {
+        label: exam.code.display(),
+        percent: percent(r.pass_probability),
+        interval: interval_text(r.interval),
+        bar: crate::charts::interval_bar(r.pass_probability, r.interval[0], r.interval[1]),
+        items_answered: r.items_answered,
+        due,
+        next_due: queue
+            .next_due
+            .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
+        next_reason: next.reason.clone(),
+        next_label: activity_label(&next.activity),
+        exam: code,
+    }))
+}
+
+/// The exams a user has practised (most recent first, at most three), or the newest exam.
+fn exams_of<'a>(
+    library: &'a certprep_bank::Library,
+    sessions: &[SessionSummary],
+) -> Vec<&'a certprep_domain::Exam> {
+    let mut out: Vec<&certprep_domain::Exam> = Vec::new();
+    for s in sessions {
+        if let Some(e) = library
+            .catalog
+            .exam(&certprep_domain::ExamCode::new(&s.exam))
+            .filter(|e| e.current_outline().is_some())
+            && !out.iter().any(|o| o.code == e.code)
+        {
+            out.push(e);
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    if out.is_empty()
+        && let Some(e) = library
+            .catalog
+            .exams()
+            .iter()
+            .rev()
+            .find(|e| e.current_outline().is_some())
+    {
+        out.push(e);
+    }
+    out
 }
 
 #[derive(Debug, Deserialize)]
@@ -376,12 +481,26 @@ pub async fn home(
                 .into()
         }
     };
+    let now = state.now();
+    let service = page_service(&state, account);
+    let mut readiness = Vec::new();
+    for exam in exams_of(&state.library, &sessions) {
+        match readiness_card(&service, exam, now).await {
+            Ok(Some(card)) => readiness.push(card),
+            Ok(None) => {}
+            Err(e) if e.is_client_error() => {}
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    }
+    // The readiness cards say what to do next; the general hint stays for resuming a session.
+    let resume = sessions.iter().any(|s| s.submitted_at.is_none());
     render(&HomePage {
         title: "Home",
         nav: nav(&viewer, q.m),
-        next_step,
+        next_step: (resume || readiness.is_empty()).then_some(next_step),
         exams,
         sessions: rows(&sessions[..sessions.len().min(10)]),
+        readiness,
     })
 }
 
@@ -397,6 +516,10 @@ struct DomainView {
 }
 
 struct ExamView {
+    /// The code as forms send it (`ai-103`).
+    key: String,
+    /// Whether the exam has a current outline (the readiness check needs one).
+    current: bool,
     code: String,
     title: String,
     credential: String,
@@ -437,6 +560,8 @@ pub async fn exams(State(state): State<AppState>, Viewer(viewer): Viewer) -> Res
                 if p.verified { "" } else { " (unverified)" }
             };
             ExamView {
+                key: e.code.to_string(),
+                current: e.current_outline().is_some(),
                 code: e.code.display(),
                 title: e.title.clone(),
                 credential: e.credential.clone(),
@@ -632,6 +757,9 @@ struct ItemPage {
     feedback: Option<FeedbackView>,
     prev: Option<usize>,
     next: Option<usize>,
+    /// The adaptive check: no going back, no review screen, no feedback until the end.
+    adaptive: bool,
+    max_items: u32,
 }
 
 fn labels_of(answer: &Option<Answer>) -> Vec<Option<char>> {
@@ -777,6 +905,11 @@ fn item_page(
         feedback: item.feedback.as_ref().map(feedback_view),
         prev: session.previous_position().map(|p| p + 1),
         next: session.next_position().map(|p| p + 1),
+        adaptive: session.mode == Mode::Adaptive,
+        max_items: session.adaptive.as_ref().map_or(
+            u32::try_from(certprep_service::learning::ADAPTIVE_MAX_ITEMS).unwrap_or(30),
+            |a| a.max_items,
+        ),
     }
 }
 
@@ -907,7 +1040,11 @@ pub async fn answer(
         return back("Choose an answer first.");
     };
     let confidence = form.get("confidence").and_then(Confidence::parse);
+    let adaptive = form.get("adaptive") == Some("1");
     match service.answer(&id, item_id, answer, confidence, now).await {
+        // The check appends its next item after each answer, or decides and submits itself
+        // (the session page then shows the results).
+        Ok(_) if adaptive => back("Answer saved. Next item:"),
         Ok(ack) => back(&format!(
             "Saved ({} of {} answered).",
             ack.answered, ack.total
@@ -1033,6 +1170,51 @@ struct ResultsPage {
     objectives: Vec<(String, String, String)>,
     items: Vec<(usize, String, String, String)>,
     note: &'static str,
+    adaptive: Option<AdaptiveView>,
+    model_note: Option<String>,
+}
+
+/// The adaptive check's decision, as the results page states it.
+struct AdaptiveView {
+    outcome: &'static str,
+    headline: String,
+    detail: String,
+}
+
+fn adaptive_view(v: &certprep_domain::session::AdaptiveVerdict) -> AdaptiveView {
+    use certprep_domain::session::AdaptiveOutcome as O;
+    let (outcome, headline) = match (v.outcome, v.confident) {
+        (O::Pass, true) => ("pass", "likely pass (your ability is above the cut)"),
+        (O::Pass, false) => (
+            "pass",
+            "leaning pass (probably above the cut, not yet certain)",
+        ),
+        (O::Fail, true) => ("fail", "not yet (your ability is below the cut)"),
+        (O::Fail, false) => (
+            "fail",
+            "leaning fail (probably below the cut, not yet certain)",
+        ),
+        (O::Undecided, _) => (
+            "undecided",
+            "undecided (too close to the cut to call in this many items)",
+        ),
+    };
+    AdaptiveView {
+        outcome,
+        headline: headline.to_string(),
+        detail: format!(
+            "Decided after {} items{}: ability θ = {:.2} ± {:.2} against a cut of {:.2}.",
+            v.items_used,
+            if v.confident {
+                " at 95% confidence"
+            } else {
+                ""
+            },
+            v.theta,
+            v.se,
+            v.cut
+        ),
+    }
 }
 
 fn clock(ms: i64) -> String {
@@ -1122,6 +1304,26 @@ pub async fn results(
             })
             .collect(),
         note: r.note,
+        adaptive: r.adaptive.as_ref().map(adaptive_view),
+        model_note: r.model.as_ref().map(|m| {
+            let source = if m.calibrated_items > 0 {
+                format!(
+                    "the calibrated item model ({} of the items calibrated)",
+                    m.calibrated_items
+                )
+            } else {
+                "the item model (no item calibrated yet: difficulties from the authors' ratings)"
+                    .to_string()
+            };
+            format!(
+                "This scaled score comes from {source}, not from raw points: ability θ = {:.2} ± \
+                 {:.2}, mapped to the expected share of points on a form drawn to the outline \
+                 ({:.0}%).",
+                m.theta,
+                m.se,
+                m.expected_share * 100.0
+            )
+        }),
     })
 }
 
@@ -1454,5 +1656,449 @@ pub async fn join_link(Viewer(viewer): Viewer, Path(code): Path<String>) -> Resp
         title: "Join a team",
         nav: nav(&viewer, None),
         code,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Learning: readiness, reviews, what next, bank health
+
+/// Where a learning form goes back to: a path of ours (never another site), else home.
+fn back_to(form: &FormPairs, default: &str) -> String {
+    match form.get("back") {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => default.to_string(),
+    }
+}
+
+fn with_message(path: &str, m: &str) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{sep}m={}", urlencode(m))).into_response()
+}
+
+/// Starts the review of the items due in an exam (POST form: exam).
+pub async fn start_review(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    form: FormPairs,
+) -> Response {
+    let account = match form_sender(&viewer, &form) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let back = back_to(&form, "/");
+    let exam = form.get("exam").unwrap_or_default().trim().to_string();
+    if exam.is_empty() {
+        return with_message(&back, "Choose an exam to review.");
+    }
+    match page_service(&state, account)
+        .start_review(&exam, state.now())
+        .await
+    {
+        Ok(s) => Redirect::to(&format!("/s/{}", s.id)).into_response(),
+        Err(e) if e.is_client_error() => with_message(&back, &e.to_string()),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// Starts what the recommendation says to do next for an exam (POST form: exam).
+pub async fn start_next(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    form: FormPairs,
+) -> Response {
+    let account = match form_sender(&viewer, &form) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let back = back_to(&form, "/");
+    let exam = form.get("exam").unwrap_or_default().trim().to_string();
+    if exam.is_empty() {
+        return with_message(&back, "Choose an exam first.");
+    }
+    let now = state.now();
+    let service = page_service(&state, account);
+    let started = match service.next_activity(&exam, now).await {
+        Ok(next) => match next.activity {
+            Activity::Review { .. } => service.start_review(&exam, now).await,
+            _ => service.start(next.request(), now).await,
+        },
+        Err(e) => Err(e),
+    };
+    match started {
+        Ok(s) => Redirect::to(&format!("/s/{}", s.id)).into_response(),
+        Err(e) if e.is_client_error() => with_message(&back, &e.to_string()),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+struct DomainRow {
+    title: String,
+    weight: String,
+    theta: String,
+    items: usize,
+    above_cut: String,
+}
+
+struct ObjectiveRow {
+    title: String,
+    domain: String,
+    recall: String,
+    studied: String,
+}
+
+#[derive(Template)]
+#[template(path = "readiness.html")]
+struct ReadinessPage {
+    title: String,
+    nav: Nav,
+    exam: String,
+    label: String,
+    outline: String,
+    percent: String,
+    interval: String,
+    bar: String,
+    theta: String,
+    cut: String,
+    above: bool,
+    above_cut: String,
+    scaled_estimate: u32,
+    items_answered: usize,
+    few: bool,
+    min_items: usize,
+    outline_items: usize,
+    calibrated_items: usize,
+    domains: Vec<DomainRow>,
+    chart: String,
+    exam_date: String,
+    today: String,
+    at: String,
+    weakest: Vec<ObjectiveRow>,
+    passing_standard: u32,
+    standard_note: Option<String>,
+    note: &'static str,
+    next_reason: String,
+    next_label: &'static str,
+}
+
+/// `/readiness/{exam}`: pass probability, ability against the cut, per domain, the trend, the
+/// weakest objectives at the exam date, and the exam date form.
+pub async fn readiness(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(code): Path<String>,
+    Query(q): Query<Message>,
+) -> Response {
+    let Some((account, _, _)) = &viewer else {
+        return to_signin();
+    };
+    let now = state.now();
+    let service = page_service(&state, account);
+    let exam = match service.exam(&code) {
+        Ok(e) => e,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let r = match service.readiness(&code, now).await {
+        Ok(r) => r,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let due = match service.review_queue(Some(&code), now).await {
+        Ok(queue) => queue.due.len(),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let next = exam
+        .current_outline()
+        .map(|o| certprep_service::learning::recommend(exam.code.as_str(), due, &r, o));
+    let titles: std::collections::BTreeMap<&str, &str> = r
+        .domains
+        .iter()
+        .map(|d| (d.id.as_str(), d.title.as_str()))
+        .collect();
+    let mut weakest: Vec<_> = r
+        .objectives
+        .iter()
+        .filter(|o| o.projection.items > 0)
+        .collect();
+    weakest.sort_by(|a, b| {
+        a.projection
+            .expected_recall
+            .total_cmp(&b.projection.expected_recall)
+            .then(a.id.cmp(&b.id))
+    });
+    let chart = crate::charts::probability_trend(
+        &r.timeline
+            .iter()
+            .map(|t| crate::charts::ProbabilityPoint {
+                label: t.date.to_string(),
+                p: t.pass_probability,
+                low: t.interval[0],
+                high: t.interval[1],
+            })
+            .collect::<Vec<_>>(),
+    );
+    let today = now.date_naive();
+    render(&ReadinessPage {
+        title: format!("Readiness · {}", exam.code.display()),
+        nav: nav(&viewer, q.m),
+        exam: exam.code.to_string(),
+        label: format!("{} · {}", exam.code.display(), exam.title),
+        outline: r.outline.clone(),
+        percent: percent(r.pass_probability),
+        interval: interval_text(r.interval),
+        bar: crate::charts::interval_bar(r.pass_probability, r.interval[0], r.interval[1]),
+        theta: format!("{:.2} ± {:.2}", r.theta, r.se),
+        cut: format!("{:.2}", r.cut),
+        above: r.theta >= r.cut,
+        above_cut: percent(r.above_cut),
+        scaled_estimate: r.scaled_estimate,
+        items_answered: r.items_answered,
+        few: r.items_answered < certprep_service::learning::MIN_ITEMS_FOR_READINESS,
+        min_items: certprep_service::learning::MIN_ITEMS_FOR_READINESS,
+        outline_items: r.outline_items,
+        calibrated_items: r.calibrated_items,
+        domains: r
+            .domains
+            .iter()
+            .map(|d| DomainRow {
+                title: d.title.clone(),
+                weight: format!("{:.0}%", d.weight),
+                theta: if d.items_answered == 0 {
+                    "–".into()
+                } else {
+                    format!("{:.2} ± {:.2}", d.theta, d.se)
+                },
+                items: d.items_answered,
+                above_cut: if d.items_answered == 0 {
+                    "–".into()
+                } else {
+                    percent(d.above_cut)
+                },
+            })
+            .collect(),
+        chart,
+        exam_date: r.exam_date.map(|d| d.to_string()).unwrap_or_default(),
+        today: today.to_string(),
+        at: match r.exam_date.filter(|d| *d >= today) {
+            Some(d) => format!("on your exam date, {d}"),
+            None => "today (set your exam date to project to it)".into(),
+        },
+        weakest: weakest
+            .iter()
+            .take(5)
+            .map(|o| ObjectiveRow {
+                title: o.title.clone(),
+                domain: titles
+                    .get(o.domain.as_str())
+                    .map_or_else(|| o.domain.clone(), |t| (*t).to_string()),
+                recall: percent(o.projection.expected_recall),
+                studied: format!("{} of {}", o.projection.studied, o.projection.items),
+            })
+            .collect(),
+        passing_standard: r.passing_standard,
+        standard_note: r.standard_note.clone(),
+        note: r.note,
+        next_reason: next.as_ref().map(|n| n.reason.clone()).unwrap_or_default(),
+        next_label: next
+            .as_ref()
+            .map_or("Start", |n| activity_label(&n.activity)),
+    })
+}
+
+/// Sets the planned exam date from the readiness page's form (csrf, date).
+pub async fn set_exam_date(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(code): Path<String>,
+    form: FormPairs,
+) -> Response {
+    let account = match form_sender(&viewer, &form) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let service = page_service(&state, account);
+    let exam = match service.exam(&code) {
+        Ok(e) => e.code.to_string(),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let back = format!("/readiness/{exam}");
+    let today = state.now().date_naive();
+    let date = match crate::api::parse_exam_date(form.get("date").unwrap_or_default(), today) {
+        Ok(d) => d,
+        Err(e) => return with_message(&back, &e.message),
+    };
+    match service.set_exam_date(&exam, date, today).await {
+        Ok(d) => with_message(&back, &format!("Exam date set to {d}.")),
+        Err(e) if e.is_client_error() => with_message(&back, &e.to_string()),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+struct DueRow {
+    item: String,
+    stem: String,
+    due: String,
+    recall: String,
+    exams: String,
+}
+
+#[derive(Template)]
+#[template(path = "due.html")]
+struct DuePage {
+    title: &'static str,
+    nav: Nav,
+    rows: Vec<DueRow>,
+    /// Exams with items due: (code, label, count).
+    exams: Vec<(String, String, usize)>,
+    studied: usize,
+    next_due: Option<String>,
+    optimised: bool,
+}
+
+/// Plain text of a Markdown stem, cut to a line.
+fn excerpt(md: &str, chars: usize) -> String {
+    let plain: String = md
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !matches!(c, '*' | '`' | '#' | '_'))
+        .collect();
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    if plain.chars().count() > chars {
+        format!("{}…", plain.chars().take(chars).collect::<String>())
+    } else {
+        plain
+    }
+}
+
+/// `/review`: the items due for review, with a start button per exam.
+pub async fn due_reviews(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Query(q): Query<Message>,
+) -> Response {
+    let Some((account, _, _)) = &viewer else {
+        return to_signin();
+    };
+    let queue = match page_service(&state, account)
+        .review_queue(None, state.now())
+        .await
+    {
+        Ok(queue) => queue,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let mut exams: Vec<(String, String, usize)> = Vec::new();
+    for entry in &queue.due {
+        for code in &entry.exams {
+            match exams.iter_mut().find(|e| &e.0 == code) {
+                Some(e) => e.2 += 1,
+                None => exams.push((code.clone(), code.to_uppercase(), 1)),
+            }
+        }
+    }
+    render(&DuePage {
+        title: "Reviews",
+        nav: nav(&viewer, q.m),
+        rows: queue
+            .due
+            .iter()
+            .map(|d| DueRow {
+                item: d.item_id.clone(),
+                stem: state
+                    .library
+                    .bank
+                    .item(&d.item_id)
+                    .map(|i| excerpt(&i.stem, 90))
+                    .unwrap_or_default(),
+                due: d.due.format("%Y-%m-%d").to_string(),
+                recall: percent(d.retrievability),
+                exams: d.exams.join(", ").to_uppercase(),
+            })
+            .collect(),
+        exams,
+        studied: queue.studied,
+        next_due: queue
+            .next_due
+            .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
+        optimised: queue.optimised,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "denied.html")]
+struct DeniedPage {
+    title: &'static str,
+    nav: Nav,
+    message: &'static str,
+}
+
+struct HealthRow {
+    item: String,
+    respondents: usize,
+    facility: String,
+    d: String,
+    r_pb: String,
+    findings: String,
+    flagged: bool,
+}
+
+#[derive(Template)]
+#[template(path = "health.html")]
+struct HealthPage {
+    title: &'static str,
+    nav: Nav,
+    attempts: usize,
+    respondents: usize,
+    repeats_ignored: usize,
+    flagged: usize,
+    rows: Vec<HealthRow>,
+    /// (number, candidates, items, KR-20, alpha)
+    forms: Vec<(usize, usize, usize, String, String)>,
+}
+
+/// `/bank/health`: item analysis over every user's answers, for instructors and admins.
+pub async fn bank_health(State(state): State<AppState>, Viewer(viewer): Viewer) -> Response {
+    let Some((account, _, _)) = &viewer else {
+        return to_signin();
+    };
+    if !crate::api::is_staff(account.role) {
+        let mut r = render(&DeniedPage {
+            title: "Not allowed",
+            nav: nav(&viewer, None),
+            message: "Bank health shows statistics over every candidate's answers: it is for \
+                      instructors and admins.",
+        });
+        *r.status_mut() = StatusCode::FORBIDDEN;
+        return r;
+    }
+    let store: &dyn Store = &*state.store;
+    let h = match certprep_service::learning::bank_health(&state.library, store).await {
+        Ok(h) => h,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let stat = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |x| format!("{x:.2}"));
+    render(&HealthPage {
+        title: "Bank health",
+        nav: nav(&viewer, None),
+        attempts: h.attempts,
+        respondents: h.respondents,
+        repeats_ignored: h.repeats_ignored,
+        flagged: h.items.iter().filter(|i| !i.flags.is_empty()).count(),
+        rows: h
+            .items
+            .iter()
+            .map(|i| HealthRow {
+                item: i.item.clone(),
+                respondents: i.respondents,
+                facility: format!("{:.2}", i.facility),
+                d: stat(i.discrimination_index),
+                r_pb: stat(i.point_biserial),
+                findings: i.summary(),
+                flagged: !i.flags.is_empty(),
+            })
+            .collect(),
+        forms: h
+            .forms
+            .iter()
+            .enumerate()
+            .map(|(n, f)| (n + 1, f.candidates, f.items, stat(f.kr20), stat(f.alpha)))
+            .collect(),
     })
 }

@@ -597,6 +597,8 @@ async fn suite(c: Client) {
         StatusCode::FORBIDDEN
     );
 
+    learning(&c, &alice, &bob).await;
+
     // Rate limit on sign-in: this client made 3 attempts above; from the 11th on it gets 429.
     let mut statuses = vec![];
     for _ in 0..10 {
@@ -647,6 +649,297 @@ async fn suite(c: Client) {
             );
         }
     }
+}
+
+fn num(v: &Value, field: &str) -> f64 {
+    v[field]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{field} is not a number in {v}"))
+}
+
+/// Readiness, the review queue, what next, the exam date, bank health, calibration and an
+/// adaptive check, after alice answered four items of a mock exam.
+async fn learning(c: &Client, alice: &As, bob: &As) {
+    let ready = c
+        .send("GET", "/api/v1/readiness?exam=ai-103", None, alice)
+        .await;
+    assert_eq!(ready.status, StatusCode::OK, "{}", ready.text);
+    let r = ready.json();
+    let p = num(&r, "pass_probability");
+    let interval: Vec<f64> = r["interval"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    assert_eq!(interval.len(), 2, "{}", ready.text);
+    assert!(
+        (0.0..=1.0).contains(&p) && interval[0] <= p + 1e-9 && p <= interval[1] + 1e-9,
+        "{p} outside {interval:?}"
+    );
+    assert!(num(&r, "theta").is_finite() && num(&r, "se") > 0.0);
+    assert!(num(&r, "cut").is_finite());
+    assert!(
+        r["items_answered"].as_u64().unwrap_or(0) >= 4,
+        "{}",
+        ready.text
+    );
+    let domains = r["domains"].as_array().cloned().unwrap_or_default();
+    assert!(!domains.is_empty());
+    for d in &domains {
+        assert!(d["id"].is_string(), "{d}");
+        assert!(num(d, "theta").is_finite() && num(d, "se") > 0.0, "{d}");
+    }
+    assert!(
+        domains
+            .iter()
+            .map(|d| d["items_answered"].as_u64().unwrap_or(0))
+            .sum::<u64>()
+            >= 4
+    );
+    assert!(r["timeline"].as_array().is_some_and(|t| !t.is_empty()));
+    for (path, want) in [
+        ("/api/v1/readiness", StatusCode::BAD_REQUEST),
+        ("/api/v1/readiness?exam=", StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/readiness?exam=zz-999",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("/api/v1/next", StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/review?exam=zz-999",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let res = c.send("GET", path, None, alice).await;
+        assert_eq!(res.status, want, "{path}: {}", res.text);
+        assert!(res.json()["error"].is_string(), "{path}: {}", res.text);
+    }
+    assert_eq!(
+        c.send("GET", "/api/v1/readiness?exam=ai-103", None, &As::default())
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // The review queue: the answered items have memory states; none is due right after.
+    let queue = c
+        .send("GET", "/api/v1/review?exam=ai-103", None, alice)
+        .await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.text);
+    let q = queue.json();
+    assert!(q["due"].is_array(), "{}", queue.text);
+    assert!(q["studied"].as_u64().unwrap_or(0) >= 4, "{}", queue.text);
+    let all = c.send("GET", "/api/v1/review", None, alice).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    let start = c
+        .send(
+            "POST",
+            "/api/v1/review/start",
+            Some(r#"{"exam":"ai-103"}"#),
+            alice,
+        )
+        .await;
+    if q["due"].as_array().is_some_and(Vec::is_empty) {
+        assert_eq!(
+            start.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            start.text
+        );
+        assert!(start.json()["error"].is_string());
+    } else {
+        assert_eq!(start.status, StatusCode::CREATED, "{}", start.text);
+        assert_eq!(start.json()["mode"], "study");
+    }
+
+    // What next.
+    let next = c.send("GET", "/api/v1/next?exam=ai-103", None, alice).await;
+    assert_eq!(next.status, StatusCode::OK, "{}", next.text);
+    let n = next.json();
+    assert!(
+        ["review", "practise", "mock_exam", "adaptive_check"]
+            .contains(&n["activity"]["kind"].as_str().unwrap_or_default()),
+        "{}",
+        next.text
+    );
+    assert!(n["reason"].is_string() && n["command"].is_string());
+    let fresh = c.send("GET", "/api/v1/next?exam=ai-103", None, bob).await;
+    assert_eq!(fresh.json()["activity"]["kind"], "adaptive_check");
+
+    // The planned exam date: a past or malformed date is a 400 with a message.
+    for body in [
+        r#"{"exam":"ai-103","date":"2026-11-26"}"#,
+        r#"{"exam":"ai-103","date":"next week"}"#,
+        r#"{"exam":"ai-103","date":"2027-02-30"}"#,
+        r#"{"exam":"ai-103","date":20270101}"#,
+        r#"{"exam":"ai-103","date":"9999-12-31"}"#,
+    ] {
+        let res = c.send("PUT", "/api/v1/exam-date", Some(body), alice).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}: {}", res.text);
+        assert!(res.json()["error"].is_string(), "{}", res.text);
+    }
+    let past = c
+        .send(
+            "PUT",
+            "/api/v1/exam-date",
+            Some(r#"{"exam":"ai-103","date":"2026-01-01"}"#),
+            alice,
+        )
+        .await;
+    assert!(
+        past.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("past"),
+        "{}",
+        past.text
+    );
+    let unknown = c
+        .send(
+            "PUT",
+            "/api/v1/exam-date",
+            Some(r#"{"exam":"zz-999","date":"2027-01-15"}"#),
+            alice,
+        )
+        .await;
+    assert!(unknown.status.is_client_error(), "{}", unknown.text);
+    let set = c
+        .send(
+            "PUT",
+            "/api/v1/exam-date",
+            Some(r#"{"exam":"AI-103","date":"2027-01-15"}"#),
+            alice,
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    assert_eq!(set.json()["date"], "2027-01-15");
+    let ready = c
+        .send("GET", "/api/v1/readiness?exam=ai-103", None, alice)
+        .await
+        .json();
+    assert_eq!(ready["exam_date"], "2027-01-15");
+
+    // Bank health for instructors and admins; calibration for admins.
+    let denied = c.send("GET", "/api/v1/bank/health", None, bob).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.text);
+    assert!(denied.json()["error"].is_string());
+    let health = c.send("GET", "/api/v1/bank/health", None, alice).await;
+    assert_eq!(health.status, StatusCode::OK, "{}", health.text);
+    let h = health.json();
+    assert!(
+        h["items"].as_array().is_some_and(|i| !i.is_empty()),
+        "{}",
+        health.text
+    );
+    assert!(h["forms"].is_array());
+    assert!(h["attempts"].as_u64().unwrap_or(0) >= 4);
+    let item = &h["items"][0];
+    for field in ["item", "facility", "flags", "distractors"] {
+        assert!(!item[field].is_null(), "{field} missing in {item}");
+    }
+    assert_eq!(
+        c.send("POST", "/api/v1/calibrate", Some("{}"), bob)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let calibrated = c
+        .send(
+            "POST",
+            "/api/v1/calibrate",
+            Some(r#"{"three_pl":false}"#),
+            alice,
+        )
+        .await;
+    assert_eq!(calibrated.status, StatusCode::OK, "{}", calibrated.text);
+    assert!(calibrated.json()["candidates"].as_u64().unwrap_or(0) >= 1);
+    assert!(
+        c.send(
+            "POST",
+            "/api/v1/calibrate",
+            Some(r#"{"three_pl":"yes"}"#),
+            alice
+        )
+        .await
+        .status
+        .is_client_error()
+    );
+
+    // The adaptive check through the API: answer until the engine decides and submits itself.
+    let created = c
+        .send(
+            "POST",
+            "/api/v1/sessions",
+            Some(r#"{"exam":"ai-103","mode":"adaptive","seed":11}"#),
+            bob,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let mut view = created.json();
+    assert_eq!(view["mode"], "adaptive");
+    let id = view["session_id"].as_str().unwrap_or_default().to_string();
+    let mut answered = 0;
+    while view["status"] != "submitted" {
+        assert!(answered < 30, "the check ran past 30 items");
+        let item_id = view["current"]["item_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no current item in {view}"))
+            .to_string();
+        let item = c
+            .library
+            .bank
+            .item(&item_id)
+            .unwrap_or_else(|| panic!("{item_id}"));
+        // Two right, one wrong: a candidate somewhat above the cut.
+        let body = if answered % 3 == 2 {
+            json!({ "item_id": item_id, "answer": wrong_answer(&item.body), "confidence": "low" })
+        } else {
+            let key = certprep_domain::grading::key(&item.body);
+            json!({ "item_id": item_id, "answer": key, "confidence": "high" })
+        };
+        let ack = c
+            .send(
+                "POST",
+                &format!("/api/v1/sessions/{id}/answers"),
+                Some(&body.to_string()),
+                bob,
+            )
+            .await;
+        assert_eq!(ack.status, StatusCode::OK, "{}", ack.text);
+        assert!(
+            ack.json()["result"].is_null(),
+            "no feedback during the check"
+        );
+        answered += 1;
+        view = c
+            .send("GET", &format!("/api/v1/sessions/{id}"), None, bob)
+            .await
+            .json();
+    }
+    assert!((1..=30).contains(&answered));
+    let report = c
+        .send("POST", &format!("/api/v1/sessions/{id}/submit"), None, bob)
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.text);
+    let verdict = &report.json()["adaptive"];
+    assert!(
+        ["pass", "fail", "undecided"].contains(&verdict["outcome"].as_str().unwrap_or_default()),
+        "{}",
+        report.text
+    );
+    assert_eq!(verdict["items_used"].as_u64(), Some(answered));
+    assert!(report.json()["model"].is_object(), "{}", report.text);
+}
+
+/// An answer of the right shape that does not earn full credit (the key for lists).
+fn wrong_answer(body: &certprep_domain::ItemBody) -> Value {
+    use certprep_domain::grading::Answer;
+    let wrong = match certprep_domain::grading::key(body) {
+        Answer::Choice(c) => Answer::Choice(if c == 'A' { 'B' } else { 'A' }),
+        Answer::YesNo(v) => Answer::YesNo(v.iter().map(|b| b.map(|b| !b)).collect()),
+        Answer::Bool(b) => Answer::Bool(!b),
+        labels @ Answer::Labels(_) => labels,
+    };
+    json!(wrong)
 }
 
 #[tokio::test]

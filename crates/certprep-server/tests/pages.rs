@@ -381,3 +381,287 @@ async fn a_candidate_signs_up_takes_an_exam_and_sees_results() {
     assert_eq!(signed_out.location.as_deref(), Some("/signin"));
     assert_eq!(b.get("/").await.location.as_deref(), Some("/signin"));
 }
+
+/// Signs up a new account through the form; the browser keeps its session cookie.
+async fn sign_up(b: &mut Browser, email: &str) {
+    let signup = b.get("/signup").await;
+    let form_csrf = hidden(&signup.html, "csrf");
+    let done = b
+        .post(
+            "/signup",
+            &[
+                ("csrf", &form_csrf),
+                ("email", email),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(done.location.as_deref(), Some("/"), "{}", done.html);
+}
+
+#[tokio::test]
+async fn readiness_reviews_adaptive_check_and_bank_health() {
+    use certprep_store::{AccountStore, Store};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let store = Arc::new(
+        SqliteStore::open(&dir.path().join("learning.db"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let library = library();
+    let app = router(AppState::new(library.clone(), store.clone()));
+    let mut b = Browser {
+        app,
+        cookies: vec![],
+    };
+    sign_up(&mut b, "erin@example.com").await;
+
+    // Home: readiness of the newest exam, and what to do next with a button that starts it.
+    let home = b.get("/").await;
+    assert!(
+        home.html.contains("readiness")
+            && home.html.contains("Pass probability")
+            && home.html.contains("reviews due")
+            && home.html.contains("What next:")
+            && home.html.contains("action=\"/next/start\""),
+        "{}",
+        home.html
+    );
+    assert!(
+        home.html.contains("href=\"/bank/health\""),
+        "admins see bank health"
+    );
+    let csrf = hidden(&home.html, "csrf");
+    assert_eq!(
+        b.post("/next/start", &[("exam", "ai-103")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Nothing answered yet: the next activity is the adaptive readiness check.
+    let started = b
+        .post("/next/start", &[("csrf", &csrf), ("exam", "ai-103")])
+        .await;
+    let session_path = started
+        .location
+        .unwrap_or_else(|| panic!("no redirect: {}", started.html));
+    assert!(session_path.starts_with("/s/"), "{session_path}");
+
+    // The adaptive check through its pages: no navigation, one item after another, then results.
+    let mut answered = 0;
+    let mut results = None;
+    for _ in 0..31 {
+        let page = b.get(&session_path).await;
+        if page.status == StatusCode::SEE_OTHER {
+            results = page.location;
+            break;
+        }
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        assert!(
+            page.html.contains(&format!(
+                "Adaptive readiness check · item {} of at most 30",
+                answered + 1
+            )),
+            "{}",
+            page.html
+        );
+        assert!(
+            !page.html.contains("name=\"go\"")
+                && !page.html.contains("Review screen")
+                && !page.html.contains("value=\"submit\""),
+            "navigation in an adaptive check"
+        );
+        assert!(page.html.contains("How sure are you?"));
+        let item_id = hidden(&page.html, "item");
+        let item = library
+            .bank
+            .item(&item_id)
+            .unwrap_or_else(|| panic!("no item {item_id}"));
+        let mut form = vec![
+            ("csrf".to_string(), csrf.clone()),
+            ("item".to_string(), item_id.clone()),
+            ("adaptive".to_string(), "1".to_string()),
+            ("confidence".to_string(), "high".to_string()),
+        ];
+        form.extend(fields(item.kind(), &key(&item.body)));
+        let saved = b
+            .request("POST", &format!("{session_path}/answer"), Some(form))
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+        answered += 1;
+    }
+    let results_path = results.unwrap_or_else(|| panic!("the check did not decide"));
+    assert_eq!(results_path, format!("{session_path}/results"));
+    assert!((1..=30).contains(&answered));
+    let results = b.get(&results_path).await;
+    assert!(
+        results.html.contains("Readiness check:")
+            && results.html.contains("Decided after")
+            && results.html.contains("scaled score comes from"),
+        "{}",
+        results.html
+    );
+
+    // The confidence given with each answer is recorded.
+    let (account, _) = store
+        .account_by_email("erin@example.com")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no account"));
+    let log = store
+        .responses(&account.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(log.len(), answered);
+    assert!(
+        log.iter()
+            .all(|r| r.confidence == Some(certprep_domain::session::Confidence::High)),
+        "confidence not recorded"
+    );
+
+    // A study session shows the confidence radios too, and records a different choice.
+    let study = b
+        .post(
+            "/practice",
+            &[
+                ("csrf", &csrf),
+                ("exam", "ai-103"),
+                ("mode", "study"),
+                ("count", "2"),
+            ],
+        )
+        .await;
+    let study_path = study.location.unwrap_or_default();
+    let page = b.get(&study_path).await;
+    assert!(
+        page.html.contains("name=\"confidence\" value=\"low\"")
+            && page.html.contains("guess")
+            && page.html.contains("think so")
+            && page.html.contains("sure"),
+        "{}",
+        page.html
+    );
+    let item_id = hidden(&page.html, "item");
+    let item = library
+        .bank
+        .item(&item_id)
+        .unwrap_or_else(|| panic!("no item {item_id}"));
+    let mut form = vec![
+        ("csrf".to_string(), csrf.clone()),
+        ("item".to_string(), item_id.clone()),
+        ("confidence".to_string(), "low".to_string()),
+    ];
+    form.extend(fields(item.kind(), &key(&item.body)));
+    b.request("POST", &format!("{study_path}/answer"), Some(form))
+        .await;
+    let log = store
+        .responses(&account.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        log.iter().any(|r| r.item_id == item_id
+            && r.confidence == Some(certprep_domain::session::Confidence::Low)),
+        "low confidence not recorded"
+    );
+
+    // The readiness page: probability, ability against the cut, domains, trend, exam date.
+    let readiness = b.get("/readiness/ai-103").await;
+    assert_eq!(readiness.status, StatusCode::OK, "{}", readiness.html);
+    for text in [
+        "Pass probability",
+        "against a cut of",
+        "Per skill area",
+        "<svg",
+        "polyline",
+        "Weakest objectives",
+        "name=\"date\"",
+    ] {
+        assert!(readiness.html.contains(text), "{text}: {}", readiness.html);
+    }
+    let past = b
+        .post(
+            "/readiness/ai-103/date",
+            &[("csrf", &csrf), ("date", "2020-01-01")],
+        )
+        .await;
+    assert!(
+        past.location
+            .as_deref()
+            .unwrap_or_default()
+            .contains("past"),
+        "{:?}",
+        past.location
+    );
+    let future = (chrono::Utc::now().date_naive() + chrono::Duration::days(40)).to_string();
+    let set = b
+        .post(
+            "/readiness/ai-103/date",
+            &[("csrf", &csrf), ("date", &future)],
+        )
+        .await;
+    let set_page = b.get(set.location.as_deref().unwrap_or_default()).await;
+    assert!(
+        set_page.html.contains("Exam date set to")
+            && set_page
+                .html
+                .contains(&format!("on your exam date, {future}")),
+        "{}",
+        set_page.html
+    );
+    assert!(b.get("/readiness/zz-999").await.status.is_client_error());
+
+    // The review page, the exams page's readiness check, bank health.
+    let reviews = b.get("/review").await;
+    assert_eq!(reviews.status, StatusCode::OK);
+    assert!(reviews.html.contains("Reviews due"), "{}", reviews.html);
+    let exams = b.get("/exams").await;
+    assert!(
+        exams.html.contains("Readiness check") && exams.html.contains("value=\"adaptive\""),
+        "{}",
+        exams.html
+    );
+    let check = b
+        .post(
+            "/practice",
+            &[("csrf", &csrf), ("exam", "ai-103"), ("mode", "adaptive")],
+        )
+        .await;
+    let check_page = b.get(check.location.as_deref().unwrap_or_default()).await;
+    assert!(
+        check_page.html.contains("Adaptive readiness check"),
+        "{}",
+        check_page.html
+    );
+    let health = b.get("/bank/health").await;
+    assert_eq!(health.status, StatusCode::OK, "{}", health.html);
+    assert!(
+        health.html.contains("Bank health")
+            && health.html.contains("Point-biserial")
+            && health.html.contains("Reliability per form"),
+        "{}",
+        health.html
+    );
+    for html in [
+        &home.html,
+        &readiness.html,
+        &results.html,
+        &health.html,
+        &reviews.html,
+    ] {
+        assert!(
+            !html.contains("<script>") && !html.contains("style="),
+            "inline script or style"
+        );
+    }
+
+    // A member is refused the bank health page, and its nav does not link it.
+    b.post("/signout", &[("csrf", &csrf)]).await;
+    sign_up(&mut b, "finn@example.com").await;
+    let home = b.get("/").await;
+    assert!(!home.html.contains("href=\"/bank/health\""));
+    let denied = b.get("/bank/health").await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    assert!(
+        denied.html.contains("instructors and admins"),
+        "{}",
+        denied.html
+    );
+}

@@ -11,7 +11,7 @@ use certprep_learning::analysis::BankHealth;
 use certprep_service::Service;
 use certprep_service::learning::{
     Activity, CalibrationReport, ReadinessReport, Recommendation, ReviewQueue, bank_health,
-    calibrate_bank,
+    calibrate_bank, recommend,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -112,14 +112,22 @@ pub fn readiness(
         if json {
             print_json(&report)?;
         } else {
-            let next = service.next_activity(exam, now).await.map_err(refusal)?;
-            print!("{}", readiness_text(&report, &next));
+            // The recommendation from the readiness already computed, not a second pass.
+            let due = service
+                .review_queue(Some(exam), now)
+                .await
+                .map_err(refusal)?;
+            let found = service.exam(exam).map_err(refusal)?;
+            let next = found
+                .current_outline()
+                .map(|o| recommend(found.code.as_str(), due.due.len(), &report, o));
+            print!("{}", readiness_text(&report, next.as_ref()));
         }
         Ok(ExitCode::SUCCESS)
     })
 }
 
-pub fn readiness_text(r: &ReadinessReport, next: &Recommendation) -> String {
+pub fn readiness_text(r: &ReadinessReport, next: Option<&Recommendation>) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -200,7 +208,9 @@ pub fn readiness_text(r: &ReadinessReport, next: &Recommendation) -> String {
             );
         }
     }
-    let _ = writeln!(s, "\nNext: {}\n  {}", next.reason, next.command);
+    if let Some(next) = next {
+        let _ = writeln!(s, "\nNext: {}\n  {}", next.reason, next.command);
+    }
     let _ = writeln!(
         s,
         "\n{} of {} items calibrated; passing standard {}%.\n{}",

@@ -498,6 +498,45 @@ async fn learning_scenario(store: &dyn Store) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(done.model.is_some(), "calibrated items give a model score");
 
+    // Enough reviews on separate days: the user's own FSRS parameters are optimised and kept.
+    let erin = Service::new(&lib, store, "erin");
+    let studied = &ids[..25];
+    for (round, day) in [0, 2, 6, 14].into_iter().enumerate() {
+        let at = t0 + Duration::days(day);
+        let s = erin
+            .start(only(studied), at)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (k, id) in s.items.iter().map(|i| i.item_id.clone()).enumerate() {
+            let body = &item(&id).body;
+            // Mostly remembered, a few lapses that move around.
+            let answer = if (k + round) % 5 == 0 {
+                wrong(body)
+            } else {
+                key(body)
+            };
+            erin.answer(&s.id, &id, answer, None, at)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let queue = erin
+        .review_queue(Some("ai-103"), t0 + Duration::days(15))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(queue.reviews, 100);
+    assert!(
+        queue.optimised,
+        "100 reviews, 75 on later days, optimise the parameters"
+    );
+    let kept = store
+        .memory_parameters("erin")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("stored parameters"));
+    assert_eq!(kept.reviews, 100);
+    assert!(kept.parameters.len() >= 19);
+
     let health = bank_health(&lib, store)
         .await
         .unwrap_or_else(|e| panic!("{e}"));

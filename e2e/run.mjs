@@ -1,6 +1,7 @@
 // Browser end-to-end test: headless Chromium (Debian's, never downloaded) drives the real
 // `certprep serve` through sign-up, a short exam containing every item type (with one drag and
-// drop), the review screen, results, history and the catalog. Each page is screenshotted into
+// drop), the review screen, results, history, readiness, the review queue, bank health and the
+// catalog. Each page is screenshotted into
 // e2e/artifacts/ and checked with axe-core: no serious or critical violation is allowed.
 //
 // Usage: node e2e/run.mjs   (CERTPREP_BIN overrides the binary, CHROMIUM the browser)
@@ -182,6 +183,15 @@ async function main() {
     await page.goto(`${base}/history`);
     check((await page.locator("svg polyline").count()) === 1, "the history page has the score trend");
     await audit(page, "06-history");
+    await page.goto(`${base}/readiness/demo`);
+    check((await page.content()).includes("Pass probability"), "the readiness page states the pass probability");
+    await audit(page, "06-readiness");
+    await page.goto(`${base}/review`);
+    await audit(page, "06-review-queue");
+    // The first account is the server's admin, so it may see the item analysis.
+    await page.goto(`${base}/bank/health`);
+    check((await page.content()).includes("facility") || (await page.content()).includes("Facility"), "bank health lists item statistics");
+    await audit(page, "06-bank-health");
     await page.goto(`${base}/exams`);
     await audit(page, "07-exams");
     await page.goto(`${base}/teams`);

@@ -1059,11 +1059,20 @@ pub fn recommend(
             Activity::Review { due },
             format!("{due} items are due for review."),
         )
-    } else {
+    } else if readiness.pass_probability >= 0.8 {
         (
             Activity::MockExam,
             format!(
-                "Every objective is well recalled; a mock exam checks it under the real rules (pass probability {}%).",
+                "Every objective is well recalled and your pass probability is {}%: a mock exam confirms it under the real rules.",
+                percent(readiness.pass_probability)
+            ),
+        )
+    } else {
+        // Recall is high right after practice, whatever the answers were; readiness is not.
+        (
+            Activity::MockExam,
+            format!(
+                "You have practised most of the outline, but your pass probability is {}%: a mock exam under the real rules shows where the marks are lost.",
                 percent(readiness.pass_probability)
             ),
         )
@@ -1116,5 +1125,158 @@ impl Service<'_> {
             ..crate::StartRequest::default()
         };
         self.start(request, now).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use certprep_domain::exam::{Domain, Objective, Provenance, SkillGroup};
+
+    fn outline() -> Outline {
+        let domain = |id: &str, weight: u32, objectives: &[&str]| Domain {
+            id: id.into(),
+            title: id.into(),
+            weight_min: weight,
+            weight_max: weight,
+            groups: vec![SkillGroup {
+                title: id.into(),
+                objectives: objectives
+                    .iter()
+                    .map(|o| Objective {
+                        id: (*o).into(),
+                        title: format!("{o} title"),
+                    })
+                    .collect(),
+            }],
+            provenance: Provenance::default(),
+        };
+        Outline {
+            date: NaiveDate::from_ymd_opt(2026, 4, 16).unwrap_or_default(),
+            domains: vec![
+                domain("heavy", 60, &["h1", "h2"]),
+                domain("light", 40, &["l1"]),
+            ],
+            provenance: Provenance::default(),
+        }
+    }
+
+    fn recall(id: &str, domain: &str, expected: f64) -> ObjectiveRecall {
+        ObjectiveRecall {
+            id: id.into(),
+            title: format!("{id} title"),
+            domain: domain.into(),
+            projection: ObjectiveProjection {
+                objective: id.into(),
+                items: 4,
+                studied: 4,
+                mean_retrievability: Some(expected),
+                expected_recall: expected,
+            },
+        }
+    }
+
+    fn readiness(answered: usize, p: f64, interval: [f64; 2]) -> ReadinessReport {
+        ReadinessReport {
+            exam: "x-1".into(),
+            outline: "x-1@2026-04-16".into(),
+            pass_probability: p,
+            interval,
+            theta: 0.0,
+            se: 0.5,
+            cut: 0.5,
+            above_cut: 0.3,
+            expected_share: 0.6,
+            scaled_estimate: 600,
+            items_answered: answered,
+            domains: vec![],
+            timeline: vec![],
+            exam_date: None,
+            objectives: vec![
+                recall("h1", "heavy", 0.9),
+                recall("h2", "heavy", 0.5),
+                recall("l1", "light", 0.3),
+            ],
+            calibrated_items: 0,
+            outline_items: 12,
+            passing_standard: 70,
+            standard_note: None,
+            note: READINESS_NOTE,
+        }
+    }
+
+    #[test]
+    fn a_newcomer_is_sent_to_the_adaptive_check() {
+        let r = readiness(0, 0.1, [0.0, 0.9]);
+        assert_eq!(
+            recommend("x-1", 0, &r, &outline()).activity,
+            Activity::AdaptiveCheck
+        );
+    }
+
+    #[test]
+    fn many_due_reviews_come_first() {
+        let r = readiness(40, 0.5, [0.4, 0.6]);
+        let next = recommend("x-1", 12, &r, &outline());
+        assert_eq!(next.activity, Activity::Review { due: 12 });
+        assert_eq!(next.command, "certprep review --exam x-1 --start");
+    }
+
+    #[test]
+    fn uncertain_readiness_asks_for_a_mock_exam() {
+        let r = readiness(25, 0.5, [0.2, 0.8]);
+        let next = recommend("x-1", 3, &r, &outline());
+        assert_eq!(next.activity, Activity::MockExam);
+        assert!(
+            next.reason.contains("anywhere from 20% to 80%"),
+            "{}",
+            next.reason
+        );
+    }
+
+    #[test]
+    fn the_objective_with_most_marks_to_lose_is_practised() {
+        // h2: 30% of the exam per objective × 50% not recalled = 0.15; l1: 40% × 70% = 0.28.
+        let r = readiness(40, 0.5, [0.4, 0.6]);
+        let next = recommend("x-1", 3, &r, &outline());
+        assert_eq!(
+            next.activity,
+            Activity::Practise {
+                objective: "l1".into(),
+                title: "l1 title".into(),
+                domain: "light".into(),
+            }
+        );
+        assert_eq!(next.request().filter.objectives, vec!["l1".to_string()]);
+        // With l1 well recalled, the heavy domain's weak objective is next.
+        let mut r = r;
+        r.objectives[2].projection.expected_recall = 0.95;
+        let next = recommend("x-1", 3, &r, &outline());
+        assert!(
+            matches!(next.activity, Activity::Practise { ref objective, .. } if objective == "h2")
+        );
+    }
+
+    #[test]
+    fn when_all_is_recalled_the_pass_probability_decides_the_wording() {
+        let mut r = readiness(40, 0.9, [0.8, 0.97]);
+        for o in &mut r.objectives {
+            o.projection.expected_recall = 0.95;
+        }
+        assert_eq!(
+            recommend("x-1", 2, &r, &outline()).activity,
+            Activity::Review { due: 2 }
+        );
+        let ready = recommend("x-1", 0, &r, &outline());
+        assert!(ready.reason.contains("confirms"), "{}", ready.reason);
+        r.pass_probability = 0.3;
+        r.interval = [0.2, 0.45];
+        let not_yet = recommend("x-1", 0, &r, &outline());
+        assert_eq!(not_yet.activity, Activity::MockExam);
+        assert!(
+            not_yet.reason.contains("where the marks are lost"),
+            "{}",
+            not_yet.reason
+        );
     }
 }

@@ -357,4 +357,41 @@ mod tests {
             "x.toml:2:9: invalid type: integer `3`, expected a string"
         );
     }
+
+    /// The embedded AI-103 file with its passing standard replaced.
+    fn with_standard(table: &str) -> String {
+        let text = include_str!("../../../content/exams/ai-103.toml");
+        let start = text.find("[passing_standard]").unwrap_or(0);
+        let end = text[start..].find("\n\n").map_or(text.len(), |e| start + e);
+        format!("{}{table}{}", &text[..start], &text[end..])
+    }
+
+    #[test]
+    fn the_passing_standard_is_read_checked_and_defaulted() {
+        let exam = parse_exam(
+            "ai-103.toml",
+            &with_standard("[passing_standard]\npercent = 65"),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .exam;
+        assert_eq!(exam.passing_standard.percent, 65);
+        assert!(exam.passing_standard.provenance.verified);
+        let errs = parse_exam(
+            "ai-103.toml",
+            &with_standard("[passing_standard]\npercent = 100"),
+        )
+        .err()
+        .unwrap_or_default();
+        assert!(
+            errs.iter().any(|e| e
+                .to_string()
+                .contains("passing_standard.percent must lie between 1 and 99")),
+            "{errs:?}"
+        );
+        let exam = parse_exam("ai-103.toml", &with_standard(""))
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .exam;
+        assert_eq!(exam.passing_standard, PassingStandard::default());
+        assert!(!exam.passing_standard.provenance.verified);
+    }
 }

@@ -322,6 +322,12 @@ fn exam_text(exam: &Exam, outline: &Outline, today: NaiveDate) -> String {
             ""
         }
     );
+    let _ = writeln!(
+        s,
+        "Passing standard for estimates: {}% of a blueprint form's points{}",
+        exam.passing_standard.percent,
+        unverified(&exam.passing_standard.provenance)
+    );
     let others: Vec<String> = exam
         .outlines
         .iter()
@@ -401,6 +407,7 @@ fn exam_json(exam: &Exam, outlines: &[Outline], today: NaiveDate) -> Value {
         "duration": { "minutes": exam.duration.minutes, "seat_minutes": exam.duration.seat_minutes, "verified": exam.duration.provenance.verified, "note": exam.duration.provenance.note },
         "questions": { "min": exam.questions.min, "max": exam.questions.max, "verified": exam.questions.provenance.verified, "note": exam.questions.provenance.note },
         "passing_score": exam.passing_score,
+        "passing_standard": { "percent": exam.passing_standard.percent, "verified": exam.passing_standard.provenance.verified, "note": exam.passing_standard.provenance.note },
         "max_score": exam.max_score,
         "open_book": exam.open_book,
         "outlines": outlines,

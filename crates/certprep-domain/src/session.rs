@@ -145,6 +145,40 @@ pub struct AdaptiveVerdict {
 // `Session` is compared for changes; abilities are finite, so equality is total in practice.
 impl Eq for AdaptiveRecord {}
 
+impl AdaptiveVerdict {
+    /// The decision in a few words, the same in every interface.
+    pub fn headline(&self) -> &'static str {
+        match (self.outcome, self.confident) {
+            (AdaptiveOutcome::Pass, true) => "likely to pass",
+            (AdaptiveOutcome::Pass, false) => "leaning pass, not yet certain",
+            (AdaptiveOutcome::Fail, true) => "not yet ready: likely to fail",
+            (AdaptiveOutcome::Fail, false) => "leaning fail, not yet certain",
+            (AdaptiveOutcome::Undecided, _) => "too close to the cut to call",
+        }
+    }
+
+    /// How the decision was reached.
+    pub fn detail(&self) -> String {
+        format!(
+            "after {} items{}: ability {:+.2} ± {:.2} against the cut {:+.2}",
+            self.items_used,
+            if self.confident {
+                ", decided at 95% confidence"
+            } else {
+                ", not decided at 95% confidence"
+            },
+            self.theta,
+            self.se,
+            self.cut
+        )
+    }
+
+    /// The decision in one sentence.
+    pub fn describe(&self) -> String {
+        format!("Adaptive check: {} {}.", self.headline(), self.detail())
+    }
+}
+
 /// How sure the candidate said they were of an answer. Optional: spaced repetition uses it to
 /// tell a confident correct answer (Easy) from a lucky one (Hard).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

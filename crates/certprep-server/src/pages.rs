@@ -1183,37 +1183,16 @@ struct AdaptiveView {
 
 fn adaptive_view(v: &certprep_domain::session::AdaptiveVerdict) -> AdaptiveView {
     use certprep_domain::session::AdaptiveOutcome as O;
-    let (outcome, headline) = match (v.outcome, v.confident) {
-        (O::Pass, true) => ("pass", "likely pass (your ability is above the cut)"),
-        (O::Pass, false) => (
-            "pass",
-            "leaning pass (probably above the cut, not yet certain)",
-        ),
-        (O::Fail, true) => ("fail", "not yet (your ability is below the cut)"),
-        (O::Fail, false) => (
-            "fail",
-            "leaning fail (probably below the cut, not yet certain)",
-        ),
-        (O::Undecided, _) => (
-            "undecided",
-            "undecided (too close to the cut to call in this many items)",
-        ),
+    let outcome = match v.outcome {
+        O::Pass => "pass",
+        O::Fail => "fail",
+        O::Undecided => "undecided",
     };
+    let detail = v.detail();
     AdaptiveView {
         outcome,
-        headline: headline.to_string(),
-        detail: format!(
-            "Decided after {} items{}: ability θ = {:.2} ± {:.2} against a cut of {:.2}.",
-            v.items_used,
-            if v.confident {
-                " at 95% confidence"
-            } else {
-                ""
-            },
-            v.theta,
-            v.se,
-            v.cut
-        ),
+        headline: v.headline().to_string(),
+        detail: format!("Decided {detail}."),
     }
 }
 

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Tabs, Wrap};
 
 use certprep_domain::report::Report;
-use certprep_domain::session::{AdaptiveOutcome, AdaptiveVerdict};
+use certprep_domain::session::AdaptiveOutcome;
 use certprep_service::learning::{ReadinessReport, ReviewQueue};
 
 use crate::app::{App, Screen};
@@ -765,27 +765,6 @@ fn results(frame: &mut Frame, app: &App) {
     );
 }
 
-/// The adaptive check's decision, as the command line words it.
-pub fn adaptive_text(v: &AdaptiveVerdict) -> String {
-    let decision = match v.outcome {
-        AdaptiveOutcome::Pass => "likely to PASS",
-        AdaptiveOutcome::Fail => "not yet ready (likely to FAIL)",
-        AdaptiveOutcome::Undecided => "too close to the cut to call",
-    };
-    format!(
-        "Adaptive check: {decision} after {} items{} (ability {:+.2} ± {:.2}, cut {:+.2}).",
-        v.items_used,
-        if v.confident {
-            ", decided at 95% confidence"
-        } else {
-            ", not decided at 95% confidence"
-        },
-        v.theta,
-        v.se,
-        v.cut
-    )
-}
-
 /// The decision of an adaptive check, first on its results screen.
 fn adaptive_lines(r: &Report) -> Vec<Line<'static>> {
     let Some(v) = &r.adaptive else {
@@ -798,7 +777,7 @@ fn adaptive_lines(r: &Report) -> Vec<Line<'static>> {
     };
     vec![
         Line::from(Span::styled(
-            adaptive_text(v),
+            v.describe(),
             Style::default().fg(colour).add_modifier(Modifier::BOLD),
         )),
         Line::default(),

@@ -415,28 +415,6 @@ pub fn item_text(item: &PresentedItem) -> String {
     s
 }
 
-/// The adaptive check's decision in one sentence.
-pub fn adaptive_text(v: &certprep_domain::session::AdaptiveVerdict) -> String {
-    use certprep_domain::session::AdaptiveOutcome;
-    let decision = match v.outcome {
-        AdaptiveOutcome::Pass => "likely to PASS",
-        AdaptiveOutcome::Fail => "not yet ready (likely to FAIL)",
-        AdaptiveOutcome::Undecided => "too close to the cut to call",
-    };
-    format!(
-        "Adaptive check: {decision} after {} items{} (ability {:+.2} ± {:.2}, cut {:+.2}).",
-        v.items_used,
-        if v.confident {
-            ", decided at 95% confidence"
-        } else {
-            ", not decided at 95% confidence"
-        },
-        v.theta,
-        v.se,
-        v.cut
-    )
-}
-
 pub fn report_text(r: &Report) -> String {
     let mut s = format!(
         "Score {} of 1000 (pass at {}): {}\n{} of {} points ({:.1}%), {} of {} items answered, time used {}\n\n",
@@ -458,7 +436,7 @@ pub fn report_text(r: &Report) -> String {
         s.push_str(&format!("\nWeakest areas: {}\n", r.weakest.join(", ")));
     }
     if let Some(v) = &r.adaptive {
-        s.push_str(&format!("\n{}\n", adaptive_text(v)));
+        s.push_str(&format!("\n{}\n", v.describe()));
     }
     s.push_str(&format!("\n{}\n", r.note));
     s

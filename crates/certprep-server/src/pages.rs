@@ -1399,7 +1399,7 @@ struct MemberRow {
     exams: usize,
     latest: String,
     best: String,
-    likely: &'static str,
+    likely: String,
     projected: String,
     domains: String,
 }
@@ -1417,6 +1417,7 @@ struct TeamPage {
     exam_label: String,
     member_count: usize,
     projected_passes: usize,
+    expected_passes: String,
     within_year: usize,
     projected_by: Option<String>,
     note: &'static str,
@@ -1482,6 +1483,7 @@ pub async fn team(
         exam: d.exam.clone(),
         member_count: d.member_count,
         projected_passes: d.projected_passes,
+        expected_passes: format!("{:.1}", d.expected_passes),
         within_year: d.projected_passes_within_year,
         projected_by: d.projected_by.map(|x| x.to_string()),
         note: d.note,
@@ -1496,7 +1498,14 @@ pub async fn team(
                 exams: m.exams_taken,
                 latest: opt(m.latest_score),
                 best: opt(m.best_score),
-                likely: if m.likely_to_pass { "yes" } else { "no" },
+                likely: match m.pass_probability {
+                    Some(p) => format!(
+                        "{} ({:.0}%)",
+                        if m.likely_to_pass { "yes" } else { "no" },
+                        p * 100.0
+                    ),
+                    None => "no answers yet".to_string(),
+                },
                 projected: m
                     .projected_pass_date
                     .map_or_else(|| "–".into(), |x| x.to_string()),

@@ -691,6 +691,13 @@ pub async fn calibrate_bank(
             correct: r.max_points > 0 && r.points >= r.max_points,
         });
     }
+    if observations.is_empty() {
+        // Refused rather than storing an empty calibration over a good one.
+        return Err(ServiceError::Invalid(
+            "nothing to calibrate: no responses to the bank's current items in this database"
+                .to_string(),
+        ));
+    }
     let responses = Responses::new(persons.len(), bank.items.len(), observations);
     let mut options = if three_pl {
         CalibrationOptions::three_pl(bank.items.len())

@@ -766,7 +766,7 @@ pub async fn bank_health(
 ) -> Result<BankHealth> {
     let bank = &library.bank;
     let log = store.all_responses().await?;
-    let forms = exam_forms(store, &log).await?;
+    let forms = exam_forms(store).await?;
     let attempts: Vec<Attempt> = log
         .iter()
         .filter_map(|r| {
@@ -786,24 +786,18 @@ pub async fn bank_health(
 }
 
 /// Each exam session's form: its sorted item ids, so sessions given the same form share it.
-async fn exam_forms(store: &dyn Store, log: &[LoggedResponse]) -> Result<BTreeMap<String, String>> {
-    let sessions: BTreeSet<&str> = log.iter().map(|r| r.session_id.as_str()).collect();
-    let mut forms = BTreeMap::new();
-    for id in sessions {
-        let Ok(session) = store.load_session(id).await else {
-            continue;
-        };
-        if session.mode != certprep_domain::session::Mode::Exam {
-            continue;
-        }
-        let mut items: Vec<&str> = session.items.iter().map(|i| i.item_id.as_str()).collect();
-        items.sort_unstable();
-        forms.insert(
-            id.to_string(),
-            format!("{}:{}", session.outline, items.join(",")),
-        );
-    }
-    Ok(forms)
+async fn exam_forms(store: &dyn Store) -> Result<BTreeMap<String, String>> {
+    Ok(store
+        .sessions_in_mode(certprep_domain::session::Mode::Exam.as_str())
+        .await?
+        .into_iter()
+        .map(|session| {
+            let mut items: Vec<&str> = session.items.iter().map(|i| i.item_id.as_str()).collect();
+            items.sort_unstable();
+            let form = format!("{}:{}", session.outline, items.join(","));
+            (session.id, form)
+        })
+        .collect())
 }
 
 /// The items the adaptive check may use: standalone items of the outline (case studies and

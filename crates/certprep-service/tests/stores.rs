@@ -547,4 +547,43 @@ async fn learning_scenario(store: &dyn Store) {
         .unwrap_or_else(|| panic!("health of {}", pool[0]));
     assert!(first.respondents >= 60 && !first.insufficient_data);
     assert!(first.point_biserial.is_some());
+
+    // Six candidates sit the same exam form (the same seed): its reliability is reported.
+    for person in 0..6u32 {
+        let svc = Service::new(&lib, store, format!("form-{person}"));
+        let s = svc
+            .start(
+                StartRequest {
+                    exam: "ai-103".into(),
+                    mode: Some(Mode::Exam),
+                    seed: Some(77),
+                    ..StartRequest::default()
+                },
+                t0,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (k, id) in s.items.iter().map(|i| i.item_id.clone()).enumerate() {
+            let body = &item(&id).body;
+            // Stronger candidates miss fewer items, so totals vary and items agree.
+            let right = (k as u32 * 7 + person * 3) % 10 < 3 + person;
+            let answer = if right { key(body) } else { wrong(body) };
+            svc.answer(&s.id, &id, answer, None, t0)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        svc.submit(&s.id, t0)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let health = bank_health(&lib, store)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let form = health
+        .forms
+        .iter()
+        .find(|f| f.candidates == 6)
+        .unwrap_or_else(|| panic!("the shared form: {:?}", health.forms));
+    assert!(form.items >= 40, "{form:?}");
+    assert!(form.kr20.is_some() && form.alpha.is_some(), "{form:?}");
 }

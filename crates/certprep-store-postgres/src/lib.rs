@@ -271,6 +271,24 @@ impl Store for PgStore {
         rows.into_iter().map(ResponseRow::logged).collect()
     }
 
+    async fn sessions_in_mode(&self, mode: &str) -> Result<Vec<Session>> {
+        let rows = sqlx::query!(
+            "SELECT id, state FROM sessions WHERE mode = $1 ORDER BY id",
+            mode
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter()
+            .map(|r| {
+                serde_json::from_str(&r.state).map_err(|e| StoreError::Corrupt {
+                    id: r.id.clone(),
+                    message: e.to_string(),
+                })
+            })
+            .collect()
+    }
+
     async fn exam_date(&self, user: &str, exam: &str) -> Result<Option<NaiveDate>> {
         let row = sqlx::query!(
             "SELECT exam_date FROM exam_dates WHERE user_id = $1 AND exam = $2",

@@ -196,6 +196,9 @@ pub trait Store: Send + Sync {
     /// Every user's response log, by user then oldest first (for calibration and item analysis).
     async fn all_responses(&self) -> Result<Vec<LoggedResponse>>;
 
+    /// Every user's sessions of one mode ("exam" for item analysis per form), whole.
+    async fn sessions_in_mode(&self, mode: &str) -> Result<Vec<Session>>;
+
     /// The day the user plans to sit an exam, if they said.
     async fn exam_date(&self, user: &str, exam: &str) -> Result<Option<NaiveDate>>;
 
@@ -381,7 +384,7 @@ pub fn summary_of(
         user: session.user.clone(),
         exam: session.exam.to_string(),
         outline: session.outline.clone(),
-        mode: format!("{:?}", session.mode).to_lowercase(),
+        mode: session.mode.as_str().to_string(),
         started_at: session.started_at,
         deadline: session.deadline(now),
         submitted_at: session.submitted_at,

@@ -22,6 +22,19 @@ fn percent(p: f64) -> String {
     format!("{:.0}%", p * 100.0)
 }
 
+/// Runs `work` with the local user's service over the SQLite store in the data directory.
+fn with_local_service(
+    library: &Library,
+    data_dir: Option<&Path>,
+    work: impl AsyncFnOnce(&Service<'_>) -> Result<ExitCode>,
+) -> Result<ExitCode> {
+    runtime()?.block_on(async {
+        let store = open_store(data_dir).await?;
+        let service = Service::new(library, &store, LOCAL_USER);
+        work(&service).await
+    })
+}
+
 pub fn review(
     library: &Library,
     data_dir: Option<&Path>,
@@ -30,9 +43,7 @@ pub fn review(
     json: bool,
     now: DateTime<Utc>,
 ) -> Result<ExitCode> {
-    runtime()?.block_on(async {
-        let store = open_store(data_dir).await?;
-        let service = Service::new(library, &store, LOCAL_USER);
+    with_local_service(library, data_dir, async |service| {
         if start {
             let Some(exam) = exam else {
                 return Err(refusal_text("give --exam CODE to start a review session"));
@@ -105,9 +116,7 @@ pub fn readiness(
     json: bool,
     now: DateTime<Utc>,
 ) -> Result<ExitCode> {
-    runtime()?.block_on(async {
-        let store = open_store(data_dir).await?;
-        let service = Service::new(library, &store, LOCAL_USER);
+    with_local_service(library, data_dir, async |service| {
         let report = service.readiness(exam, now).await.map_err(refusal)?;
         if json {
             print_json(&report)?;
@@ -237,9 +246,7 @@ pub fn next(
     json: bool,
     now: DateTime<Utc>,
 ) -> Result<ExitCode> {
-    runtime()?.block_on(async {
-        let store = open_store(data_dir).await?;
-        let service = Service::new(library, &store, LOCAL_USER);
+    with_local_service(library, data_dir, async |service| {
         let next = service.next_activity(exam, now).await.map_err(refusal)?;
         if start {
             let session = match next.activity {
@@ -266,9 +273,7 @@ pub fn plan(
     json: bool,
     today: NaiveDate,
 ) -> Result<ExitCode> {
-    runtime()?.block_on(async {
-        let store = open_store(data_dir).await?;
-        let service = Service::new(library, &store, LOCAL_USER);
+    with_local_service(library, data_dir, async |service| {
         let date = match date {
             Some(d) => Some(
                 service

@@ -700,8 +700,10 @@ pub async fn bank_health(State(state): State<AppState>, caller: Caller) -> ApiRe
             "bank health is for instructors and admins",
         ));
     }
-    let store: &dyn Store = &*state.store;
-    let health = certprep_service::learning::bank_health(&state.library, store).await?;
+    let health = off_the_workers(&state, async |library, store, _| {
+        certprep_service::learning::bank_health(library, store).await
+    })
+    .await?;
     Ok(Json(health).into_response())
 }
 
@@ -720,9 +722,33 @@ pub async fn calibrate(
     if caller.account.role != Role::Admin {
         return Err(ApiError::forbidden("only admins may calibrate the bank"));
     }
-    let store: &dyn Store = &*state.store;
-    let report =
-        certprep_service::learning::calibrate_bank(&state.library, store, b.three_pl, state.now())
-            .await?;
+    let report = off_the_workers(&state, async move |library, store, now| {
+        certprep_service::learning::calibrate_bank(library, store, b.three_pl, now).await
+    })
+    .await?;
     Ok(Json(report).into_response())
+}
+
+/// Runs a whole-bank computation (calibration, item analysis) on a blocking thread: it reads
+/// every user's log and keeps a core busy, and must not stall the async workers that serve
+/// everyone else's answers meanwhile.
+pub(crate) async fn off_the_workers<T: Send + 'static>(
+    state: &AppState,
+    work: impl AsyncFnOnce(
+        &certprep_bank::Library,
+        &dyn Store,
+        chrono::DateTime<chrono::Utc>,
+    ) -> certprep_service::Result<T>
+    + Send
+    + 'static,
+) -> ApiResult<T> {
+    let (library, store, now) = (state.library.clone(), state.store.clone(), state.now());
+    let runtime = tokio::runtime::Handle::current();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let store: &dyn Store = &*store;
+        runtime.block_on(work(&library, store, now))
+    })
+    .await
+    .map_err(|_| ApiError::internal("the computation stopped unexpectedly"))?;
+    Ok(outcome?)
 }

@@ -2056,10 +2056,12 @@ pub async fn bank_health(State(state): State<AppState>, Viewer(viewer): Viewer) 
         *r.status_mut() = StatusCode::FORBIDDEN;
         return r;
     }
-    let store: &dyn Store = &*state.store;
-    let h = match certprep_service::learning::bank_health(&state.library, store).await {
+    let health = crate::api::off_the_workers(&state, async |library, store, _| {
+        certprep_service::learning::bank_health(library, store).await
+    });
+    let h = match health.await {
         Ok(h) => h,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return e.into_response(),
     };
     let stat = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |x| format!("{x:.2}"));
     render(&HealthPage {

@@ -1669,23 +1669,14 @@ pub async fn start_review(
     Viewer(viewer): Viewer,
     form: FormPairs,
 ) -> Response {
-    let account = match form_sender(&viewer, &form) {
-        Ok(a) => a,
+    let (account, exam, back) = match exam_form(&viewer, &form, "Choose an exam to review.") {
+        Ok(parts) => parts,
         Err(r) => return *r,
     };
-    let back = back_to(&form, "/");
-    let exam = form.get("exam").unwrap_or_default().trim().to_string();
-    if exam.is_empty() {
-        return with_message(&back, "Choose an exam to review.");
-    }
-    match page_service(&state, account)
+    let started = page_service(&state, account)
         .start_review(&exam, state.now())
-        .await
-    {
-        Ok(s) => Redirect::to(&format!("/s/{}", s.id)).into_response(),
-        Err(e) if e.is_client_error() => with_message(&back, &e.to_string()),
-        Err(e) => ApiError::from(e).into_response(),
-    }
+        .await;
+    open_started(started, &back)
 }
 
 /// Starts what the recommendation says to do next for an exam (POST form: exam).
@@ -1694,29 +1685,45 @@ pub async fn start_next(
     Viewer(viewer): Viewer,
     form: FormPairs,
 ) -> Response {
-    let account = match form_sender(&viewer, &form) {
-        Ok(a) => a,
+    let (account, exam, back) = match exam_form(&viewer, &form, "Choose an exam first.") {
+        Ok(parts) => parts,
         Err(r) => return *r,
     };
-    let back = back_to(&form, "/");
-    let exam = form.get("exam").unwrap_or_default().trim().to_string();
-    if exam.is_empty() {
-        return with_message(&back, "Choose an exam first.");
-    }
     let now = state.now();
     let service = page_service(&state, account);
     let started = match service.next_activity(&exam, now).await {
-        Ok(next) => match next.activity {
-            Activity::Review { .. } => service.start_review(&exam, now).await,
-            _ => service.start(next.request(), now).await,
-        },
+        Ok(next) => service.start_recommended(&next, now).await,
         Err(e) => Err(e),
     };
+    open_started(started, &back)
+}
+
+/// A started session's page, or back with the refusal's message.
+fn open_started(
+    started: certprep_service::Result<certprep_domain::session::Session>,
+    back: &str,
+) -> Response {
     match started {
         Ok(s) => Redirect::to(&format!("/s/{}", s.id)).into_response(),
-        Err(e) if e.is_client_error() => with_message(&back, &e.to_string()),
+        Err(e) if e.is_client_error() => with_message(back, &e.to_string()),
         Err(e) => ApiError::from(e).into_response(),
     }
+}
+
+/// The account and the exam of a form that starts something for one exam, or the response
+/// that refuses it (no valid sender, or no exam, with `missing` as the message).
+fn exam_form<'v>(
+    viewer: &'v Option<(Account, String, String)>,
+    form: &FormPairs,
+    missing: &str,
+) -> Result<(&'v Account, String, String), Box<Response>> {
+    let account = form_sender(viewer, form)?;
+    let back = back_to(form, "/");
+    let exam = form.get("exam").unwrap_or_default().trim().to_string();
+    if exam.is_empty() {
+        return Err(Box::new(with_message(&back, missing)));
+    }
+    Ok((account, exam, back))
 }
 
 struct DomainRow {

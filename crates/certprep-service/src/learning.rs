@@ -1104,6 +1104,19 @@ impl Service<'_> {
         Ok(recommend(found.code.as_str(), due, &readiness, outline))
     }
 
+    /// Starts a recommended activity: a review session of the due items, or the session its
+    /// request describes.
+    pub async fn start_recommended(
+        &self,
+        next: &Recommendation,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        match next.activity {
+            Activity::Review { .. } => self.start_review(&next.exam, now).await,
+            _ => self.start(next.request(), now).await,
+        }
+    }
+
     /// A study session of the items due for review in an exam's current outline.
     pub async fn start_review(&self, exam: &str, now: DateTime<Utc>) -> Result<Session> {
         let queue = self.review_queue(Some(exam), now).await?;

@@ -4,9 +4,7 @@
 use certprep_domain::form::CustomFilter;
 use certprep_domain::report::Report;
 use certprep_domain::session::{Confidence, Mode, Session};
-use certprep_service::learning::{
-    Activity, ReadinessReport, Recommendation, ReviewQueue, recommend,
-};
+use certprep_service::learning::{ReadinessReport, Recommendation, ReviewQueue, recommend};
 use certprep_service::{Service, ServiceError, SessionView, StartRequest};
 use certprep_store::SessionSummary;
 use chrono::{DateTime, Utc};
@@ -409,11 +407,11 @@ impl<'a> App<'a> {
     /// n: the recommended activity.
     fn start_next(&mut self) {
         match self.insight.next.clone() {
-            Some(Recommendation {
-                activity: Activity::Review { .. },
-                ..
-            }) => self.start_review(),
-            Some(next) => self.start_request(next.request()),
+            Some(next) => {
+                let now = self.now();
+                let started = self.block(self.service.start_recommended(&next, now));
+                self.started(started);
+            }
             None => {
                 self.message = Some("No recommendation for this exam yet.".into());
             }

@@ -10,8 +10,8 @@ use certprep_bank::Library;
 use certprep_learning::analysis::BankHealth;
 use certprep_service::Service;
 use certprep_service::learning::{
-    Activity, CalibrationReport, ReadinessReport, Recommendation, ReviewQueue, bank_health,
-    calibrate_bank, recommend,
+    CalibrationReport, ReadinessReport, Recommendation, ReviewQueue, bank_health, calibrate_bank,
+    recommend,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -249,11 +249,10 @@ pub fn next(
     with_local_service(library, data_dir, async |service| {
         let next = service.next_activity(exam, now).await.map_err(refusal)?;
         if start {
-            let session = match next.activity {
-                Activity::Review { .. } => service.start_review(exam, now).await,
-                _ => service.start(next.request(), now).await,
-            }
-            .map_err(refusal)?;
+            let session = service
+                .start_recommended(&next, now)
+                .await
+                .map_err(refusal)?;
             return print_view(&service.view(&session, now), json);
         }
         if json {

@@ -227,17 +227,10 @@ pub struct ObjectiveRecall {
 pub struct ReadinessReport {
     pub exam: String,
     pub outline: String,
-    /// The probability of passing a real form of the outline now.
-    pub pass_probability: f64,
-    /// Its range over the central 95% of what we know of your ability.
-    pub interval: [f64; 2],
-    pub theta: f64,
-    pub se: f64,
-    pub cut: f64,
-    /// The probability that your ability is above the cut (without a form's luck).
-    pub above_cut: f64,
-    /// Expected share of points on a blueprint form at your ability, and its scaled estimate.
-    pub expected_share: f64,
+    /// Pass probability now with its interval, ability, the cut (flattened into the JSON).
+    #[serde(flatten)]
+    pub assessment: Assessment,
+    /// The scaled-score estimate of the expected share at that ability.
     pub scaled_estimate: u32,
     /// Distinct items of the outline answered (first attempts count).
     pub items_answered: usize,
@@ -317,17 +310,11 @@ impl Service<'_> {
         Ok(ReadinessReport {
             exam: exam.code.to_string(),
             outline: outline_ref.to_string(),
-            pass_probability: overall.pass_probability,
-            interval: overall.interval,
-            theta: overall.theta,
-            se: overall.se,
-            cut: overall.cut,
-            above_cut: overall.above_cut,
-            expected_share: overall.expected_share,
             scaled_estimate: certprep_domain::report::scaled_share(
                 overall.expected_share,
                 print.standard,
             ),
+            assessment: overall,
             items_answered: attempts.len(),
             domains,
             timeline: timeline(&attempts, &print),
@@ -1029,15 +1016,15 @@ pub fn recommend(
             format!("{due} items are due for review: keeping what you know is the cheapest mark."),
         )
     } else if readiness.items_answered >= MIN_ITEMS_FOR_READINESS
-        && readiness.interval[1] - readiness.interval[0] > UNCERTAIN_INTERVAL
+        && readiness.assessment.interval[1] - readiness.assessment.interval[0] > UNCERTAIN_INTERVAL
     {
         (
             Activity::MockExam,
             format!(
                 "Your pass probability is {}% but could be anywhere from {}% to {}%: a mock exam under the real rules tells more.",
-                percent(readiness.pass_probability),
-                percent(readiness.interval[0]),
-                percent(readiness.interval[1])
+                percent(readiness.assessment.pass_probability),
+                percent(readiness.assessment.interval[0]),
+                percent(readiness.assessment.interval[1])
             ),
         )
     } else if let Some(o) =
@@ -1060,12 +1047,12 @@ pub fn recommend(
             Activity::Review { due },
             format!("{due} items are due for review."),
         )
-    } else if readiness.pass_probability >= 0.8 {
+    } else if readiness.assessment.pass_probability >= 0.8 {
         (
             Activity::MockExam,
             format!(
                 "Every objective is well recalled and your pass probability is {}%: a mock exam confirms it under the real rules.",
-                percent(readiness.pass_probability)
+                percent(readiness.assessment.pass_probability)
             ),
         )
     } else {
@@ -1074,7 +1061,7 @@ pub fn recommend(
             Activity::MockExam,
             format!(
                 "You have practised most of the outline, but your pass probability is {}%: a mock exam under the real rules shows where the marks are lost.",
-                percent(readiness.pass_probability)
+                percent(readiness.assessment.pass_probability)
             ),
         )
     };
@@ -1194,13 +1181,15 @@ mod tests {
         ReadinessReport {
             exam: "x-1".into(),
             outline: "x-1@2026-04-16".into(),
-            pass_probability: p,
-            interval,
-            theta: 0.0,
-            se: 0.5,
-            cut: 0.5,
-            above_cut: 0.3,
-            expected_share: 0.6,
+            assessment: Assessment {
+                pass_probability: p,
+                interval,
+                theta: 0.0,
+                se: 0.5,
+                cut: 0.5,
+                above_cut: 0.3,
+                expected_share: 0.6,
+            },
             scaled_estimate: 600,
             items_answered: answered,
             domains: vec![],
@@ -1283,8 +1272,8 @@ mod tests {
         );
         let ready = recommend("x-1", 0, &r, &outline());
         assert!(ready.reason.contains("confirms"), "{}", ready.reason);
-        r.pass_probability = 0.3;
-        r.interval = [0.2, 0.45];
+        r.assessment.pass_probability = 0.3;
+        r.assessment.interval = [0.2, 0.45];
         let not_yet = recommend("x-1", 0, &r, &outline());
         assert_eq!(not_yet.activity, Activity::MockExam);
         assert!(

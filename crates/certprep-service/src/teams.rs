@@ -238,7 +238,7 @@ async fn member_progress(
                 .await?,
         )
     };
-    let pass_probability = readiness.as_ref().map(|r| r.pass_probability);
+    let pass_probability = readiness.as_ref().map(|r| r.assessment.pass_probability);
     let likely = pass_probability.is_some_and(|p| p >= 0.5);
     Ok(MemberProgress {
         user_id: account.id.clone(),
@@ -252,7 +252,7 @@ async fn member_progress(
         best_score: exams.iter().map(|(_, s)| *s).max(),
         likely_to_pass: likely,
         pass_probability,
-        pass_interval: readiness.as_ref().map(|r| r.interval),
+        pass_interval: readiness.as_ref().map(|r| r.assessment.interval),
         projected_pass_date: if likely {
             None
         } else {

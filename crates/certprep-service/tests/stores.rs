@@ -403,11 +403,14 @@ async fn learning_scenario(store: &dyn Store) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.items_answered, 3);
     assert_eq!(r.exam_date, Some(date));
-    assert!(r.interval[0] <= r.pass_probability && r.pass_probability <= r.interval[1]);
     assert!(
-        r.se > 0.3,
+        r.assessment.interval[0] <= r.assessment.pass_probability
+            && r.assessment.pass_probability <= r.assessment.interval[1]
+    );
+    assert!(
+        r.assessment.se > 0.3,
         "three answers leave ability uncertain: {}",
-        r.se
+        r.assessment.se
     );
     assert_eq!(r.domains.len(), 5);
     assert_eq!(r.timeline.len(), 1);

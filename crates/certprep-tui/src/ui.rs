@@ -131,9 +131,9 @@ pub fn readiness_line(r: &ReadinessReport) -> String {
     }
     format!(
         "Pass probability {} ({}–{}) from {} item{}",
-        percent(r.pass_probability),
-        percent(r.interval[0]).trim_end_matches('%'),
-        percent(r.interval[1]),
+        percent(r.assessment.pass_probability),
+        percent(r.assessment.interval[0]).trim_end_matches('%'),
+        percent(r.assessment.interval[1]),
         r.items_answered,
         if r.items_answered == 1 { "" } else { "s" }
     )
@@ -824,25 +824,28 @@ pub fn readiness_lines(r: &ReadinessReport) -> Vec<Line<'static>> {
         ));
     } else {
         lines.push(Line::from(vec![
-            bold(format!("Pass probability {}", percent(r.pass_probability))),
+            bold(format!(
+                "Pass probability {}",
+                percent(r.assessment.pass_probability)
+            )),
             Span::raw(format!(
                 "  (95%: {}–{})  from {} items",
-                percent(r.interval[0]),
-                percent(r.interval[1]),
+                percent(r.assessment.interval[0]),
+                percent(r.assessment.interval[1]),
                 r.items_answered
             )),
         ]));
     }
     lines.push(Line::from(format!(
         "Ability {} ± {:.2} against the cut {} (above it with {} probability)",
-        signed(r.theta),
-        r.se,
-        signed(r.cut),
-        percent(r.above_cut)
+        signed(r.assessment.theta),
+        r.assessment.se,
+        signed(r.assessment.cut),
+        percent(r.assessment.above_cut)
     )));
     lines.push(Line::from(format!(
         "Expected {} of a form's points (about {} / 1000; pass at {}% of the points)",
-        percent(r.expected_share),
+        percent(r.assessment.expected_share),
         r.scaled_estimate,
         r.passing_standard
     )));

@@ -143,18 +143,18 @@ pub fn readiness_text(r: &ReadinessReport, next: Option<&Recommendation>) -> Str
         "{} ({}): pass probability {} (95% range {}–{}), from {} items answered",
         r.exam.to_uppercase(),
         r.outline,
-        percent(r.pass_probability),
-        percent(r.interval[0]),
-        percent(r.interval[1]),
+        percent(r.assessment.pass_probability),
+        percent(r.assessment.interval[0]),
+        percent(r.assessment.interval[1]),
         r.items_answered
     );
     let _ = writeln!(
         s,
         "Ability θ {:+.2} ± {:.2} against the cut {:+.2}; expected {:.0}% of a blueprint form (about {} of 1000)",
-        r.theta,
-        r.se,
-        r.cut,
-        r.expected_share * 100.0,
+        r.assessment.theta,
+        r.assessment.se,
+        r.assessment.cut,
+        r.assessment.expected_share * 100.0,
         r.scaled_estimate
     );
     if let Some(date) = r.exam_date {

@@ -1,12 +1,22 @@
 //! Embeds every file under the repository's `content/` folder, so the binary runs with no
-//! files beside it. Cargo re-runs this script when anything in that folder changes.
+//! files beside it, and checks it: the catalog, the bank and the forms are loaded and linted
+//! here, and any error fails the build with its `file:line:col`. The checked library is also
+//! embedded in a form that is cheap to read (JSON of the domain types), so start-up does not
+//! parse and lint the whole bank again on every run. Cargo re-runs this script when anything
+//! in that folder changes.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use certprep_bank::{Source, load};
+
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let content = manifest.join("../../content");
+    // `CERTPREP_CONTENT_DIR` embeds another content folder (the start-up benchmark builds a
+    // binary with a bank of 1,000 items this way).
+    println!("cargo:rerun-if-env-changed=CERTPREP_CONTENT_DIR");
+    let content = std::env::var_os("CERTPREP_CONTENT_DIR")
+        .map_or_else(|| manifest.join("../../content"), PathBuf::from);
     println!("cargo:rerun-if-changed={}", content.display());
     let mut files = Vec::new();
     collect(&content, &content, &mut files);
@@ -14,18 +24,40 @@ fn main() {
     let mut out = String::from(
         "/// (path relative to the repository, file text)\npub static FILES: &[(&str, &str)] = &[\n",
     );
+    let mut sources = Vec::new();
     for (relative, absolute) in &files {
-        let _ = writeln!(
-            out,
-            "    ({:?}, include_str!({:?})),",
-            format!("content/{relative}"),
-            absolute
-        );
+        let path = format!("content/{relative}");
+        let _ = writeln!(out, "    ({path:?}, include_str!({absolute:?})),");
+        match std::fs::read_to_string(absolute) {
+            Ok(text) => sources.push(Source::new(path, text)),
+            Err(e) => panic!("{path}: cannot read as UTF-8 text: {e}"),
+        }
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("content.rs");
-    if let Err(e) = std::fs::write(&dest, out) {
-        panic!("cannot write {}: {e}", dest.display());
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
+    write(&out_dir.join("content.rs"), &out);
+
+    let today = chrono::Utc::now().date_naive();
+    let loaded = load(&[sources], today, 0);
+    // Warnings (an old review date, say) do not fail the build; `certprep bank lint` and
+    // `certprep bank qa` report them.
+    let errors: Vec<String> = loaded.errors().map(ToString::to_string).collect();
+    if !errors.is_empty() {
+        panic!(
+            "the embedded content has {} error(s); `certprep bank lint` explains each:\n{}",
+            errors.len(),
+            errors.join("\n")
+        );
+    }
+    match serde_json::to_string(&loaded.library) {
+        Ok(json) => write(&out_dir.join("library.json"), &json),
+        Err(e) => panic!("cannot serialise the embedded library: {e}"),
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    if let Err(e) = std::fs::write(path, text) {
+        panic!("cannot write {}: {e}", path.display());
     }
 }
 

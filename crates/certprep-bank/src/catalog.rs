@@ -81,6 +81,8 @@ struct RawGroup {
 struct RawObjective {
     id: Spanned<String>,
     title: String,
+    /// Why the objective's service is gone, when it is.
+    retired: Option<String>,
 }
 
 fn yes() -> bool {
@@ -260,6 +262,7 @@ fn outline(
                         Objective {
                             id: o.id.into_inner(),
                             title: o.title,
+                            retired: o.retired,
                         }
                     })
                     .collect(),

@@ -4,14 +4,18 @@
 
 use std::collections::HashMap;
 
+use certprep_domain::form::FixedForm;
 use certprep_domain::names::{RetiredName, outdated_names};
 use certprep_domain::{Bank, Catalog, OutlineRef};
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::{LoadedExam, parse_exam, parse_names};
 use crate::diag::{self, Diagnostic};
+use crate::forms::{LoadedForm, check_forms, parse_forms};
 use crate::lower::{LoweredItem, lower};
 use crate::parse::parse;
+use crate::qa::{QaTargets, parse_targets};
 use crate::syntax::Pos;
 
 /// A content file: its path as shown in messages, and its text.
@@ -35,14 +39,24 @@ impl Source {
 pub enum SourceKind {
     Exam,
     ServiceNames,
+    /// Fixed practice forms: TOML files in a `forms` folder.
+    Forms,
+    /// The content QA bounds (`qa.toml`).
+    QaTargets,
     Bank,
     Other,
 }
 
 pub fn kind_of(path: &str) -> SourceKind {
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let mut parts = path.rsplit(['/', '\\']);
+    let name = parts.next().unwrap_or(path);
+    let folder = parts.next().unwrap_or("");
     if name == "services.toml" {
         SourceKind::ServiceNames
+    } else if name == "qa.toml" {
+        SourceKind::QaTargets
+    } else if folder == "forms" && name.ends_with(".toml") {
+        SourceKind::Forms
     } else if name.ends_with(".toml") {
         SourceKind::Exam
     } else if name.ends_with(".md") && !name.eq_ignore_ascii_case("README.md") {
@@ -52,12 +66,24 @@ pub fn kind_of(path: &str) -> SourceKind {
     }
 }
 
-/// Everything one run of the program knows: exams, items, and the names no longer current.
-#[derive(Debug, Clone, Default)]
+/// Everything one run of the program knows: exams, items, fixed forms, the names no longer
+/// current, and the bounds content QA holds the bank to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Library {
     pub catalog: Catalog,
     pub bank: Bank,
     pub names: Vec<RetiredName>,
+    #[serde(default)]
+    pub forms: Vec<FixedForm>,
+    #[serde(default)]
+    pub qa: Option<QaTargets>,
+}
+
+impl Library {
+    /// A fixed form by id.
+    pub fn form(&self, id: &str) -> Option<&FixedForm> {
+        self.forms.iter().find(|f| f.id == id)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -78,9 +104,39 @@ impl Loaded {
 /// Only sources of layers from `report_from` on are reported (so `bank lint FILE` does not
 /// repeat the embedded bank's warnings).
 pub fn load(layers: &[Vec<Source>], today: NaiveDate, report_from: usize) -> Loaded {
+    load_onto(Library::default(), layers, today, report_from)
+}
+
+/// Loads layers of sources on top of a library that was already checked (the embedded
+/// content, checked when the binary was built): only the layers' own content is checked, so
+/// start-up does not grow with the embedded bank.
+pub fn load_onto(
+    base: Library,
+    layers: &[Vec<Source>],
+    today: NaiveDate,
+    report_from: usize,
+) -> Loaded {
     let mut loaded = Loaded::default();
+    let Library {
+        catalog: base_catalog,
+        bank: base_bank,
+        names: base_names,
+        forms: base_forms,
+        qa: base_qa,
+    } = base;
+    loaded.library.names = base_names;
+    loaded.library.qa = base_qa;
     let mut exams: Vec<(LoadedExam, usize)> = Vec::new();
     let mut items: Vec<(LoweredItem, usize)> = Vec::new();
+    let mut forms: Vec<LoadedForm> = Vec::new();
+    let mut kept = Bank {
+        items: base_bank.items,
+        ..Bank::default()
+    };
+    loaded.library.bank = Bank {
+        items: vec![],
+        ..base_bank
+    };
     for (layer_no, layer) in layers.iter().enumerate() {
         let report = layer_no >= report_from;
         let mut diagnostics = Vec::new();
@@ -95,6 +151,18 @@ pub fn load(layers: &[Vec<Source>], today: NaiveDate, report_from: usize) -> Loa
                 },
                 SourceKind::ServiceNames => match parse_names(&source.path, &source.text) {
                     Ok(names) => loaded.library.names.extend(names),
+                    Err(d) => diagnostics.extend(d),
+                },
+                SourceKind::Forms => match parse_forms(&source.path, &source.text) {
+                    // A later layer's form replaces an earlier one with the same id.
+                    Ok(new) => {
+                        forms.retain(|f| new.iter().all(|n| n.form.id != f.form.id));
+                        forms.extend(new);
+                    }
+                    Err(d) => diagnostics.extend(d),
+                },
+                SourceKind::QaTargets => match parse_targets(&source.path, &source.text) {
+                    Ok(targets) => loaded.library.qa = Some(targets),
                     Err(d) => diagnostics.extend(d),
                 },
                 SourceKind::Bank => {
@@ -122,13 +190,18 @@ pub fn load(layers: &[Vec<Source>], today: NaiveDate, report_from: usize) -> Loa
             loaded.diagnostics.extend(diagnostics);
         }
     }
-    let catalog = Catalog::new(exams.iter().map(|(e, _)| e.exam.clone()));
+    let catalog = Catalog::new(
+        base_catalog
+            .exams()
+            .iter()
+            .cloned()
+            .chain(exams.iter().map(|(e, _)| e.exam.clone())),
+    );
     for (exam, layer_no) in &exams {
         if *layer_no >= report_from {
             loaded.diagnostics.extend(check_successor(exam, &catalog));
         }
     }
-    let mut kept = Bank::default();
     for (item, layer_no) in items {
         let mut problems = check_item(&item, &catalog, &loaded.library.names);
         let has_error = problems.iter().any(Diagnostic::is_error);
@@ -143,6 +216,22 @@ pub fn load(layers: &[Vec<Source>], today: NaiveDate, report_from: usize) -> Loa
         }
     }
     loaded.library.bank.items = kept.items;
+    let reported_files: Vec<&str> = layers
+        .iter()
+        .skip(report_from)
+        .flatten()
+        .map(|s| s.path.as_str())
+        .collect();
+    let (mut checked_forms, form_problems) = check_forms(forms, &loaded.library.bank, &catalog);
+    loaded.diagnostics.extend(
+        form_problems
+            .into_iter()
+            .filter(|d| reported_files.contains(&d.file.as_str())),
+    );
+    let mut all_forms = base_forms;
+    all_forms.retain(|f| checked_forms.iter().all(|n| n.id != f.id));
+    all_forms.append(&mut checked_forms);
+    loaded.library.forms = all_forms;
     loaded.library.catalog = catalog;
     diag::sort(&mut loaded.diagnostics);
     // Group texts are checked with each of the group's items; say each problem once.

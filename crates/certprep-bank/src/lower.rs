@@ -81,6 +81,11 @@ impl Lowerer<'_> {
             .push(Diagnostic::error(self.file, pos, message));
     }
 
+    fn warning(&mut self, pos: Pos, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::warning(self.file, pos, message));
+    }
+
     fn block(&mut self, block: &Block) {
         let group_fields = match &block.head {
             BlockHead::Plain(_) => Fields::default(),
@@ -880,13 +885,19 @@ impl Lowerer<'_> {
                 ),
             }
         }
-        if !out
-            .iter()
-            .any(|r| r.url.starts_with("https://learn.microsoft.com/"))
-        {
+        let on_learn = |r: &&Reference| r.url.starts_with("https://learn.microsoft.com/");
+        if !out.iter().any(|r| on_learn(&r)) {
             self.error(
                 section_pos(sections, SectionName::References),
                 "at least one reference must be on https://learn.microsoft.com/",
+            );
+        } else if !out.iter().filter(on_learn).any(links_to_section) {
+            // A page is long; the anchor lets anyone check the key in a minute.
+            // TODO(issue 9): an error once the embedded bank carries anchors everywhere.
+            self.warning(
+                section_pos(sections, SectionName::References),
+                "no reference links to the section that backs the key: add the heading's \
+                 anchor to a learn.microsoft.com address (https://learn.microsoft.com/…/page#heading)",
             );
         }
         out
@@ -981,6 +992,13 @@ pub fn placeholders(stem: &str) -> Vec<u32> {
         rest = after;
     }
     out
+}
+
+/// Whether an address points into a page (`…/page#heading`), not only at the page.
+fn links_to_section(r: &Reference) -> bool {
+    r.url
+        .split_once('#')
+        .is_some_and(|(page, anchor)| !page.ends_with('/') && !anchor.is_empty())
 }
 
 /// `https://…` or `[title](https://…)`.

@@ -33,7 +33,7 @@ Managed identities need no secret.
 
 ### References
 
-- https://learn.microsoft.com/azure/ai-services/authentication
+- https://learn.microsoft.com/azure/ai-services/authentication#overview
 ";
 
 fn with(from: &str, to: &str) -> String {
@@ -265,7 +265,7 @@ The indexer needs the other two.
 
 ### References
 
-- https://learn.microsoft.com/azure/search/search-howto-create-indexers
+- https://learn.microsoft.com/azure/search/search-howto-create-indexers#overview
 ";
 
 #[test]
@@ -315,7 +315,7 @@ Each service does one job.
 
 ### References
 
-- https://learn.microsoft.com/azure/search/search-what-is-azure-search
+- https://learn.microsoft.com/azure/search/search-what-is-azure-search#overview
 ";
 
 #[test]
@@ -380,7 +380,7 @@ Entra ID, then the OpenAI client.
 
 ### References
 
-- https://learn.microsoft.com/azure/ai-foundry/how-to/develop/sdk-overview
+- https://learn.microsoft.com/azure/ai-foundry/how-to/develop/sdk-overview#overview
 ";
 
 #[test]
@@ -428,7 +428,7 @@ Both directions are filtered.
 
 ### References
 
-- https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-filter
+- https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-filter#overview
 ";
 
 #[test]
@@ -467,7 +467,7 @@ Temperature does not ground answers.
 
 ### References
 
-- https://learn.microsoft.com/azure/ai-foundry/concepts/retrieval-augmented-generation
+- https://learn.microsoft.com/azure/ai-foundry/concepts/retrieval-augmented-generation#overview
 
 ## Item: t-series-2
 
@@ -481,7 +481,7 @@ That is RAG.
 
 ### References
 
-- https://learn.microsoft.com/azure/ai-foundry/concepts/retrieval-augmented-generation
+- https://learn.microsoft.com/azure/ai-foundry/concepts/retrieval-augmented-generation#overview
 ";
 
 #[test]
@@ -542,4 +542,24 @@ fn structure_errors_say_what_was_expected() {
         &with("```meta\n", "").replacen("reviewed: 2026-11-01\n```\n", "reviewed: 2026-11-01\n", 1),
         &["t.md:3:10: expected a ```meta block after the `## Item:` heading"],
     );
+}
+
+#[test]
+fn a_reference_must_link_to_the_section_that_backs_the_key() {
+    let text = with(
+        "- https://learn.microsoft.com/azure/ai-services/authentication#overview",
+        "- https://learn.microsoft.com/azure/ai-services/authentication",
+    );
+    assert_messages(
+        &text,
+        &[
+            "t.md:26:5: warning: no reference links to the section that backs the key: add the heading's anchor to a learn.microsoft.com address (https://learn.microsoft.com/…/page#heading)",
+        ],
+    );
+    // An anchor on another site does not count; an empty anchor does not either.
+    let text = with(
+        "- https://learn.microsoft.com/azure/ai-services/authentication#overview",
+        "- https://learn.microsoft.com/azure/ai-services/authentication#\n- https://example.com/page#section",
+    );
+    assert_eq!(messages(&text).len(), 1, "{:?}", messages(&text));
 }

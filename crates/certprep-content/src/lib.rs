@@ -1,8 +1,14 @@
 //! The content shipped in the binary: `content/exams/*.toml` (the catalog),
 //! `content/services.toml` (retired and renamed service names) and `content/bank/**/*.md`
-//! (the question bank). This crate only embeds text; `certprep-bank` reads it.
+//! (the question bank), `content/forms/*.toml` (fixed practice forms) and `content/qa.toml`.
+//! Its build script loads and lints them with `certprep-bank` (an error fails the build) and
+//! embeds the checked library as JSON beside the text.
 
 include!(concat!(env!("OUT_DIR"), "/content.rs"));
+
+/// The checked library (`certprep_bank::Library`) as JSON: deserialising it is much cheaper
+/// than parsing and linting the bank, so start-up stays flat as the bank grows.
+pub static LIBRARY_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/library.json"));
 
 /// An embedded file: its path relative to the repository, and its text.
 #[derive(Debug, Clone, Copy)]

@@ -20,7 +20,7 @@ fn library() -> Library {
         .collect();
     load(
         &[files],
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default(),
         0,
     )
     .library

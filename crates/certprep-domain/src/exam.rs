@@ -80,6 +80,14 @@ impl Serialize for OutlineRef {
     }
 }
 
+impl<'de> Deserialize<'de> for OutlineRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse()
+            .map_err(|e: OutlineRefError| serde::de::Error::custom(e.0))
+    }
+}
+
 /// Parses `YYYY-MM-DD`, with a message that says what was expected.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -188,21 +196,25 @@ impl fmt::Display for ExamStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Objective {
     /// Stable slug, shared by every outline version that keeps the skill.
     pub id: String,
     pub title: String,
+    /// Set when the service the objective is about has retired: why no item is written for it
+    /// ("Spatial analysis retired on 2025-03-30"). Coverage checks leave such objectives out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired: Option<String>,
 }
 
 /// A skill group inside a domain ("Implement an Azure AI Search solution").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkillGroup {
     pub title: String,
     pub objectives: Vec<Objective>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Domain {
     pub id: String,
     pub title: String,
@@ -223,7 +235,7 @@ impl Domain {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outline {
     pub date: NaiveDate,
     pub domains: Vec<Domain>,
@@ -247,7 +259,7 @@ impl Outline {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exam {
     pub code: ExamCode,
     pub title: String,
@@ -301,7 +313,7 @@ impl Exam {
 }
 
 /// All exams known to one run of the program.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
     exams: Vec<Exam>,
 }

@@ -349,3 +349,131 @@ pub fn select_custom(
         }],
     })
 }
+
+/// A fixed form: a published practice test whose items are the same for everyone, so a
+/// candidate can compare attempts and a team can compare members on the same form. Forms are
+/// data beside the bank (`content/forms/*.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixedForm {
+    pub id: String,
+    pub title: String,
+    pub outline: OutlineRef,
+    /// As written: ids of standalone items, series and case studies, in the order served.
+    pub entries: Vec<String>,
+}
+
+/// Something wrong with a fixed form, and the entry it concerns (`None`: the whole form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixedFormProblem {
+    pub entry: Option<usize>,
+    pub message: String,
+}
+
+impl FixedForm {
+    /// The form's sections: standalone items and series in the written order, then each case
+    /// study as its own section (it locks once left, as on the exam). Unknown ids are skipped
+    /// (`check` reports them).
+    pub fn form(&self, bank: &Bank) -> Form {
+        let mut main = Vec::new();
+        let mut cases = Vec::new();
+        let mut seen = BTreeSet::new();
+        for entry in self.entries.iter().filter(|e| seen.insert(e.as_str())) {
+            if let Some(case) = bank.case_studies.iter().find(|c| &c.id == entry) {
+                cases.push(FormSection {
+                    kind: SectionKind::CaseStudy(case.id.clone()),
+                    items: case.items.clone(),
+                });
+            } else if let Some(series) = bank.series.iter().find(|s| &s.id == entry) {
+                main.extend(series.items.iter().cloned());
+            } else if bank.item(entry).is_some() {
+                main.push(entry.clone());
+            }
+        }
+        let mut sections = vec![FormSection {
+            kind: SectionKind::Main,
+            items: main,
+        }];
+        sections.extend(cases);
+        Form { sections }
+    }
+
+    /// Checks the form against the bank and the outline: every entry exists, serves the
+    /// outline and appears once; group members are listed through their group; the length is
+    /// within the exam's question range; each domain's share is within its weight range (as
+    /// for a random form, `[ceil(min·n), floor(max·n)]` items).
+    pub fn check(
+        &self,
+        bank: &Bank,
+        outline: &Outline,
+        range: (u32, u32),
+    ) -> Vec<FixedFormProblem> {
+        let mut problems = Vec::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut at = |entry: Option<usize>, message: String| {
+            problems.push(FixedFormProblem { entry, message })
+        };
+        for (i, entry) in self.entries.iter().enumerate() {
+            if !seen.insert(entry) {
+                at(Some(i), format!("`{entry}` is listed twice"));
+                continue;
+            }
+            let members: Vec<&String> =
+                if let Some(case) = bank.case_studies.iter().find(|c| &c.id == entry) {
+                    case.items.iter().collect()
+                } else if let Some(series) = bank.series.iter().find(|s| &s.id == entry) {
+                    series.items.iter().collect()
+                } else if let Some(item) = bank.item(entry) {
+                    if let Some(Membership::CaseStudy(g) | Membership::Series(g)) = &item.group {
+                        at(
+                            Some(i),
+                            format!("`{entry}` belongs to `{g}`: list the whole group by its id"),
+                        );
+                    }
+                    vec![entry]
+                } else {
+                    at(
+                        Some(i),
+                        format!("`{entry}` is not an item, series or case study of the bank"),
+                    );
+                    continue;
+                };
+            for id in members {
+                if !bank.item(id).is_some_and(|it| it.serves(&self.outline)) {
+                    at(Some(i), format!("`{id}` does not serve {}", self.outline));
+                }
+            }
+        }
+        let form = self.form(bank);
+        let n = u32::try_from(form.len()).unwrap_or(u32::MAX);
+        let (min, max) = range;
+        if !(min..=max).contains(&n) {
+            at(
+                None,
+                format!("the form has {n} items; the exam has {min}–{max} questions"),
+            );
+            // Weights are judged on a form of a real exam's length only.
+            return problems;
+        }
+        let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+        for id in form.item_ids() {
+            if let Some(d) = bank
+                .item(id)
+                .and_then(|it| primary_domain(it, &self.outline, outline))
+            {
+                *counts.entry(d).or_insert(0) += 1;
+            }
+        }
+        for (domain, (lo, hi)) in bounds(outline, n) {
+            let count = counts.get(domain.as_str()).copied().unwrap_or(0);
+            if !(lo..=hi).contains(&count) {
+                at(
+                    None,
+                    format!(
+                        "domain `{domain}` has {count} of {n} items; its weight allows {lo}–{hi}"
+                    ),
+                );
+            }
+        }
+        problems
+    }
+}

@@ -4,12 +4,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::exam::OutlineRef;
 
 /// The item types of Microsoft's role-based exams.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ItemKind {
     /// Multiple choice with one answer.
@@ -77,7 +77,7 @@ impl fmt::Display for ItemKind {
 }
 
 /// An option of a choice list (single, multiple, or one dropdown slot).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {
     pub label: char,
     pub text: String,
@@ -87,7 +87,7 @@ pub struct Choice {
 }
 
 /// An action of a build list; `position` is its place in the key, `None` when unused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
     pub label: char,
     pub text: String,
@@ -95,7 +95,7 @@ pub struct Action {
     pub note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     pub label: char,
     pub text: String,
@@ -103,7 +103,7 @@ pub struct Source {
 }
 
 /// A drop target; `key` is the label of the source that belongs on it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     pub text: String,
     pub key: char,
@@ -111,13 +111,13 @@ pub struct Target {
 }
 
 /// One `{{N}}` placeholder of a dropdown item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Slot {
     pub number: u32,
     pub choices: Vec<Choice>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
     pub text: String,
     pub answer: bool,
@@ -125,7 +125,7 @@ pub struct Statement {
 }
 
 /// The type-specific part of an item: what the candidate sees and the key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum ItemBody {
     Single {
@@ -169,21 +169,21 @@ impl ItemBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reference {
     pub title: Option<String>,
     pub url: String,
 }
 
 /// Which group an item belongs to, if any.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "kebab-case")]
 pub enum Membership {
     CaseStudy(String),
     Series(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
     pub id: String,
     pub version: u32,
@@ -223,7 +223,7 @@ impl Item {
 }
 
 /// A case study: a scenario in tabs and its own items.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseStudy {
     pub id: String,
     pub title: String,
@@ -232,14 +232,14 @@ pub struct CaseStudy {
     pub items: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tab {
     pub name: String,
     pub content: String,
 }
 
 /// A yes/no problem–solution series: one scenario, several proposed solutions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Series {
     pub id: String,
     pub scenario: String,
@@ -247,7 +247,7 @@ pub struct Series {
 }
 
 /// A set of items with their groups, as loaded from one or more banks.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bank {
     pub items: Vec<Item>,
     pub case_studies: Vec<CaseStudy>,

@@ -2,11 +2,11 @@
 //! must use the names of the outline it serves.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::exam::Provenance;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RetiredName {
     pub name: String,
     pub replaced_by: String,

@@ -111,6 +111,9 @@ pub struct Session {
     /// The adaptive check's limits and, once reached, its decision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adaptive: Option<AdaptiveRecord>,
+    /// The fixed form the session was started on (a published practice test), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
 }
 
 /// What the adaptive readiness check decided.
@@ -344,6 +347,7 @@ impl Session {
             submitted_at: None,
             open_book: new.open_book,
             adaptive: None,
+            form: None,
         }
     }
 

@@ -13,6 +13,9 @@ pub struct ObjectiveStats {
     pub id: String,
     pub title: String,
     pub count: usize,
+    /// Why the objective's service is gone: no item is expected for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retired: Option<String>,
 }
 
 /// Where a domain's share of items stands against its published weight range.
@@ -106,6 +109,7 @@ pub fn bank_stats(bank: &Bank, outline_ref: &OutlineRef, outline: &Outline) -> B
                 .map(|o| ObjectiveStats {
                     id: o.id.clone(),
                     title: o.title.clone(),
+                    retired: o.retired.clone(),
                     count: items
                         .iter()
                         .filter(|i| i.objectives_in(outline_ref).contains(&o.id))
@@ -169,7 +173,11 @@ fn gaps(by_domain: &mut [DomainStats], by_type: &BTreeMap<String, usize>) -> Vec
                 weight_min: d.weight_min,
             });
         }
-        for o in d.objectives.iter().filter(|o| o.count == 0) {
+        for o in d
+            .objectives
+            .iter()
+            .filter(|o| o.count == 0 && o.retired.is_none())
+        {
             gaps.push(Gap::Objective {
                 domain: d.domain.clone(),
                 id: o.id.clone(),

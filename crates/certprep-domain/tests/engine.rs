@@ -18,7 +18,7 @@ fn library() -> Library {
     let files = certprep_content::files()
         .map(|f| Source::new(f.path, f.text))
         .collect();
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default();
     load(&[files], today, 0).library
 }
 

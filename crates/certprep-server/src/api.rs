@@ -274,6 +274,8 @@ pub struct StartBody {
     pub minutes: Option<u32>,
     #[serde(default)]
     pub pausable: bool,
+    /// A fixed form (published practice test) by id; sat as an exam unless `mode` is `study`.
+    pub form: Option<String>,
 }
 
 pub async fn start_session(
@@ -282,6 +284,7 @@ pub async fn start_session(
     Body(b): Body<StartBody>,
 ) -> ApiResult<Response> {
     let mode = match b.mode.as_deref() {
+        None if b.form.is_some() => Mode::Exam,
         None => Mode::Study,
         Some(m) => Mode::parse(m).ok_or_else(|| {
             ApiError::new(
@@ -315,6 +318,7 @@ pub async fn start_session(
         },
         minutes: b.minutes,
         pausable: b.pausable,
+        form: b.form,
     };
     let now = state.now();
     let svc = service(&state, &caller);

@@ -74,6 +74,7 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::Rule(_) => ApiError::new(StatusCode::CONFLICT, e.to_string()),
             ServiceError::UnknownExam(_)
+            | ServiceError::UnknownForm(_)
             | ServiceError::UnknownOutline { .. }
             | ServiceError::Form(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())

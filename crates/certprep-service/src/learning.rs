@@ -1147,6 +1147,7 @@ mod tests {
                     .map(|o| Objective {
                         id: (*o).into(),
                         title: format!("{o} title"),
+                        retired: None,
                     })
                     .collect(),
             }],

@@ -11,7 +11,7 @@ pub mod teams;
 use std::collections::BTreeMap;
 
 use certprep_bank::Library;
-use certprep_domain::form::{CustomFilter, FormError, assemble_exam, select_custom};
+use certprep_domain::form::{CustomFilter, FixedForm, FormError, assemble_exam, select_custom};
 use certprep_domain::grading::Answer;
 use certprep_domain::present::{PresentedItem, present};
 use certprep_domain::report::{Report, report};
@@ -27,6 +27,8 @@ use serde::Serialize;
 pub enum ServiceError {
     #[error("unknown exam `{0}`")]
     UnknownExam(String),
+    #[error("unknown form `{0}`: `certprep exams show EXAM` lists the fixed forms")]
+    UnknownForm(String),
     #[error("{exam} has no outline dated {date}")]
     UnknownOutline { exam: String, date: NaiveDate },
     #[error(transparent)]
@@ -68,6 +70,9 @@ pub struct StartRequest {
     /// Time limit in minutes for custom practice (exams take the catalog's duration).
     pub minutes: Option<u32>,
     pub pausable: bool,
+    /// A fixed form (published practice test) by id instead of a random one; exam or study
+    /// mode (exam by default).
+    pub form: Option<String>,
 }
 
 /// One line of the session's item list, without anything that reveals correctness.
@@ -171,6 +176,9 @@ impl<'a> Service<'a> {
     }
 
     pub async fn start(&self, request: StartRequest, now: DateTime<Utc>) -> Result<Session> {
+        if let Some(form_id) = &request.form {
+            return self.start_fixed(&request, form_id, now).await;
+        }
         let exam = self.exam(&request.exam)?;
         let (outline_ref, outline) = self.outline(exam, request.outline)?;
         let mode = request.mode.unwrap_or(Mode::Study);
@@ -230,6 +238,76 @@ impl<'a> Service<'a> {
         }
         self.store.create_session(&session).await?;
         Ok(session)
+    }
+
+    /// Starts a session on a fixed form: the same items, in the same order, for everyone.
+    async fn start_fixed(
+        &self,
+        request: &StartRequest,
+        form_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        let fixed = self
+            .library
+            .form(form_id)
+            .ok_or_else(|| ServiceError::UnknownForm(form_id.to_string()))?;
+        let exam = self.exam(&request.exam)?;
+        if fixed.outline.exam != exam.code {
+            return Err(ServiceError::Invalid(format!(
+                "form `{form_id}` belongs to {}, not {}",
+                fixed.outline.exam.display(),
+                exam.code.display()
+            )));
+        }
+        let (outline_ref, _) = self.outline(exam, Some(fixed.outline.date))?;
+        let mode = match request.mode {
+            None | Some(Mode::Exam) => Mode::Exam,
+            Some(Mode::Study) => Mode::Study,
+            Some(other) => {
+                return Err(ServiceError::Invalid(format!(
+                    "a fixed form is sat as an exam or practised in study mode, not in {} mode",
+                    other.as_str()
+                )));
+            }
+        };
+        let time_limit_ms = match mode {
+            Mode::Exam => Some(u64::from(exam.duration.minutes) * 60_000),
+            _ => request.minutes.map(|m| u64::from(m) * 60_000),
+        };
+        let mut session = Session::start(
+            NewSession {
+                id: uuid::Uuid::new_v4().to_string(),
+                user: self.user.clone(),
+                exam: exam.code.clone(),
+                outline: &outline_ref,
+                mode,
+                seed: request.seed.unwrap_or(0),
+                time_limit_ms,
+                pausable: request.pausable || (mode != Mode::Exam && time_limit_ms.is_none()),
+                open_book: exam.open_book,
+            },
+            &fixed.form(&self.library.bank),
+            &self.library.bank,
+            now,
+        );
+        session.form = Some(fixed.id.clone());
+        if session.items.is_empty() {
+            return Err(FormError::NothingSelected.into());
+        }
+        self.store.create_session(&session).await?;
+        Ok(session)
+    }
+
+    /// The fixed forms of an exam's current outline.
+    pub fn forms(&self, exam: &str) -> Result<Vec<&'a FixedForm>> {
+        let exam = self.exam(exam)?;
+        let (outline_ref, _) = self.outline(exam, None)?;
+        Ok(self
+            .library
+            .forms
+            .iter()
+            .filter(|f| f.outline == outline_ref)
+            .collect())
     }
 
     /// Loads a session of this user, submitting it first if its deadline has passed.

@@ -18,7 +18,7 @@ fn library() -> Library {
         .collect();
     load(
         &[files],
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default(),
         0,
     )
     .library
@@ -175,6 +175,7 @@ async fn sqlite_store_behaves() {
         .unwrap_or_else(|e| panic!("{e}"));
     scenario(&store).await;
     learning_scenario(&store).await;
+    forms_scenario(&store).await;
     // The response log is append-only.
     let url = format!("sqlite://{}", path.display());
     let pool = sqlx::SqlitePool::connect(&url)
@@ -241,6 +242,7 @@ async fn postgres_store_behaves_the_same() {
         .unwrap_or_else(|e| panic!("{e}"));
     scenario(&store).await;
     learning_scenario(&store).await;
+    forms_scenario(&store).await;
     // Two connections (as two server processes would) see the same data; migrations are idempotent.
     let again = PgStore::connect(&url)
         .await
@@ -264,6 +266,92 @@ async fn postgres_store_behaves_the_same() {
     drop(store);
     drop(again);
     drop_database(&name).await;
+}
+
+/// Fixed forms: the same items in the same order for every attempt and every candidate, named
+/// in the history; a form of another exam or an unknown form is refused.
+async fn forms_scenario(store: &dyn Store) {
+    let lib = library();
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 11, 28, 9, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let fixed = lib
+        .form("ai-103-a")
+        .unwrap_or_else(|| panic!("content/forms/ai-103.toml defines ai-103-a"));
+    let expected: Vec<String> = fixed.form(&lib.bank).item_ids().cloned().collect();
+    let on_form = |seed| StartRequest {
+        exam: "ai-103".into(),
+        form: Some("ai-103-a".into()),
+        seed: Some(seed),
+        ..StartRequest::default()
+    };
+    let mut sittings = Vec::new();
+    for (user, seed) in [("fern", 1), ("fern", 2), ("gus", 3)] {
+        let session = Service::new(&lib, store, user)
+            .start(on_form(seed), t0)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            session.mode,
+            Mode::Exam,
+            "a fixed form is an exam by default"
+        );
+        let ids: Vec<String> = session.items.iter().map(|i| i.item_id.clone()).collect();
+        assert_eq!(
+            ids, expected,
+            "{user}, seed {seed}: the form's items in its order"
+        );
+        sittings.push(session);
+    }
+    let history = Service::new(&lib, store, "fern")
+        .history()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(history.len(), 2);
+    assert!(
+        history
+            .iter()
+            .all(|s| s.form.as_deref() == Some("ai-103-a"))
+    );
+    let fern = Service::new(&lib, store, "fern");
+    let wrong_exam = fern
+        .start(
+            StartRequest {
+                exam: "ai-103".into(),
+                form: Some("ai-102-a".into()),
+                ..StartRequest::default()
+            },
+            t0,
+        )
+        .await;
+    assert!(
+        matches!(&wrong_exam, Err(ServiceError::Invalid(m)) if m.contains("belongs to AI-102")),
+        "{wrong_exam:?}"
+    );
+    let unknown = fern.start(on_form(1).with_form("no-such-form"), t0).await;
+    assert!(
+        matches!(unknown, Err(ServiceError::UnknownForm(_))),
+        "{unknown:?}"
+    );
+    let listed: Vec<&str> = fern
+        .forms("ai-103")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(listed, ["ai-103-a", "ai-103-b", "ai-103-c"]);
+}
+
+trait WithForm {
+    fn with_form(self, form: &str) -> Self;
+}
+
+impl WithForm for StartRequest {
+    fn with_form(mut self, form: &str) -> Self {
+        self.form = Some(form.into());
+        self
+    }
 }
 
 /// A wrong answer to a single-choice item.

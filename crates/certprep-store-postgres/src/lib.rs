@@ -84,8 +84,9 @@ impl PgStore {
         let updated = millis(now);
         sqlx::query!(
             r#"INSERT INTO sessions (id, user_id, exam, outline, mode, started_at, deadline,
-                   submitted_at, items, answered, scaled_score, passed, points, max_points, state, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                   submitted_at, items, answered, scaled_score, passed, points, max_points, state,
+                   updated_at, form)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
                ON CONFLICT (id) DO UPDATE SET
                    deadline = excluded.deadline, submitted_at = excluded.submitted_at,
                    answered = excluded.answered,
@@ -109,7 +110,8 @@ impl PgStore {
             points,
             max_points,
             state,
-            updated
+            updated,
+            summary.form
         )
         .execute(&mut **tx)
         .await
@@ -198,7 +200,7 @@ impl Store for PgStore {
     async fn sessions(&self, user: &str) -> Result<Vec<SessionSummary>> {
         let rows = sqlx::query!(
             r#"SELECT id, user_id, exam, outline, mode, started_at, deadline, submitted_at, items,
-                      answered, scaled_score, passed, points, max_points
+                      answered, scaled_score, passed, points, max_points, form
                FROM sessions WHERE user_id = $1 ORDER BY started_at DESC, id"#,
             user
         )
@@ -228,6 +230,7 @@ impl Store for PgStore {
                 submitted_at: r.submitted_at.map(time),
                 items: count(r.items),
                 answered: count(r.answered),
+                form: r.form,
             })
             .collect())
     }

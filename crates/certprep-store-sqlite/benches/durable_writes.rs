@@ -28,7 +28,7 @@ fn main() {
         .collect();
     let lib = load(
         &[files],
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default(),
         0,
     )
     .library;

@@ -104,8 +104,9 @@ impl SqliteStore {
         let updated = millis(now);
         sqlx::query!(
             r#"INSERT INTO sessions (id, user_id, exam, outline, mode, started_at, deadline,
-                   submitted_at, items, answered, scaled_score, passed, points, max_points, state, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   submitted_at, items, answered, scaled_score, passed, points, max_points, state,
+                   updated_at, form)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (id) DO UPDATE SET
                    deadline = excluded.deadline, submitted_at = excluded.submitted_at,
                    answered = excluded.answered,
@@ -129,7 +130,8 @@ impl SqliteStore {
             points,
             max_points,
             state,
-            updated
+            updated,
+            summary.form
         )
         .execute(&mut **tx)
         .await
@@ -218,7 +220,7 @@ impl Store for SqliteStore {
     async fn sessions(&self, user: &str) -> Result<Vec<SessionSummary>> {
         let rows = sqlx::query!(
             r#"SELECT id, user_id, exam, outline, mode, started_at, deadline, submitted_at, items,
-                      answered, scaled_score, passed AS "passed: bool", points, max_points
+                      answered, scaled_score, passed AS "passed: bool", points, max_points, form
                FROM sessions WHERE user_id = ? ORDER BY started_at DESC, id"#,
             user
         )
@@ -248,6 +250,7 @@ impl Store for SqliteStore {
                 submitted_at: r.submitted_at.map(time),
                 items: count(r.items),
                 answered: count(r.answered),
+                form: r.form,
             })
             .collect())
     }

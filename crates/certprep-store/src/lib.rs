@@ -55,6 +55,8 @@ pub struct SessionSummary {
     pub items: u32,
     pub answered: u32,
     pub outcome: Option<Outcome>,
+    /// The fixed form the session was started on, if any.
+    pub form: Option<String>,
 }
 
 impl SessionSummary {
@@ -391,5 +393,6 @@ pub fn summary_of(
         items: u32::try_from(session.items.len()).unwrap_or(u32::MAX),
         answered: u32::try_from(session.answered_count()).unwrap_or(u32::MAX),
         outcome,
+        form: session.form.clone(),
     }
 }

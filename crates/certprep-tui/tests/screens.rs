@@ -25,13 +25,13 @@ fn spec_bank() -> String {
 
 fn library() -> Library {
     let mut files: Vec<Source> = certprep_content::files()
-        .filter(|f| kind_of(f.path) != SourceKind::Bank)
+        .filter(|f| !matches!(kind_of(f.path), SourceKind::Bank | SourceKind::Forms))
         .map(|f| Source::new(f.path, f.text))
         .collect();
     files.push(Source::new("examples.md", spec_bank()));
     let loaded = load(
         &[files],
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default(),
         0,
     );
     assert!(loaded.errors().next().is_none(), "{:?}", loaded.diagnostics);

@@ -191,9 +191,13 @@ pub struct StartArgs {
     pub exam: String,
     /// study (feedback after each item), exam (timed simulation under the real rules), custom,
     /// or adaptive (the adaptive readiness check: items picked near the cut until pass or fail
-    /// is decided).
-    #[arg(long, default_value = "study")]
-    pub mode: String,
+    /// is decided). Default: study, or exam with --form.
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// A fixed form (published practice test) instead of a random one: the same items for
+    /// everyone, so attempts can be compared. `certprep exams show EXAM` lists them.
+    #[arg(long)]
+    pub form: Option<String>,
     /// Outline version (default: the newest).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub outline: Option<NaiveDate>,
@@ -289,6 +293,32 @@ pub enum BankCommand {
         flagged: bool,
         #[arg(long)]
         json: bool,
+    },
+    /// Content QA in one report: lint, near-duplicate items, answer cues, coverage against the
+    /// weights and per-objective minimums, fixed forms, item types, case studies, series and
+    /// difficulty, against the bounds in `content/qa.toml`. Exit status 1 when a check fails.
+    Qa {
+        /// Also check these files or folders (your own banks) with the embedded content.
+        paths: Vec<PathBuf>,
+        /// Fail only when a check listed under `enforce` in qa.toml fails (what CI runs).
+        #[arg(long)]
+        enforced: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draft fixed forms for an exam from the bank: disjoint, balanced to the outline's weights,
+    /// printed as TOML to review and save under `content/forms/`.
+    DraftForms {
+        #[arg(long)]
+        exam: String,
+        /// How many forms.
+        #[arg(long, default_value_t = 3)]
+        count: u32,
+        /// Items per form (default: the middle of the exam's question range).
+        #[arg(long)]
+        items: Option<u32>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 

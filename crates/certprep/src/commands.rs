@@ -4,16 +4,17 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow, bail};
-use certprep_bank::load::{Library, load};
+use certprep_bank::load::{Library, load, load_onto};
 use certprep_domain::diff::{OutlineDiff, diff_outlines};
 use certprep_domain::exam::Provenance;
+use certprep_domain::form::FixedForm;
 use certprep_domain::stats::{BankStats, Coverage, Gap, bank_stats};
 use certprep_domain::{Exam, ExamCode, Outline, OutlineRef};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use crate::cli::{BankCommand, Cli, Command, ExamsArgs, ExamsCommand};
-use crate::content::{embedded, embedded_catalog, load_all, read_paths};
+use crate::content::{embedded, embedded_library, load_all, read_paths};
 use crate::table::table;
 use crate::{learning, session};
 
@@ -35,6 +36,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Exams(args)) => exams(args, &cli.banks, today),
         Some(Command::Bank(BankCommand::Lint { paths })) => lint(&paths, today),
+        Some(Command::Bank(BankCommand::Qa {
+            paths,
+            enforced,
+            json,
+        })) => crate::qa::qa(&paths, today, enforced, json),
+        Some(Command::Bank(BankCommand::DraftForms {
+            exam,
+            count,
+            items,
+            seed,
+        })) => crate::qa::draft_forms(&cli.banks, today, &exam, count, items, seed),
         Some(Command::Bank(BankCommand::Stats {
             exam,
             outline,
@@ -155,10 +167,42 @@ fn exams(args: ExamsArgs, banks: &[std::path::PathBuf], today: NaiveDate) -> Res
         }) => {
             let exam = find_exam(&library, &code)?;
             let outline = pick_outline(exam, outline)?;
+            let outline_ref = exam.outline_ref(outline);
+            let forms: Vec<&FixedForm> = library
+                .forms
+                .iter()
+                .filter(|f| f.outline == outline_ref)
+                .collect();
             if json || args.json {
-                print_json(&exam_json(exam, std::slice::from_ref(outline), today))
+                let mut value = exam_json(exam, std::slice::from_ref(outline), today);
+                value["forms"] = forms
+                    .iter()
+                    .map(|f| {
+                        json!({
+                            "id": f.id,
+                            "title": f.title,
+                            "outline": f.outline,
+                            "items": f.form(&library.bank).len(),
+                        })
+                    })
+                    .collect();
+                print_json(&value)
             } else {
                 print!("{}", exam_text(exam, outline, today));
+                if !forms.is_empty() {
+                    println!(
+                        "\nFixed practice forms (`certprep session start --exam {} --form ID`):",
+                        exam.code
+                    );
+                    for f in &forms {
+                        println!(
+                            "  {:<12} {} ({} items)",
+                            f.id,
+                            f.title,
+                            f.form(&library.bank).len()
+                        );
+                    }
+                }
                 Ok(ExitCode::SUCCESS)
             }
         }
@@ -360,6 +404,9 @@ fn exam_text(exam: &Exam, outline: &Outline, today: NaiveDate) -> String {
             let _ = writeln!(s, "   {}", g.title);
             for o in &g.objectives {
                 let _ = writeln!(s, "     {:<24} {}", o.id, o.title);
+                if let Some(why) = &o.retired {
+                    let _ = writeln!(s, "     {:<24} (service retired: {why})", "");
+                }
             }
         }
     }
@@ -531,7 +578,7 @@ fn lint(paths: &[std::path::PathBuf], today: NaiveDate) -> Result<ExitCode> {
         if own.is_empty() {
             bail!("no bank (*.md) or exam (*.toml) files under the given paths");
         }
-        load(&[embedded_catalog(), own], today, 1)
+        load_onto(embedded_library()?, &[own], today, 0)
     };
     for d in &loaded.diagnostics {
         println!("{d}");
@@ -603,6 +650,13 @@ fn stats_text(exam: &Exam, stats: &BankStats) -> String {
         let _ = writeln!(s, "  {}", d.title);
         for o in &d.objectives {
             let _ = writeln!(s, "    {:>3}  {:<24} {}", o.count, o.id, o.title);
+            if let Some(why) = &o.retired {
+                let _ = writeln!(
+                    s,
+                    "         {:<24} service retired, no items expected: {why}",
+                    ""
+                );
+            }
         }
     }
     let types: Vec<String> = stats

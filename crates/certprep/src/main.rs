@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod content;
 mod learning;
+mod qa;
 mod server;
 mod session;
 mod table;

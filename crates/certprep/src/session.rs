@@ -220,8 +220,13 @@ pub fn history(library: &Library, data_dir: Option<&Path>, json: bool) -> Result
         }
         for s in sessions {
             let score = s.result_text();
+            let form = s
+                .form
+                .as_deref()
+                .map(|f| format!("  form {f}"))
+                .unwrap_or_default();
             println!(
-                "{}  {}  {:<6} {:<7} {}",
+                "{}  {}  {:<6} {:<7} {}{form}",
                 s.started_at.format("%Y-%m-%d %H:%M"),
                 s.id,
                 s.exam,
@@ -234,10 +239,13 @@ pub fn history(library: &Library, data_dir: Option<&Path>, json: bool) -> Result
 }
 
 async fn start(service: &Service<'_>, args: StartArgs, now: DateTime<Utc>) -> Result<ExitCode> {
-    let mode = Mode::parse(&args.mode).ok_or_else(|| {
+    let mode_name =
+        args.mode
+            .as_deref()
+            .unwrap_or(if args.form.is_some() { "exam" } else { "study" });
+    let mode = Mode::parse(mode_name).ok_or_else(|| {
         Refused(format!(
-            "unknown mode `{}`: expected study, exam, custom or adaptive",
-            args.mode
+            "unknown mode `{mode_name}`: expected study, exam, custom or adaptive"
         ))
     })?;
     let request = StartRequest {
@@ -256,6 +264,7 @@ async fn start(service: &Service<'_>, args: StartArgs, now: DateTime<Utc>) -> Re
         },
         minutes: args.minutes,
         pausable: args.pausable,
+        form: args.form,
     };
     let session = service.start(request, now).await.map_err(refusal)?;
     let view = service.view(&session, now);

@@ -15,7 +15,7 @@ fn library() -> Library {
         .collect();
     load(
         &[files],
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default(),
         0,
     )
     .library
@@ -34,7 +34,7 @@ impl Env {
     fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("certprep").unwrap_or_else(|e| panic!("{e}"));
         c.env("CERTPREP_DATA_DIR", self.dir.path())
-            .env("CERTPREP_TODAY", "2026-11-27");
+            .env("CERTPREP_TODAY", "2026-12-31");
         c
     }
     fn json(&self, args: &[&str]) -> Value {

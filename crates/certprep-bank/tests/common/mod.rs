@@ -6,12 +6,14 @@ use certprep_bank::load::{Loaded, SourceKind, kind_of, load};
 use chrono::NaiveDate;
 
 pub fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
+    NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default()
 }
 
 pub fn embedded(include_bank: bool) -> Vec<Source> {
     certprep_content::files()
-        .filter(|f| include_bank || kind_of(f.path) != SourceKind::Bank)
+        .filter(|f| {
+            include_bank || !matches!(kind_of(f.path), SourceKind::Bank | SourceKind::Forms)
+        })
         .map(|f| Source::new(f.path, f.text))
         .collect()
 }

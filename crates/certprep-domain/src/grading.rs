@@ -72,23 +72,48 @@ impl Answer {
                 known(upper(c), options.iter().map(|o| o.label))
                     .map(|c| Answer::Labels(vec![Some(c)]))
             }
-            (ItemBody::Multiple { options, .. }, Answer::Labels(v)) => {
-                all_known(labels_of(v), || options.iter().map(|o| o.label), true)
-                    .map(Answer::Labels)
+            (ItemBody::Multiple { options, choose }, Answer::Labels(v)) => {
+                let v = all_known(labels_of(v), || options.iter().map(|o| o.label), true)?;
+                let chosen = v.iter().flatten().count();
+                if chosen > *choose as usize {
+                    return Err(format!(
+                        "choose {choose}: {chosen} options were chosen; clear one before choosing another"
+                    ));
+                }
+                Ok(Answer::Labels(v))
             }
             (ItemBody::Order { actions }, Answer::Labels(v)) => {
+                let places = order_length(actions);
+                let given = v.iter().flatten().count();
+                if given > places || v.len() > places {
+                    return Err(format!(
+                        "this build list takes {places} actions in sequence; {given} were given"
+                    ));
+                }
                 all_known(labels_of(v), || actions.iter().map(|a| a.label), true)
                     .map(Answer::Labels)
             }
             (
                 ItemBody::Match {
-                    sources, targets, ..
+                    sources,
+                    targets,
+                    reuse,
                 },
                 Answer::Labels(v),
             ) => {
                 at_most(v.len(), targets.len(), "targets")?;
-                all_known(labels_of(v), || sources.iter().map(|s| s.label), false)
-                    .map(Answer::Labels)
+                let v = all_known(labels_of(v), || sources.iter().map(|s| s.label), false)?;
+                if !reuse
+                    && let Some(twice) = v
+                        .iter()
+                        .enumerate()
+                        .find_map(|(i, l)| l.filter(|l| v[..i].contains(&Some(*l))))
+                {
+                    return Err(format!(
+                        "`{twice}` is placed twice; each source can be used only once"
+                    ));
+                }
+                Ok(Answer::Labels(v))
             }
             (ItemBody::Dropdown { slots }, Answer::Labels(v)) => {
                 at_most(v.len(), slots.len(), "slots")?;
@@ -109,6 +134,58 @@ impl Answer {
             (ItemBody::Solution { .. }, Answer::YesNo(v)) if v.len() == 1 => Ok(Answer::YesNo(v)),
             (body, _) => Err(format!("expected {}", expected_shape(body.kind()))),
         }
+    }
+}
+
+/// How many actions a build list's key puts in sequence (what "which four actions" asks).
+pub fn order_length(actions: &[crate::item::Action]) -> usize {
+    actions.iter().filter(|a| a.position.is_some()).count()
+}
+
+/// How much of an item an answer covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Completion {
+    Unanswered,
+    /// Some parts answered, some not (a multi-part item): it still needs the candidate.
+    Partial,
+    Complete,
+}
+
+/// Whether an answer covers every part of its item: one option for single choice, exactly
+/// `choose` options, every place of a build list, every target, slot and statement.
+pub fn completion(body: &ItemBody, answer: Option<&Answer>) -> Completion {
+    let Some(answer) = answer else {
+        return Completion::Unanswered;
+    };
+    let filled = |given: usize, needed: usize| match given {
+        0 => Completion::Unanswered,
+        n if n >= needed => Completion::Complete,
+        _ => Completion::Partial,
+    };
+    match (body, answer) {
+        (
+            ItemBody::Single { .. } | ItemBody::Solution { .. },
+            Answer::Choice(_) | Answer::Bool(_),
+        ) => Completion::Complete,
+        (ItemBody::Solution { .. }, Answer::YesNo(v)) => filled(v.iter().flatten().count(), 1),
+        (ItemBody::Multiple { .. }, Answer::Choice(_)) => filled(1, max_points(body) as usize),
+        (ItemBody::Multiple { choose, .. }, Answer::Labels(v)) => {
+            filled(v.iter().flatten().count(), *choose as usize)
+        }
+        (ItemBody::Order { actions }, Answer::Labels(v)) => {
+            filled(v.iter().flatten().count(), order_length(actions))
+        }
+        (ItemBody::Match { targets, .. }, Answer::Labels(v)) => {
+            filled(v.iter().flatten().count(), targets.len())
+        }
+        (ItemBody::Dropdown { slots }, Answer::Labels(v)) => {
+            filled(v.iter().flatten().count(), slots.len())
+        }
+        (ItemBody::YesNo { statements }, Answer::YesNo(v)) => {
+            filled(v.iter().flatten().count(), statements.len())
+        }
+        _ => Completion::Partial,
     }
 }
 
@@ -458,5 +535,118 @@ mod tests {
         assert_eq!(grade(&solution, &yn(&[Some(false)])), score(1, 1));
         assert_eq!(grade(&solution, &yn(&[Some(true)])), score(0, 1));
         assert_eq!(grade(&solution, &yn(&[])), score(0, 1));
+    }
+
+    fn item(body: ItemBody) -> Item {
+        Item {
+            id: "t".into(),
+            version: 1,
+            stem: String::new(),
+            body,
+            explanation: String::new(),
+            references: vec![],
+            objectives: Default::default(),
+            difficulty: 3,
+            tags: vec![],
+            reviewed: chrono::NaiveDate::default(),
+            shuffle: true,
+            group: None,
+        }
+    }
+
+    #[test]
+    fn answers_beyond_an_items_stated_limits_are_refused() {
+        let multiple = item(ItemBody::Multiple {
+            choose: 2,
+            options: vec![
+                choice('A', true),
+                choice('B', false),
+                choice('C', true),
+                choice('D', false),
+            ],
+        });
+        let refused = labels("ABC").normalise(&multiple);
+        assert_eq!(
+            refused.err().as_deref(),
+            Some("choose 2: 3 options were chosen; clear one before choosing another")
+        );
+        assert!(labels("AC").normalise(&multiple).is_ok());
+
+        let order = item(order_body());
+        assert_eq!(
+            labels("CDAB").normalise(&order).err().as_deref(),
+            Some("this build list takes 3 actions in sequence; 4 were given")
+        );
+        assert!(labels("CDA").normalise(&order).is_ok());
+
+        let source = |label| crate::item::Source {
+            label,
+            text: String::new(),
+            note: String::new(),
+        };
+        let target = |key| Target {
+            text: String::new(),
+            key,
+            note: String::new(),
+        };
+        let once = |reuse| {
+            item(ItemBody::Match {
+                reuse,
+                sources: vec![source('A'), source('B'), source('C')],
+                targets: vec![target('A'), target('B')],
+            })
+        };
+        assert_eq!(
+            labels("AA").normalise(&once(false)).err().as_deref(),
+            Some("`A` is placed twice; each source can be used only once")
+        );
+        assert!(labels("AA").normalise(&once(true)).is_ok());
+        assert!(labels("A_").normalise(&once(false)).is_ok());
+    }
+
+    #[test]
+    fn a_partly_answered_item_is_not_complete() {
+        let multiple = ItemBody::Multiple {
+            choose: 2,
+            options: vec![choice('A', true), choice('B', false), choice('C', true)],
+        };
+        assert_eq!(completion(&multiple, None), Completion::Unanswered);
+        assert_eq!(
+            completion(&multiple, Some(&labels("A"))),
+            Completion::Partial
+        );
+        assert_eq!(
+            completion(&multiple, Some(&labels("AB"))),
+            Completion::Complete
+        );
+        let order = order_body();
+        assert_eq!(completion(&order, Some(&labels("CD"))), Completion::Partial);
+        assert_eq!(
+            completion(&order, Some(&labels("CDA"))),
+            Completion::Complete
+        );
+        let grid = ItemBody::YesNo {
+            statements: vec![
+                Statement {
+                    text: String::new(),
+                    answer: true,
+                    note: String::new(),
+                };
+                3
+            ],
+        };
+        let yn = |v: &[Option<bool>]| Answer::YesNo(v.to_vec());
+        assert_eq!(
+            completion(&grid, Some(&yn(&[Some(true), None, Some(false)]))),
+            Completion::Partial
+        );
+        assert_eq!(
+            completion(&grid, Some(&yn(&[None, None, None]))),
+            Completion::Unanswered
+        );
+        assert_eq!(
+            completion(&grid, Some(&yn(&[Some(true), Some(true), Some(false)]))),
+            Completion::Complete
+        );
     }
 }

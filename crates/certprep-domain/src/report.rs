@@ -169,7 +169,7 @@ pub fn report(
                 .item(&si.item_id)
                 .and_then(|i| primary_domain(i, outline_ref, outline))
                 .map(str::to_string),
-            answered: st.answer.is_some(),
+            answered: st.answer.is_some() && !st.partial,
             marked: st.marked,
             points: st.points,
             max_points: st.max_points,

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::exam::{ExamCode, OutlineRef};
 use crate::form::{Form, SectionKind};
-use crate::grading::{Answer, Score, grade};
+use crate::grading::{Answer, Completion, Score, completion, grade};
 use crate::item::{Bank, Item, Membership};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +78,9 @@ pub struct SessionItem {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemState {
     pub answer: Option<Answer>,
+    /// The answer leaves parts of a multi-part item open: it counts as unanswered until done.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
     pub points: u32,
     pub max_points: u32,
     pub marked: bool,
@@ -275,7 +278,10 @@ impl Response {
 pub struct ReviewEntry {
     pub position: usize,
     pub item_id: String,
+    /// Every part answered.
     pub answered: bool,
+    /// Answered in part: some parts are still open.
+    pub partial: bool,
     pub marked: bool,
 }
 
@@ -428,8 +434,25 @@ impl Session {
         self.items.get(self.current)
     }
 
+    /// Items whose every part is answered (a partly answered item is not counted).
     pub fn answered_count(&self) -> usize {
-        self.states.iter().filter(|s| s.answer.is_some()).count()
+        (0..self.states.len())
+            .filter(|p| self.is_answered(*p))
+            .count()
+    }
+
+    /// Whether every part of the item at `position` is answered.
+    pub fn is_answered(&self, position: usize) -> bool {
+        self.states
+            .get(position)
+            .is_some_and(|s| s.answer.is_some() && !s.partial)
+    }
+
+    /// Whether the item at `position` has an answer that leaves some parts open.
+    pub fn is_partial(&self, position: usize) -> bool {
+        self.states
+            .get(position)
+            .is_some_and(|s| s.answer.is_some() && s.partial)
     }
 
     /// Applies the automatic submission at the deadline. Returns true if it happened now.
@@ -552,8 +575,10 @@ impl Session {
             })?;
         self.charge_time(now);
         let Score { points, max_points } = grade(&item.body, &answer);
+        let partial = completion(&item.body, Some(&answer)) != Completion::Complete;
         let state = &mut self.states[position];
         state.answer = Some(answer.clone());
+        state.partial = partial;
         state.points = points;
         state.max_points = max_points;
         state.answered_at = Some(now);
@@ -598,7 +623,8 @@ impl Session {
             .map(|p| ReviewEntry {
                 position: *p,
                 item_id: self.items[*p].item_id.clone(),
-                answered: self.states[*p].answer.is_some(),
+                answered: self.is_answered(*p),
+                partial: self.is_partial(*p),
                 marked: self.states[*p].marked,
             })
             .collect()

@@ -81,7 +81,10 @@ pub struct ItemLine {
     pub position: usize,
     pub item_id: String,
     pub section: usize,
+    /// Every part answered.
     pub answered: bool,
+    /// Answered in part: some parts are still open.
+    pub partial: bool,
     pub marked: bool,
     /// Whether the rules let the candidate go to it now.
     pub reachable: bool,
@@ -473,7 +476,8 @@ impl<'a> Service<'a> {
                 position: p + 1,
                 item_id: i.item_id.clone(),
                 section: i.section,
-                answered: session.states[p].answer.is_some(),
+                answered: session.is_answered(p),
+                partial: session.is_partial(p),
                 marked: session.states[p].marked,
                 reachable: !session.is_submitted() && session.can_visit(p).is_ok(),
             })

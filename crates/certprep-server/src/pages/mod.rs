@@ -1,0 +1,182 @@
+//! Server-rendered pages (askama), usable without JavaScript: sign up, sign in, home, catalog,
+//! a session's items of every type, review, results with an SVG chart, history with the score
+//! trend. Forms carry CSRF tokens: the signed-in session's, or before sign-in a double-submit
+//! cookie. Every change goes through the same service as the API.
+
+mod accounts;
+mod home;
+mod learning;
+mod sessions;
+mod teams;
+
+pub use accounts::*;
+pub use home::*;
+pub use learning::*;
+pub use sessions::*;
+pub use teams::*;
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use certprep_domain::form::CustomFilter;
+use certprep_domain::grading::Answer;
+use certprep_domain::item::ItemKind;
+use certprep_domain::present::PresentedItem;
+use certprep_domain::session::{Confidence, Mode};
+use certprep_service::learning::Activity;
+use certprep_service::{Service, StartRequest};
+use certprep_store::{Account, SessionSummary, Store};
+use serde::Deserialize;
+
+use crate::api::ClientAddr;
+use crate::auth;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub(crate) const FORM_CSRF_COOKIE: &str = "certprep_form_csrf";
+
+/// Markdown to HTML with raw HTML escaped (bank text is data, never markup to trust).
+pub fn markdown(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser, html};
+    let events = Parser::new(md).map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
+/// The header's state: who is signed in and the token their forms carry.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub email: Option<String>,
+    pub csrf: String,
+    pub message: Option<String>,
+    /// Instructors and admins: the nav links the bank health page.
+    pub staff: bool,
+}
+
+/// The signed-in user of a page, if any. Pages check the CSRF token of forms themselves.
+pub struct Viewer(pub Option<(Account, String, String)>);
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie(&parts.headers, auth::COOKIE) else {
+            return Ok(Viewer(None));
+        };
+        let hash = auth::token_hash(&token);
+        let found = state.store.web_session(&hash, state.now()).await?;
+        Ok(Viewer(found.map(|(account, csrf)| (account, csrf, hash))))
+    }
+}
+
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub(crate) fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => ApiError::internal(format!("template: {e}")).into_response(),
+    }
+}
+
+pub(crate) fn to_signin() -> Response {
+    Redirect::to("/signin").into_response()
+}
+
+pub(crate) fn nav(viewer: &Option<(Account, String, String)>, message: Option<String>) -> Nav {
+    Nav {
+        email: viewer.as_ref().map(|v| v.0.email.clone()),
+        csrf: viewer.as_ref().map(|v| v.1.clone()).unwrap_or_default(),
+        message,
+        staff: viewer
+            .as_ref()
+            .is_some_and(|v| crate::api::is_staff(v.0.role)),
+    }
+}
+
+/// Form fields as pairs (repeated keys kept, for multiple-response checkboxes).
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl FormPairs {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+    fn all(&self, key: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FormPairs {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+        Ok(FormPairs(
+            form_urlencoded::parse(&bytes).into_owned().collect(),
+        ))
+    }
+}
+
+/// The signed-in sender of a state-changing form, once its CSRF token checks out; otherwise the
+/// response to send instead (to sign-in, or 403).
+pub(crate) fn form_sender<'v>(
+    viewer: &'v Option<(Account, String, String)>,
+    form: &FormPairs,
+) -> Result<&'v Account, Box<Response>> {
+    let Some((account, csrf, _)) = viewer else {
+        return Err(Box::new(to_signin()));
+    };
+    check_form_csrf(form, csrf).map_err(|e| Box::new(e.into_response()))?;
+    Ok(account)
+}
+
+pub(crate) fn check_form_csrf(form: &FormPairs, expected: &str) -> Result<(), ApiError> {
+    match form.get("csrf") {
+        Some(t) if !expected.is_empty() && t == expected => Ok(()),
+        _ => Err(ApiError::forbidden(
+            "the form has expired or came from another site: reload the page and try again",
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign up, sign in, sign out
+
+/// Where a learning form goes back to: a path of ours (never another site), else home.
+pub(crate) fn back_to(form: &FormPairs, default: &str) -> String {
+    match form.get("back") {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => default.to_string(),
+    }
+}
+
+pub(crate) fn with_message(path: &str, m: &str) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{sep}m={}", urlencode(m))).into_response()
+}

@@ -124,9 +124,11 @@ pub struct Statement {
     pub note: String,
 }
 
-/// The type-specific part of an item: what the candidate sees and the key.
+/// The type-specific part of an item: what the candidate sees and the key. Externally tagged
+/// (not `tag = "type"`) because the embedded library is read with serde at every start and an
+/// internally tagged enum must be buffered first; interfaces show items through `present`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum ItemBody {
     Single {
         options: Vec<Choice>,

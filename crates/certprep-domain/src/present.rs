@@ -72,6 +72,9 @@ pub struct PresentedItem {
     pub choose: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reuse: Option<bool>,
+    /// Build list: how many actions go in the sequence ("which three actions…").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub places: Option<u32>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<Labelled>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -140,6 +143,7 @@ pub fn question(item: &Item, bank: &Bank) -> PresentedItem {
         stem: item.stem.clone(),
         choose: None,
         reuse: None,
+        places: None,
         options: vec![],
         actions: vec![],
         sources: vec![],
@@ -161,7 +165,8 @@ pub fn question(item: &Item, bank: &Bank) -> PresentedItem {
             out.options = options.iter().map(|o| labelled(o.label, &o.text)).collect();
         }
         ItemBody::Order { actions } => {
-            out.actions = actions.iter().map(|a| labelled(a.label, &a.text)).collect()
+            out.places = u32::try_from(crate::grading::order_length(actions)).ok();
+            out.actions = actions.iter().map(|a| labelled(a.label, &a.text)).collect();
         }
         ItemBody::Match {
             reuse,

@@ -273,6 +273,25 @@ impl Response {
     }
 }
 
+/// Where one section stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SectionSummary {
+    pub section: usize,
+    pub items: usize,
+    /// Every part answered.
+    pub answered: usize,
+    /// Answered in part.
+    pub partial: usize,
+    pub marked: usize,
+    pub locked: bool,
+}
+
+impl SectionSummary {
+    pub fn unanswered(&self) -> usize {
+        self.items - self.answered
+    }
+}
+
 /// One line of the review screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReviewEntry {
@@ -609,6 +628,68 @@ impl Session {
         let state = &mut self.states[position];
         state.marked = !state.marked;
         Ok(state.marked)
+    }
+
+    /// The section the candidate is in.
+    pub fn current_section(&self) -> Option<usize> {
+        self.current_item().map(|i| i.section)
+    }
+
+    /// The section that moving to `position` would lock, if any: on an exam, leaving a
+    /// section locks it, and interfaces warn before that happens.
+    pub fn would_lock(&self, position: usize) -> Option<usize> {
+        let from = self.current_section()?;
+        let to = self.items.get(position)?.section;
+        (self.mode == Mode::Exam
+            && !self.is_submitted()
+            && from != to
+            && !self.sections[from].locked)
+            .then_some(from)
+    }
+
+    /// Counts of one section, for progress bars, warnings and the review screen.
+    pub fn section_summary(&self, section: usize) -> SectionSummary {
+        let positions = self.sections.get(section).map_or(&[][..], |s| &s.items[..]);
+        SectionSummary {
+            section,
+            items: positions.len(),
+            answered: positions.iter().filter(|p| self.is_answered(**p)).count(),
+            partial: positions.iter().filter(|p| self.is_partial(**p)).count(),
+            marked: positions.iter().filter(|p| self.states[**p].marked).count(),
+            locked: self.sections.get(section).is_some_and(|s| s.locked),
+        }
+    }
+
+    /// Items whose position comes before the current one in the same section, and after.
+    pub fn unanswered_in(&self, section: usize) -> Vec<usize> {
+        self.sections.get(section).map_or_else(Vec::new, |s| {
+            s.items
+                .iter()
+                .copied()
+                .filter(|p| !self.is_answered(*p))
+                .collect()
+        })
+    }
+
+    /// Clears the answer of an item ("Reset Answer"), where the rules still allow a change.
+    /// The response log keeps what was answered before; only the session's state changes.
+    pub fn reset_answer(&mut self, item_id: &str, now: DateTime<Utc>) -> Result<(), RuleError> {
+        self.check_open(now)?;
+        let position = self
+            .position_of(item_id)
+            .ok_or_else(|| RuleError::UnknownItem(item_id.to_string()))?;
+        self.can_visit(position)?;
+        if self.items[position].series.is_some() && self.states[position].answer.is_some() {
+            return Err(RuleError::SeriesFinal(item_id.to_string()));
+        }
+        if self.mode == Mode::Adaptive && self.states[position].answer.is_some() {
+            return Err(RuleError::AdaptiveFinal(item_id.to_string()));
+        }
+        let state = &mut self.states[position];
+        state.answer = None;
+        state.partial = false;
+        state.points = 0;
+        Ok(())
     }
 
     /// The review screen: the current section's items, without series items.

@@ -84,8 +84,16 @@ pub fn router(state: AppState) -> Router {
         .route("/bank/health", get(pages::bank_health))
         .route("/practice", post(pages::practice))
         .route("/s/{id}", get(pages::session_page))
-        .route("/s/{id}/answer", post(pages::answer))
-        .route("/s/{id}/nav", post(pages::navigate))
+        .route("/s/{id}/i/{n}", get(pages::item_get).post(pages::item_post))
+        .route(
+            "/s/{id}/leave",
+            get(pages::leave_page).post(pages::leave_confirm),
+        )
+        .route("/s/{id}/case/{k}", get(pages::case_intro))
+        .route(
+            "/s/{id}/submit",
+            get(pages::submit_page).post(pages::submit_confirm),
+        )
         .route("/s/{id}/review", get(pages::review))
         .route("/s/{id}/results", get(pages::results))
         .route("/s/{id}/answers/{n}", get(pages::answer_review))
@@ -94,7 +102,9 @@ pub fn router(state: AppState) -> Router {
         .route("/teams/{id}", get(pages::team))
         .route("/join/{code}", get(pages::join_link))
         .route("/static/app.css", get(css))
-        .route("/static/app.js", get(js));
+        .route("/static/app.js", get(js))
+        .route("/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon));
     let mut router = Router::new()
         .merge(pages)
         .route("/healthz", get(api::healthz))
@@ -125,6 +135,17 @@ async fn js() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("../static/app.js"),
+    )
+}
+
+/// The icon browsers show in the tab: a tick in a box, drawn as SVG.
+async fn favicon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../static/favicon.svg"),
     )
 }
 

@@ -92,6 +92,19 @@ impl Browser {
         self.request("GET", path, None).await
     }
 
+    /// GETs a path and follows redirects; returns the page and where it ended.
+    async fn follow(&mut self, path: &str) -> (Page, String) {
+        let mut at = path.to_string();
+        for _ in 0..6 {
+            let page = self.get(&at).await;
+            match page.location.clone() {
+                Some(next) if page.status.is_redirection() => at = next,
+                _ => return (page, at),
+            }
+        }
+        panic!("too many redirects from {path}");
+    }
+
     async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Page {
         self.request(
             "POST",
@@ -245,71 +258,109 @@ async fn a_candidate_signs_up_takes_an_exam_and_sees_results() {
         .unwrap_or_else(|| panic!("no redirect: {}", started.html));
     assert!(session_path.starts_with("/s/"));
 
-    // Answer items of every type the form offers, through their forms, until the main section ends.
+    // Answer items of every type through their forms, pressing only Next (no separate save),
+    // until the main section ends.
+    let (_, mut path) = b.follow(&session_path).await;
+    assert!(path.starts_with(&format!("{session_path}/i/")), "{path}");
     let mut kinds_seen = std::collections::BTreeSet::new();
     let mut pages = Vec::new();
+    let mut first: Option<(String, Vec<(String, String)>)> = None;
+    let mut leave_page = None;
     for _ in 0..60 {
-        let page = b.get(&session_path).await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        let page = b.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.html);
+        pages.push(page.html.clone());
         let item_id = hidden(&page.html, "item");
         let item = library
             .bank
             .item(&item_id)
             .unwrap_or_else(|| panic!("no item {item_id}"));
-        if matches!(
-            item.group,
-            Some(certprep_domain::item::Membership::CaseStudy(_))
-        ) {
-            break;
-        }
         kinds_seen.insert(item.kind());
+        let given = fields(item.kind(), &key(&item.body));
+        if first.is_none() {
+            first = Some((path.clone(), given.clone()));
+        }
         let mut form = vec![
             ("csrf".to_string(), csrf.clone()),
             ("item".to_string(), item_id.clone()),
+            ("answer_shown".to_string(), "1".to_string()),
+            ("op".to_string(), "next".to_string()),
         ];
-        form.extend(fields(item.kind(), &key(&item.body)));
-        let saved = b
-            .request("POST", &format!("{session_path}/answer"), Some(form))
-            .await;
-        assert_eq!(saved.status, StatusCode::SEE_OTHER);
-        let after = b.get(saved.location.as_deref().unwrap_or_default()).await;
-        assert!(after.html.contains("Saved ("), "{}", after.html);
-        pages.push(after.html.clone());
-        // The "Next" button is the last `go` button of the page.
-        let Some(next_pos) = after
-            .html
-            .split("name=\"go\" value=\"")
-            .skip(1)
-            .filter_map(|s| s.split('"').next())
-            .last()
-            .map(String::from)
-        else {
-            break;
-        };
-        if !after.html.contains("Next →") {
+        form.extend(given);
+        let moved = b.request("POST", &path, Some(form)).await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.html);
+        let to = moved.location.unwrap_or_default();
+        if to.contains("/leave?to=") {
+            leave_page = Some(to);
             break;
         }
-        b.post(
-            &format!("{session_path}/nav"),
-            &[("csrf", &csrf), ("go", &next_pos)],
-        )
-        .await;
+        if to.ends_with("/review") {
+            break;
+        }
+        path = to;
     }
     assert!(kinds_seen.len() >= 4, "{kinds_seen:?}");
+    // A selection followed by Next was saved: the first item shows it when revisited.
+    let (first_path, first_fields) = first.unwrap_or_default();
+    let revisit = b.get(&first_path).await;
+    for (name, value) in &first_fields {
+        let checked = format!("name=\"{name}\" value=\"{value}\" checked");
+        let selected = format!("value=\"{value}\" selected");
+        assert!(
+            revisit.html.contains(&checked) || revisit.html.contains(&selected),
+            "{name}={value} not kept: {}",
+            revisit.html
+        );
+    }
+    // Leaving the standalone section for the case study warns first, with counts and a way back.
+    if let Some(leave) = leave_page {
+        let warning = b.get(&leave).await;
+        assert!(
+            warning.html.contains("cannot return")
+                && warning.html.contains("unanswered")
+                && warning.html.contains("marked for review")
+                && warning.html.contains("Return to question"),
+            "{}",
+            warning.html
+        );
+    }
     // No key material reached the browser before submission.
     for html in &pages {
         assert!(
-            !html.contains("Result:") && !html.contains("<strong>Key:</strong>"),
+            !html.contains("id=\"result\"") && !html.contains("Correct answer"),
             "key shown in an exam page"
         );
     }
     let review = b.get(&format!("{session_path}/review")).await;
-    assert!(review.html.contains("unanswered"), "{}", review.html);
-    let submitted = b
-        .post(
-            &format!("{session_path}/nav"),
-            &[("csrf", &csrf), ("action", "submit")],
+    assert!(
+        review.html.contains("Unanswered (") && review.html.contains("For review ("),
+        "{}",
+        review.html
+    );
+    // Finishing asks first, with the counts.
+    let finish = b
+        .request(
+            "POST",
+            &first_path,
+            Some(vec![
+                ("csrf".to_string(), csrf.clone()),
+                ("item".to_string(), hidden(&revisit.html, "item")),
+                ("op".to_string(), "submit".to_string()),
+            ]),
         )
+        .await;
+    assert_eq!(
+        finish.location.as_deref(),
+        Some(format!("{session_path}/submit").as_str())
+    );
+    let confirm = b.get(&format!("{session_path}/submit")).await;
+    assert!(
+        confirm.html.contains("unanswered") && confirm.html.contains("marked for review"),
+        "{}",
+        confirm.html
+    );
+    let submitted = b
+        .post(&format!("{session_path}/submit"), &[("csrf", &csrf)])
         .await;
     assert_eq!(
         submitted.location.as_deref(),
@@ -323,10 +374,18 @@ async fn a_candidate_signs_up_takes_an_exam_and_sees_results() {
         "{}",
         results.html
     );
+    // After submission an item's address shows the submitted answer, not a live form.
+    let (after, at) = b.follow(&first_path).await;
+    assert!(at.contains("/answers/"), "{at}");
+    assert!(
+        !after.html.contains("name=\"op\""),
+        "a live form after submission"
+    );
     let answer_one = b.get(&format!("{session_path}/answers/1")).await;
     assert!(
-        answer_one.html.contains("Your answer:")
-            && answer_one.html.contains("<strong>Key:</strong>"),
+        answer_one.html.contains("Submitted")
+            && (answer_one.html.contains("Your choice, and correct")
+                || answer_one.html.contains("Correct answer")),
         "{}",
         answer_one.html
     );
@@ -449,15 +508,15 @@ async fn readiness_reviews_adaptive_check_and_bank_health() {
     let mut answered = 0;
     let mut results = None;
     for _ in 0..31 {
-        let page = b.get(&session_path).await;
-        if page.status == StatusCode::SEE_OTHER {
-            results = page.location;
+        let (page, at) = b.follow(&session_path).await;
+        if at.ends_with("/results") {
+            results = Some(at);
             break;
         }
         assert_eq!(page.status, StatusCode::OK, "{}", page.html);
         assert!(
             page.html.contains(&format!(
-                "Adaptive readiness check · item {} of at most 30",
+                "Readiness check · question {} of at most 30",
                 answered + 1
             )),
             "{}",
@@ -478,13 +537,11 @@ async fn readiness_reviews_adaptive_check_and_bank_health() {
         let mut form = vec![
             ("csrf".to_string(), csrf.clone()),
             ("item".to_string(), item_id.clone()),
-            ("adaptive".to_string(), "1".to_string()),
+            ("op".to_string(), "adaptive".to_string()),
             ("confidence".to_string(), "high".to_string()),
         ];
         form.extend(fields(item.kind(), &key(&item.body)));
-        let saved = b
-            .request("POST", &format!("{session_path}/answer"), Some(form))
-            .await;
+        let saved = b.request("POST", &at, Some(form)).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
         answered += 1;
     }
@@ -530,7 +587,7 @@ async fn readiness_reviews_adaptive_check_and_bank_health() {
         )
         .await;
     let study_path = study.location.unwrap_or_default();
-    let page = b.get(&study_path).await;
+    let (page, study_item_path) = b.follow(&study_path).await;
     assert!(
         page.html.contains("name=\"confidence\" value=\"low\"")
             && page.html.contains("guess")
@@ -548,10 +605,25 @@ async fn readiness_reviews_adaptive_check_and_bank_health() {
         ("csrf".to_string(), csrf.clone()),
         ("item".to_string(), item_id.clone()),
         ("confidence".to_string(), "low".to_string()),
+        ("op".to_string(), "check".to_string()),
     ];
     form.extend(fields(item.kind(), &key(&item.body)));
-    b.request("POST", &format!("{study_path}/answer"), Some(form))
-        .await;
+    let checked = b.request("POST", &study_item_path, Some(form)).await;
+    assert!(
+        checked
+            .location
+            .as_deref()
+            .is_some_and(|l| l.ends_with("#result")),
+        "checking moves to the result: {:?}",
+        checked.location
+    );
+    let feedback = b.get(&study_item_path).await;
+    assert!(
+        feedback.html.contains("id=\"result\"") && feedback.html.contains("1 of 1 point")
+            || feedback.html.contains("Correct:"),
+        "{}",
+        feedback.html
+    );
     let log = store
         .responses(&account.id)
         .await
@@ -624,9 +696,11 @@ async fn readiness_reviews_adaptive_check_and_bank_health() {
             &[("csrf", &csrf), ("exam", "ai-103"), ("mode", "adaptive")],
         )
         .await;
-    let check_page = b.get(check.location.as_deref().unwrap_or_default()).await;
+    let (check_page, _) = b
+        .follow(check.location.as_deref().unwrap_or_default())
+        .await;
     assert!(
-        check_page.html.contains("Adaptive readiness check"),
+        check_page.html.contains("Readiness check"),
         "{}",
         check_page.html
     );

@@ -427,6 +427,19 @@ impl<'a> Service<'a> {
         self.change(id, now, |s| s.toggle_mark(item_id, now)).await
     }
 
+    /// "Reset Answer": clears an item's answer where the rules still allow a change.
+    pub async fn reset_answer(
+        &self,
+        id: &str,
+        item_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        Ok(self
+            .change(id, now, |s| s.reset_answer(item_id, now))
+            .await?
+            .0)
+    }
+
     pub async fn pause(&self, id: &str, now: DateTime<Utc>) -> Result<Session> {
         Ok(self.change(id, now, |s| s.pause(now)).await?.0)
     }

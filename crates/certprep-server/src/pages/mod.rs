@@ -49,6 +49,62 @@ pub fn markdown(md: &str) -> String {
     out
 }
 
+/// Markdown of one line of text (an option, a statement, a note, a message) as inline HTML: the
+/// paragraph a renderer wraps around a single line is dropped, so it sits inside a label or a
+/// table cell. Raw HTML is escaped, as in [`markdown`].
+pub fn inline_markdown(md: &str) -> String {
+    let html = markdown(md);
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|rest| rest.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html,
+    }
+}
+
+/// Markdown whose `{{N}}` placeholders (in prose or inside code) become `fill(N)`: the
+/// drop-downs of a "complete the code" item sit in their places in the text, in order.
+pub fn markdown_with_slots(md: &str, fill: impl Fn(u32) -> String) -> String {
+    // Private-use characters survive Markdown and HTML escaping untouched.
+    const OPEN: char = '\u{E000}';
+    const CLOSE: char = '\u{E001}';
+    let mut marked = String::with_capacity(md.len());
+    let mut rest = md;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() && after[digits.len()..].starts_with("}}") {
+            marked.push_str(&rest[..start]);
+            marked.push(OPEN);
+            marked.push_str(&digits);
+            marked.push(CLOSE);
+            rest = &after[digits.len() + 2..];
+        } else {
+            marked.push_str(&rest[..start + 2]);
+            rest = after;
+        }
+    }
+    marked.push_str(rest);
+    let html = markdown(&marked);
+    let mut out = String::with_capacity(html.len());
+    let mut chars = html.split(OPEN);
+    if let Some(first) = chars.next() {
+        out.push_str(first);
+    }
+    for part in chars {
+        match part.split_once(CLOSE) {
+            Some((n, tail)) => {
+                out.push_str(&n.parse::<u32>().map_or_else(|_| n.to_string(), &fill));
+                out.push_str(tail);
+            }
+            None => out.push_str(part),
+        }
+    }
+    out
+}
+
 /// The header's state: who is signed in and the token their forms carry.
 #[derive(Debug, Clone, Default)]
 pub struct Nav {
@@ -94,6 +150,71 @@ pub(crate) fn render(t: &impl Template) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(e) => ApiError::internal(format!("template: {e}")).into_response(),
     }
+}
+
+#[derive(Template)]
+#[template(path = "problem.html")]
+pub(crate) struct ProblemPage {
+    title: String,
+    nav: Nav,
+    message: String,
+    /// The answer the candidate chose and that could not be saved, in words.
+    kept: Option<String>,
+    link: Option<(String, String)>,
+}
+
+/// A page that says what went wrong, in words, with the candidate's unsaved answer when there
+/// is one: never a raw JSON error in the browser.
+pub(crate) fn render_problem(
+    viewer: &Option<(Account, String, String)>,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    kept: Option<String>,
+    link: Option<(String, String)>,
+) -> Response {
+    let page = ProblemPage {
+        title: title.to_string(),
+        nav: nav(viewer, None),
+        message: message.to_string(),
+        kept,
+        link,
+    };
+    let mut response = render(&page);
+    *response.status_mut() = status;
+    response
+}
+
+pub(crate) fn problem(
+    viewer: &Option<(Account, String, String)>,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+) -> Response {
+    render_problem(
+        viewer,
+        status,
+        title,
+        message,
+        None,
+        Some(("/".into(), "Home".into())),
+    )
+}
+
+/// A service error as a page: a missing session is a 404, a refusal by the rules a 409 or 422
+/// with its reason; only a failure underneath is a 500.
+pub(crate) fn problem_for(
+    viewer: &Option<(Account, String, String)>,
+    e: certprep_service::ServiceError,
+) -> Response {
+    let message = e.to_string();
+    let status = ApiError::from(e).status;
+    let title = match status {
+        StatusCode::NOT_FOUND => "Not found",
+        s if s.is_client_error() => "That cannot be done",
+        _ => "Something went wrong",
+    };
+    problem(viewer, status, title, &message)
 }
 
 pub(crate) fn to_signin() -> Response {

@@ -1,13 +1,23 @@
 // Browser end-to-end test: headless Chromium (Debian's, never downloaded) drives the real
-// `certprep serve` through sign-up, a short exam containing every item type (with one drag and
-// drop), the review screen, results, history, readiness, the review queue, bank health and the
-// catalog. Each page is screenshotted into
-// e2e/artifacts/ and checked with axe-core: no serious or critical violation is allowed.
+// `certprep serve` as candidates would, at desktop (1280×800) and phone (390×844) sizes, in the
+// light and the dark theme, with and without JavaScript:
+//
+// - a mock exam of every item type answered through its controls, moving only with Next (the
+//   answer must be saved without a separate save button), save on change, the limits applied at
+//   the moment of choosing, the build list and drag and drop, strike-out and a shortcut;
+// - the warning before a section locks, the case study's introduction, the review screen with
+//   the locked section summarised, the confirmation before finishing, results, answer review;
+// - without JavaScript: a selection followed by Next is saved; an expired form keeps the answer;
+// - history, readiness, reviews, bank health, exams, teams, sign-in.
+//
+// Every page is screenshotted into e2e/artifacts/ and checked: axe-core finds no serious or
+// critical violation, the page is no wider than the viewport, and no Markdown backtick reaches
+// the rendered text.
 //
 // Usage: node e2e/run.mjs   (CERTPREP_BIN overrides the binary, CHROMIUM the browser)
 
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +31,7 @@ const axePath = require.resolve("axe-core/axe.min.js");
 const bin = process.env.CERTPREP_BIN || join(root, "target/debug/certprep");
 const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const artifacts = join(here, "artifacts");
+rmSync(artifacts, { recursive: true, force: true });
 mkdirSync(artifacts, { recursive: true });
 
 let passed = 0;
@@ -89,48 +100,275 @@ async function startServer(bankDir, dataDir) {
   throw new Error("the server did not start");
 }
 
-async function audit(page, name) {
+/// Screenshot, axe, width and backticks: what every page must pass.
+async function audit(page, name, { axe = true } = {}) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  const { width, scrollWidth, ticks } = await page.evaluate(() => ({
+    width: window.innerWidth,
+    scrollWidth: document.documentElement.scrollWidth,
+    ticks: (document.body.innerText.match(/`/g) || []).length,
+  }));
+  check(scrollWidth <= width, `${name}: the page is ${scrollWidth} px wide in a ${width} px viewport`);
+  check(ticks === 0, `${name}: ${ticks} Markdown backtick(s) in the rendered text`);
+  // Without JavaScript axe cannot run; the same pages are audited with it elsewhere.
+  if (!axe) return;
   await page.addScriptTag({ path: axePath });
   const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
   const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  for (const v of serious) console.error(`  axe ${v.impact} on ${name}: ${v.id}: ${v.help} (${v.nodes.length} nodes)`);
+  for (const v of serious) console.error(`  axe ${v.impact} on ${name}: ${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes.slice(0, 2).map((n) => n.target).join(" | ")})`);
   check(serious.length === 0, `${name}: ${serious.length} serious or critical accessibility violations`);
 }
 
-/// Answers the item on the page through its controls, whatever its type.
-async function answerItem(page, dragged) {
-  const kind = await page.locator("h1").innerText();
-  if (kind.includes("build list") && !dragged.done) {
-    // Mouse: drag the third action onto position 1; keyboard and selects do the rest.
-    await page.locator("[data-drag-source]").nth(2).dragTo(page.locator("[data-drop-select='pos1']"));
-    check((await page.locator("#pos1").inputValue()) !== "", "dragging an action onto position 1 fills it");
-    dragged.done = true;
-  }
-  // Selects: a different choice in each where possible (a build list takes each action once).
-  const selects = await page.locator("form[action$='/answer'] select").all();
-  const used = new Set();
-  for (const select of selects) used.add(await select.inputValue());
-  for (const select of selects) {
-    if ((await select.inputValue()) === "") {
+async function kindOf(page) {
+  return (await page.locator("h1 .qtype").innerText()).trim();
+}
+
+/// Answers the item on the page through its controls (JavaScript on), whatever its type.
+async function answerItem(page) {
+  const kind = await kindOf(page);
+  if (kind === "single choice" || kind === "yes/no series") {
+    await page.locator("#item-form input[type=radio]:not([name=confidence])").first().check();
+  } else if (kind === "multiple response") {
+    const n = Number(await page.locator("fieldset.choices").getAttribute("data-choose"));
+    const boxes = page.locator("fieldset.choices input[type=checkbox]");
+    for (let i = 0; i < n; i++) await boxes.nth(i).check();
+    const disabled = await boxes.nth(n).isDisabled();
+    check(disabled, "multiple response: once N options are chosen, the others cannot be ticked");
+  } else if (kind === "build list") {
+    const places = Number(await page.locator("fieldset.buildlist").getAttribute("data-places"));
+    // One action by drag and drop, the others with the Add buttons.
+    await page.locator(".bl-actions [data-action]").nth(2).dragTo(page.locator(".answer-pane"));
+    while ((await page.locator(".bl-chosen li").count()) < places) {
+      await page.locator(".bl-add:visible").first().click();
+    }
+    const visible = await page.locator(".bl-actions [data-action]:visible").count();
+    const total = await page.locator(".bl-actions [data-action]").count();
+    check(visible === total - places, `build list: chosen actions leave the source list (${visible} of ${total} left)`);
+    check(await page.locator(".bl-add:visible").first().isDisabled(), "build list: no more actions than asked can be added");
+    await page.locator(".bl-chosen button[aria-label^='Move down']").first().click();
+  } else if (kind === "drag and drop") {
+    const selects = page.locator(".target select");
+    await page.locator("[data-source]").first().dragTo(page.locator("[data-drop]").first());
+    check((await selects.first().inputValue()) !== "", "drag and drop: dropping a source fills the target");
+    const reuse = (await page.locator("fieldset.dnd").getAttribute("data-reuse")) === "yes";
+    const used = await selects.first().inputValue();
+    if (!reuse) {
+      const taken = await selects.nth(1).locator(`option[value="${used}"]`).isDisabled();
+      check(taken, "drag and drop: a source used once cannot be used again");
+    }
+    for (let i = 1; i < (await selects.count()); i++) {
+      const free = await selects.nth(i).locator("option:not([disabled])").evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
+      await selects.nth(i).selectOption(free[0]);
+    }
+  } else if (kind === "dropdown / hot area") {
+    const selects = page.locator(".stem select.inline");
+    check((await selects.count()) >= 1, "drop-downs sit inline in the text");
+    for (const select of await selects.all()) {
       const values = await select.locator("option").evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
-      const value = values.find((v) => !used.has(v)) ?? values[0];
-      used.add(value);
-      await select.selectOption(value);
+      await select.selectOption(values[0]);
+    }
+  } else if (kind === "yes/no statements") {
+    for (const set of await page.locator("fieldset.statement").all()) await set.locator("input").first().check();
+  }
+  // Saved as soon as it changed, without a save button.
+  await page.locator("[data-save-status]").filter({ hasText: "Saved." }).waitFor({ timeout: 5000 });
+  return kind;
+}
+
+async function clickAndWait(page, locator) {
+  await Promise.all([page.waitForLoadState("load"), page.waitForURL(() => true), locator.click()]);
+  await page.waitForLoadState("load");
+}
+
+async function signUp(page, base, email) {
+  await page.goto(`${base}/signup`);
+  await page.fill("#email", email);
+  await page.fill("#password", "a long enough password");
+  await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")]);
+}
+
+async function signIn(page, base, email) {
+  await page.goto(`${base}/signin`);
+  await page.fill("#email", email);
+  await page.fill("#password", "a long enough password");
+  await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")]);
+}
+
+async function startSession(page, mode) {
+  await page.selectOption("#exam", "demo");
+  await page.selectOption("#mode", mode);
+  await Promise.all([page.waitForURL(/\/s\/.+\/i\/\d+/), page.click("form[action='/practice'] button[type=submit]")]);
+}
+
+/// The exam at desktop size with JavaScript: every type, the rules' pages, the results.
+async function desktopExam(page, base) {
+  await page.goto(`${base}/`);
+  await audit(page, "desktop-02-home");
+  await startSession(page, "exam");
+  const seen = new Set();
+  let sawWarning = false;
+  let markedAt = null;
+  for (let i = 0; i < 14; i++) {
+    const url = page.url();
+    if (/\/leave\?to=/.test(url)) {
+      sawWarning = true;
+      const text = await page.locator("main").innerText();
+      check(/cannot return/.test(text) && /unanswered/.test(text) && /marked for review/.test(text), "the section warning states what locks, with unanswered and marked counts");
+      check(await page.locator("a:has-text('Return to question')").count() === 1, "the section warning offers a way back");
+      await audit(page, "desktop-04-leave-section");
+      await clickAndWait(page, page.locator("form[action$='/leave'] button"));
+      if (/\/case\//.test(page.url())) {
+        await audit(page, "desktop-05-case-intro");
+        await clickAndWait(page, page.locator("a:has-text('Start the case study')"));
+      }
+      continue;
+    }
+    if (/\/review/.test(url)) break;
+    const kind = await answerItem(page);
+    seen.add(kind);
+    await audit(page, `desktop-03-item-${i + 1}-${kind.replace(/[^a-z]+/g, "-")}`);
+    const markNow = markedAt === null && kind !== "yes/no series";
+    if (markNow) {
+      markedAt = page.url();
+      // Mark it for review with the keyboard shortcut, and strike out an option.
+      await page.locator("h1").click();
+      await page.keyboard.press("m");
+      await page.locator("[data-save-status]").filter({ hasText: "Saved." }).waitFor();
+      const strike = page.locator("button.strike").nth(1);
+      if (await strike.count()) {
+        await strike.click();
+        check(await page.locator(".option.struck").count() === 1, "an option can be struck out");
+      }
+      // The grid is reachable from every item; Back works because each item has its address.
+      check(await page.locator("details.grid .cell").count() >= 8, "the item grid lists every question");
+    }
+    const next = page.locator("#item-form .nav button[value=next]");
+    if (await next.count()) {
+      await clickAndWait(page, next);
+    } else {
+      await clickAndWait(page, page.locator("#item-form .nav button[value=review]").first());
+    }
+    if (markNow) {
+      // The browser's Back returns to that question, still answered and marked.
+      await page.goBack();
+      await page.waitForLoadState("load");
+      check(page.url() === markedAt, `Back returns to the previous question (${page.url()})`);
+      check(await page.locator("input[name=review_later]").isChecked(), "the review-later mark was saved");
+      const holds = await page.evaluate(() => {
+        const inputs = [...document.querySelectorAll("#item-form input:checked")].filter((i) => i.name !== "confidence" && i.name !== "review_later");
+        const selects = [...document.querySelectorAll("#item-form select")].filter((s) => s.value);
+        return inputs.length + selects.length;
+      });
+      check(holds >= 1, "the previous question still holds its answer after Next and Back");
+      await page.goForward();
+      await page.waitForLoadState("load");
     }
   }
-  for (const fieldset of await page.locator("form[action$='/answer'] fieldset").all()) {
-    const radios = fieldset.locator("input[type=radio]");
-    if ((await radios.count()) > 0) await radios.first().check();
-    const boxes = fieldset.locator("input[type=checkbox]");
-    if ((await boxes.count()) > 1) { await boxes.nth(0).check(); await boxes.nth(1).check(); }
+  console.log(`item types answered: ${[...seen].sort().join(", ")}`);
+  check(seen.size === 7, `all seven item types were answered (${[...seen].join(", ")})`);
+  check(sawWarning, "leaving the standalone section for the case study showed the warning");
+  // The review screen: the case study's questions, the locked section summarised.
+  if (!/\/review/.test(page.url())) await page.goto(page.url().replace(/\/i\/\d+.*/, "/review"));
+  const review = await page.locator("main").innerText();
+  check(/Review your answers/.test(review) && /locked/.test(review), "the review screen summarises the locked section");
+  await audit(page, "desktop-06-review");
+  await clickAndWait(page, page.locator("a[href$='/submit']"));
+  const confirm = await page.locator("main").innerText();
+  check(/unanswered/.test(confirm) && /marked for review/.test(confirm), "finishing asks first, with unanswered and marked counts");
+  await audit(page, "desktop-07-finish");
+  await clickAndWait(page, page.locator("form[action$='/submit'] button"));
+  check(/\/results$/.test(page.url()), "finishing shows the results");
+  check((await page.locator("h1").innerText()).includes("of 1000"), "the results page shows the scaled score");
+  await audit(page, "desktop-08-results");
+  await clickAndWait(page, page.locator("a[href$='/answers/1']"));
+  check((await page.locator("main").innerText()).includes("Submitted"), "after submission an item shows the submitted answer");
+  check(await page.locator("#item-form").count() === 0, "after submission no live form is shown");
+  await audit(page, "desktop-09-answer");
+}
+
+/// A study session: checking moves to the result, each choice is marked in place.
+async function studyFeedback(page, base, prefix) {
+  await page.goto(`${base}/`);
+  await startSession(page, "study");
+  for (let i = 0; i < 9; i++) {
+    const kind = await kindOf(page);
+    await answerItem(page);
+    await clickAndWait(page, page.locator("#item-form .nav button[value=check]"));
+    check(/#result$/.test(page.url()), `checking a ${kind} moves to the result`);
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    check(focused === "result", `the result of a ${kind} has the focus (${focused})`);
+    const marks = await page.locator(".mark, .parts tbody tr").count();
+    check(marks >= 1, `the feedback of a ${kind} marks the answer in place`);
+    await audit(page, `${prefix}-study-${i + 1}-${kind.replace(/[^a-z]+/g, "-")}`);
+    const next = page.locator("#item-form .nav button[value=next]");
+    if (!(await next.count())) break;
+    await clickAndWait(page, next);
   }
-  // Keyboard: focus the save button and press Enter.
-  await page.locator("form[action$='/answer'] button[type=submit]").focus();
-  await Promise.all([page.waitForURL(/\/s\//), page.keyboard.press("Enter")]);
-  const status = await page.locator("[role=status]").innerText();
-  check(status.includes("Saved"), `the answer to "${kind}" is saved (${status})`);
-  return kind.split(": ")[1];
+  await page.goto(page.url().replace(/\/i\/\d+.*/, "/submit"));
+  await clickAndWait(page, page.locator("form[action$='/submit'] button"));
+  check((await page.locator("h1").innerText()).includes("Practice score"), "a study session shows a practice score, not a scaled verdict");
+  await audit(page, `${prefix}-study-results`);
+}
+
+/// Without JavaScript: Next saves the selection; an expired form keeps the answer.
+async function withoutJavaScript(browser, base) {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await signIn(page, base, "e2e@example.com");
+  await startSession(page, "exam");
+  // A question that can be revisited (a yes/no series question cannot, once answered).
+  while ((await kindOf(page)) === "yes/no series") {
+    const seriesUrl = page.url();
+    await page.locator("#item-form fieldset.statement input").first().check();
+    await clickAndWait(page, page.locator("#item-form .nav button[value=next]"));
+    // Going back to it shows the next question with the reason instead.
+    await page.goto(seriesUrl);
+    const status = await page.locator("[role=status]").innerText();
+    check(/cannot be revisited/.test(status), `without JavaScript, an answered series question is final (${status})`);
+    await page.goto(page.url().replace(/\?.*$/, ""));
+  }
+  const first = page.url();
+  const kind = await kindOf(page);
+  const radio = page.locator("#item-form .choices input, #item-form fieldset.statement input").first();
+  let what = "";
+  if (await radio.count()) {
+    await radio.check();
+    what = await radio.getAttribute("value");
+  } else {
+    const select = page.locator("#item-form select").first();
+    const values = await select.locator("option").evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
+    await select.selectOption(values[0]);
+    what = values[0];
+  }
+  await clickAndWait(page, page.locator("#item-form .nav button[value=next]"));
+  await page.goto(first);
+  const kept = (await page.locator(`#item-form input[value="${what}"]:checked`).count()) + (await page.locator(`#item-form option[value="${what}"][selected]`).count());
+  check(kept >= 1, `without JavaScript, a ${kind} selection followed by Next is saved`);
+  await audit(page, "nojs-01-item", { axe: false });
+  // A stale form (its token no longer valid): the page says so and shows the answer chosen.
+  await page.evaluate(() => { document.querySelector("#item-form input[name=csrf]").value = "stale"; });
+  const input = page.locator("#item-form .choices input, #item-form fieldset.statement input").nth(1);
+  if (await input.count()) {
+    await input.check();
+  } else {
+    const select = page.locator("#item-form select").last();
+    const values = await select.locator("option").evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
+    await select.selectOption(values[values.length - 1]);
+  }
+  await clickAndWait(page, page.locator("#item-form .nav button[value=next]"));
+  const text = await page.locator("main").innerText();
+  check(/not saved/.test(text) && /The answer you chose/.test(text), `an expired form explains what happened in a page and keeps the answer: ${text.slice(0, 300)}`);
+  check(!text.trim().startsWith("{"), "an expired form is not raw JSON");
+  await audit(page, "nojs-02-expired-form", { axe: false });
+  await context.close();
+}
+
+/// Every other page at one size.
+async function otherPages(page, base, prefix) {
+  for (const [path, name] of [["/history", "history"], ["/readiness/demo", "readiness"], ["/review", "reviews"], ["/bank/health", "bank-health"], ["/exams", "exams"], ["/teams", "teams"]]) {
+    await page.goto(`${base}${path}`);
+    await audit(page, `${prefix}-${name}`);
+  }
 }
 
 async function main() {
@@ -145,63 +383,67 @@ async function main() {
   });
   try {
     // bypassCSP only lets the test inject axe-core; the pages themselves need no inline script.
-    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1024, height: 800 } });
-    const page = await context.newPage();
+    const desktop = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 800 } });
+    const page = await desktop.newPage();
     await page.goto(`${base}/signup`);
-    await audit(page, "01-signup");
-    await page.fill("#email", "e2e@example.com");
-    await page.fill("#password", "a long enough password");
-    await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")]);
-    await audit(page, "02-home");
-    await page.selectOption("#exam", "demo");
-    await page.selectOption("#mode", "exam");
-    await Promise.all([page.waitForURL(/\/s\//), page.click("form[action='/practice'] button[type=submit]")]);
-    const seen = new Set();
-    const dragged = { done: false };
-    for (let i = 0; i < 12; i++) {
-      await audit(page, `03-item-${i + 1}`);
-      seen.add(await answerItem(page, dragged));
-      const next = page.locator("button:has-text('Next →')");
-      if ((await next.count()) === 0) break;
-      if (i === 2) {
-        await page.click("a:has-text('Review screen')");
-        await audit(page, "04-review");
-        await page.goBack();
-      }
-      await Promise.all([page.waitForURL(/\/s\//), next.click()]);
-    }
-    const types = [...seen].sort();
-    console.log(`item types answered: ${types.join(", ")}`);
-    check(types.length === 7, `all seven item types were answered (${types.join(", ")})`);
-    await Promise.all([page.waitForURL(/results/), page.click("button[value=submit]")]);
-    check((await page.locator("h1").innerText()).includes("of 1000"), "the results page shows the scaled score");
-    check((await page.locator("svg").count()) >= 1, "the results page has its chart");
-    await audit(page, "05-results");
-    await page.click("a[href$='/answers/1']");
-    check((await page.content()).includes("Your answer:"), "after submission each answer is shown with its key");
-    await audit(page, "05-answer-1");
+    await audit(page, "desktop-01-signup");
+    await signUp(page, base, "e2e@example.com");
+    await desktopExam(page, base);
+    await studyFeedback(page, base, "desktop");
     await page.goto(`${base}/history`);
-    check((await page.locator("svg polyline").count()) === 1, "the history page has the score trend");
-    await audit(page, "06-history");
-    await page.goto(`${base}/readiness/demo`);
-    check((await page.content()).includes("Pass probability"), "the readiness page states the pass probability");
-    await audit(page, "06-readiness");
-    await page.goto(`${base}/review`);
-    await audit(page, "06-review-queue");
-    // The first account is the server's admin, so it may see the item analysis.
-    await page.goto(`${base}/bank/health`);
-    check((await page.content()).includes("facility") || (await page.content()).includes("Facility"), "bank health lists item statistics");
-    await audit(page, "06-bank-health");
-    await page.goto(`${base}/exams`);
-    await audit(page, "07-exams");
+    check((await page.locator("svg polyline").count()) >= 1, "the history page has the score trend");
+    await otherPages(page, base, "desktop");
     await page.goto(`${base}/teams`);
     await page.fill("#name", "E2E guild");
     await Promise.all([page.waitForURL(/\/teams\/.+/), page.click("form[action='/teams'] button[type=submit]")]);
     check((await page.content()).includes("e2e@example.com"), "the team page lists its instructor");
-    await audit(page, "08-team");
-    await page.click("button:has-text('Sign out')");
-    await page.goto(`${base}/signin`);
-    await audit(page, "09-signin");
+    await audit(page, "desktop-team");
+    await desktop.close();
+
+    // The dark theme, following the system setting.
+    const dark = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
+    const darkPage = await dark.newPage();
+    await signIn(darkPage, base, "e2e@example.com");
+    const background = await darkPage.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    check(background !== "rgb(255, 255, 255)", `the dark theme follows the system (${background})`);
+    await audit(darkPage, "dark-home");
+    await studyFeedback(darkPage, base, "dark");
+    await otherPages(darkPage, base, "dark");
+    await dark.close();
+
+    // A phone: 390 × 844.
+    const phone = await browser.newContext({ bypassCSP: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const phonePage = await phone.newPage();
+    await signIn(phonePage, base, "e2e@example.com");
+    await audit(phonePage, "phone-home");
+    await studyFeedback(phonePage, base, "phone");
+    await phonePage.goto(`${base}/`);
+    await startSession(phonePage, "exam");
+    for (let i = 0; i < 12; i++) {
+      if (/\/leave\?to=/.test(phonePage.url())) {
+        await audit(phonePage, "phone-leave-section");
+        await clickAndWait(phonePage, phonePage.locator("form[action$='/leave'] button"));
+        if (/\/case\//.test(phonePage.url())) {
+          await audit(phonePage, "phone-case-intro");
+          await clickAndWait(phonePage, phonePage.locator("a:has-text('Start the case study')"));
+        }
+        continue;
+      }
+      if (/\/review/.test(phonePage.url())) break;
+      const kind = await kindOf(phonePage);
+      await audit(phonePage, `phone-item-${i + 1}-${kind.replace(/[^a-z]+/g, "-")}`);
+      const next = phonePage.locator("#item-form .nav button[value=next]");
+      if (await next.count()) { await clickAndWait(phonePage, next); } else { await clickAndWait(phonePage, phonePage.locator("#item-form .nav button[value=review]").first()); }
+    }
+    await audit(phonePage, "phone-review");
+    await clickAndWait(phonePage, phonePage.locator("a[href$='/submit']"));
+    await audit(phonePage, "phone-finish");
+    await clickAndWait(phonePage, phonePage.locator("form[action$='/submit'] button"));
+    await audit(phonePage, "phone-results");
+    await otherPages(phonePage, base, "phone");
+    await phone.close();
+
+    await withoutJavaScript(browser, base);
   } finally {
     await browser.close();
     child.kill("SIGKILL");

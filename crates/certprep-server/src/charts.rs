@@ -31,40 +31,116 @@ pub fn bars(rows: &[(String, f64)]) -> String {
     svg
 }
 
-/// A line of scaled scores (oldest first) with the 700 pass line.
-pub fn trend(scores: &[u32]) -> String {
-    let (w, h, pad) = (640.0, 200.0, 30.0);
-    let y = |s: f64| h - pad - (s / 1000.0) * (h - 2.0 * pad);
-    let n = scores.len().max(2) as f64;
-    let x = |i: usize| pad + (i as f64) * (w - 2.0 * pad) / (n - 1.0);
-    let points: Vec<String> = scores
+/// One submitted session on the history chart.
+pub struct HistoryPoint {
+    pub date: chrono::NaiveDate,
+    /// Share of the points, 0–100.
+    pub percent: f64,
+    /// A mock exam (or readiness check), as opposed to practice.
+    pub mock: bool,
+}
+
+/// The score history: mock exams joined by a line, practice sessions as open squares, both as
+/// the share of points (the one scale they share), against dated x and labelled y axes and the
+/// passing standard.
+pub fn history(points: &[HistoryPoint], standard_percent: f64) -> String {
+    let (w, h, left, right, top, bottom) = (640.0, 240.0, 44.0, 12.0, 28.0, 34.0);
+    let y = |p: f64| top + (100.0 - p.clamp(0.0, 100.0)) / 100.0 * (h - top - bottom);
+    let n = points.len();
+    let x = |i: usize| {
+        if n <= 1 {
+            left + (w - left - right) / 2.0
+        } else {
+            left + i as f64 * (w - left - right) / (n - 1) as f64
+        }
+    };
+    let mut svg = format!(
+        "<svg role=\"img\" aria-label=\"Share of points of each submitted session, oldest to newest: mock exams as a line of dots, practice as open squares; the dashed line is the passing standard\" width=\"100%\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">"
+    );
+    // The y axis: 0, 25, 50, 75, 100% with light grid lines.
+    for tick in [0.0, 25.0, 50.0, 75.0, 100.0] {
+        svg.push_str(&format!(
+            "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#8a8a8a\" stroke-opacity=\".35\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{tick:.0}%</text>",
+            w - right,
+            y(tick),
+            y(tick),
+            left - 4.0,
+            y(tick) + 4.0
+        ));
+    }
+    svg.push_str(&format!(
+        "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#a4161a\" stroke-dasharray=\"5 4\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">pass {standard_percent:.0}% (700)</text>",
+        w - right,
+        y(standard_percent),
+        y(standard_percent),
+        w - right,
+        y(standard_percent) - 4.0
+    ));
+    // Legend.
+    svg.push_str(&format!(
+        "<circle cx=\"{left}\" cy=\"12\" r=\"4\" fill=\"#0b5cad\"/><text x=\"{:.1}\" y=\"16\">mock exam</text><rect x=\"{:.1}\" y=\"8\" width=\"8\" height=\"8\" fill=\"none\" stroke=\"#1d6b2f\" stroke-width=\"2\"/><text x=\"{:.1}\" y=\"16\">practice</text>",
+        left + 8.0,
+        left + 100.0,
+        left + 114.0
+    ));
+    if points.is_empty() {
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\">No submitted sessions yet.</text>",
+            left + 16.0,
+            h / 2.0
+        ));
+        svg.push_str("</svg>");
+        return svg;
+    }
+    let mock: Vec<String> = points
         .iter()
         .enumerate()
-        .map(|(i, s)| format!("{:.1},{:.1}", x(i), y(f64::from(*s))))
+        .filter(|(_, p)| p.mock)
+        .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.percent)))
         .collect();
-    let mut svg = format!(
-        "<svg role=\"img\" aria-label=\"Scaled scores of submitted sessions, oldest to newest\" width=\"100%\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">"
-    );
-    svg.push_str(&format!(
-        "<line x1=\"{pad}\" x2=\"{}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#a4161a\" stroke-dasharray=\"4 4\"/><text x=\"0\" y=\"{:.1}\">700</text>",
-        w - pad,
-        y(700.0),
-        y(700.0),
-        y(700.0) + 4.0
-    ));
-    if scores.is_empty() {
-        svg.push_str("<text x=\"40\" y=\"100\">No submitted sessions yet.</text>");
-    } else {
+    if !mock.is_empty() {
         svg.push_str(&format!(
             "<polyline points=\"{}\" fill=\"none\" stroke=\"#0b5cad\" stroke-width=\"2\"/>",
-            points.join(" ")
+            mock.join(" ")
         ));
-        for p in &points {
-            let (px, py) = p.split_once(',').unwrap_or(("0", "0"));
+    }
+    for (i, p) in points.iter().enumerate() {
+        let (cx, cy) = (x(i), y(p.percent));
+        if p.mock {
             svg.push_str(&format!(
-                "<circle cx=\"{px}\" cy=\"{py}\" r=\"3\" fill=\"#0b5cad\"/>"
+                "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"4\" fill=\"#0b5cad\"><title>{} mock exam: {:.0}% of points</title></circle>",
+                p.date, p.percent
+            ));
+        } else {
+            svg.push_str(&format!(
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"none\" stroke=\"#1d6b2f\" stroke-width=\"2\"><title>{} practice: {:.0}% of points</title></rect>",
+                cx - 4.0,
+                cy - 4.0,
+                p.date,
+                p.percent
             ));
         }
+    }
+    // The x axis: the first and last dates, and the middle one when there are three or more.
+    let mut labels = vec![0, n - 1];
+    if n >= 3 {
+        labels.insert(1, n / 2);
+    }
+    labels.dedup();
+    for i in labels {
+        let anchor = if i == 0 && n > 1 {
+            "start"
+        } else if i == n - 1 && n > 1 {
+            "end"
+        } else {
+            "middle"
+        };
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
+            x(i),
+            h - 10.0,
+            points[i].date.format("%Y-%m-%d")
+        ));
     }
     svg.push_str("</svg>");
     svg

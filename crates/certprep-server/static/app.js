@@ -42,6 +42,18 @@
     });
   }
 
+  // ----- A drop-down used twice in the text: its choice echoed at the second place -----------
+  document.querySelectorAll("[data-echo]").forEach(function (echo) {
+    var select = document.getElementById(echo.getAttribute("data-echo"));
+    if (!select) { return; }
+    var show = function () {
+      var option = select.options[select.selectedIndex];
+      echo.textContent = select.value ? option.text.replace(/^[A-Z]\. /, "") : "[drop-down " + select.id.slice(4) + "]";
+    };
+    select.addEventListener("change", show);
+    show();
+  });
+
   // ----- Multiple response: never more than "choose N" -------------------------------------
   document.querySelectorAll("fieldset.choices[data-choose]").forEach(function (set) {
     var n = parseInt(set.getAttribute("data-choose"), 10);
@@ -228,7 +240,8 @@
       e.preventDefault();
       var data = e.dataTransfer.getData("text/plain");
       var before = e.target.closest && e.target.closest("[data-chosen]");
-      var label = data.slice(5);
+      var label = data.slice(data.indexOf(":") + 1);
+      if (!texts[label]) { return; }
       if (data.indexOf("add:") === 0) {
         if (chosen.indexOf(label) >= 0 || chosen.length >= places) { return; }
       } else if (data.indexOf("move:") === 0) {

@@ -60,9 +60,18 @@ pub struct SessionSummary {
 }
 
 impl SessionSummary {
-    /// "812 pass" once submitted, "12 of 40 answered" before.
+    /// "812 pass" for a submitted mock exam, "practice: 47% of points" for submitted practice
+    /// (not an exam form, so no scaled verdict), "12 of 40 answered" before submission.
     pub fn result_text(&self) -> String {
         match self.outcome {
+            Some(o) if matches!(self.mode.as_str(), "study" | "custom") => format!(
+                "practice: {}% of points",
+                if o.max_points == 0 {
+                    0
+                } else {
+                    o.points * 100 / o.max_points
+                }
+            ),
             Some(o) => format!(
                 "{} {}",
                 o.scaled_score,

@@ -45,6 +45,10 @@ pub(crate) struct HomePage {
 pub(crate) struct ReadinessCard {
     exam: String,
     label: String,
+    /// Too little evidence for a pass probability to mean anything.
+    few: bool,
+    min_items: usize,
+    headline: String,
     percent: String,
     interval: String,
     bar: String,
@@ -90,7 +94,11 @@ pub(crate) async fn readiness_card(
     let queue = service.review_queue(Some(&code), now).await?;
     let due = queue.due.len();
     let next = certprep_service::learning::recommend(&code, due, &r, outline);
+    let min_items = certprep_service::learning::MIN_ITEMS_FOR_READINESS;
     Ok(Some(ReadinessCard {
+        few: r.items_answered < min_items,
+        min_items,
+        headline: super::learning::headline(r.assessment.pass_probability, &exam.code.display()),
         label: exam.code.display(),
         percent: percent(r.assessment.pass_probability),
         interval: interval_text(r.assessment.interval),
@@ -114,13 +122,22 @@ pub(crate) async fn readiness_card(
 pub(crate) fn exams_of<'a>(
     library: &'a certprep_bank::Library,
     sessions: &[SessionSummary],
+    today: chrono::NaiveDate,
 ) -> Vec<&'a certprep_domain::Exam> {
     let mut out: Vec<&certprep_domain::Exam> = Vec::new();
+    // A retired exam is judged through its successor.
+    let live = |code: &certprep_domain::ExamCode| {
+        let exam = library.catalog.exam(code)?;
+        match exam.retirement.as_ref().and_then(|r| r.successor.as_ref()) {
+            Some(successor) if exam.status_on(today) == certprep_domain::ExamStatus::Retired => {
+                library.catalog.exam(successor)
+            }
+            _ => Some(exam),
+        }
+    };
     for s in sessions {
-        if let Some(e) = library
-            .catalog
-            .exam(&certprep_domain::ExamCode::new(&s.exam))
-            .filter(|e| e.current_outline().is_some())
+        if let Some(e) =
+            live(&certprep_domain::ExamCode::new(&s.exam)).filter(|e| e.current_outline().is_some())
             && !out.iter().any(|o| o.code == e.code)
         {
             out.push(e);
@@ -194,7 +211,7 @@ pub async fn home(
     let now = state.now();
     let service = page_service(&state, account);
     let mut readiness = Vec::new();
-    for exam in exams_of(&state.library, &sessions) {
+    for exam in exams_of(&state.library, &sessions, today) {
         match readiness_card(&service, exam, now).await {
             Ok(Some(card)) => readiness.push(card),
             Ok(None) => {}
@@ -228,6 +245,10 @@ pub(crate) struct DomainView {
 pub(crate) struct ExamView {
     /// The code as forms send it (`ai-103`).
     key: String,
+    /// Retired: its successor's code (as forms send it) and display code, and the day.
+    retired: Option<(String, String, String)>,
+    /// Fixed practice forms: id, title, items.
+    forms: Vec<(String, String, usize)>,
     /// Whether the exam has a current outline (the readiness check needs one).
     current: bool,
     code: String,
@@ -269,8 +290,36 @@ pub async fn exams(State(state): State<AppState>, Viewer(viewer): Viewer) -> Res
             let unverified = |p: &certprep_domain::exam::Provenance| {
                 if p.verified { "" } else { " (unverified)" }
             };
+            let retired = e.retirement.as_ref().filter(|r| r.on <= today).map(|r| {
+                let successor = r.successor.as_ref();
+                (
+                    successor.map_or_else(String::new, ToString::to_string),
+                    successor.map_or_else(String::new, |s| s.display()),
+                    r.on.to_string(),
+                )
+            });
+            let forms = e
+                .current_outline()
+                .map(|o| e.outline_ref(o))
+                .map_or_else(Vec::new, |r| {
+                    state
+                        .library
+                        .forms
+                        .iter()
+                        .filter(|f| f.outline == r)
+                        .map(|f| {
+                            (
+                                f.id.clone(),
+                                f.title.clone(),
+                                f.form(&state.library.bank).len(),
+                            )
+                        })
+                        .collect()
+                });
             ExamView {
                 key: e.code.to_string(),
+                retired,
+                forms,
                 current: e.current_outline().is_some(),
                 code: e.code.display(),
                 title: e.title.clone(),
@@ -337,15 +386,32 @@ pub async fn history(State(state): State<AppState>, Viewer(viewer): Viewer) -> R
         Ok(s) => s,
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let scores: Vec<u32> = sessions
+    let points: Vec<crate::charts::HistoryPoint> = sessions
         .iter()
         .rev()
-        .filter_map(|s| s.outcome.map(|o| o.scaled_score))
+        .filter_map(|s| {
+            let o = s.outcome?;
+            (o.max_points > 0).then(|| crate::charts::HistoryPoint {
+                date: s.submitted_at.unwrap_or(s.started_at).date_naive(),
+                percent: f64::from(o.points) * 100.0 / f64::from(o.max_points),
+                mock: matches!(s.mode.as_str(), "exam" | "adaptive"),
+            })
+        })
         .collect();
+    // The passing standard of the newest exam the user sat (70% unless the catalog says).
+    let standard = sessions
+        .first()
+        .and_then(|s| {
+            state
+                .library
+                .catalog
+                .exam(&certprep_domain::ExamCode::new(&s.exam))
+        })
+        .map_or(70.0, |e| f64::from(e.passing_standard.percent));
     render(&HistoryPage {
         title: "History",
         nav: nav(&viewer, None),
-        chart: crate::charts::trend(&scores),
+        chart: crate::charts::history(&points, standard),
         sessions: rows(&sessions),
     })
 }

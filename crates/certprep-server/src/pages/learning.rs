@@ -87,6 +87,8 @@ pub(crate) struct ReadinessPage {
     title: String,
     nav: Nav,
     exam: String,
+    code: String,
+    headline: String,
     label: String,
     outline: String,
     percent: String,
@@ -130,8 +132,25 @@ pub async fn readiness(
     let service = page_service(&state, account);
     let exam = match service.exam(&code) {
         Ok(e) => e,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return problem_for(&viewer, e),
     };
+    // A retired exam points to its successor rather than judging readiness for it.
+    if let Some(r) = exam
+        .retirement
+        .as_ref()
+        .filter(|r| r.on <= now.date_naive())
+        && let Some(successor) = &r.successor
+    {
+        return with_message(
+            &format!("/readiness/{successor}"),
+            &format!(
+                "{} retired on {}; readiness is judged for its successor, {}.",
+                exam.code.display(),
+                r.on,
+                successor.display()
+            ),
+        );
+    }
     let r = match service.readiness(&code, now).await {
         Ok(r) => r,
         Err(e) => return ApiError::from(e).into_response(),
@@ -177,6 +196,8 @@ pub async fn readiness(
         exam: exam.code.to_string(),
         label: format!("{} · {}", exam.code.display(), exam.title),
         outline: r.outline.clone(),
+        code: exam.code.display(),
+        headline: headline(r.assessment.pass_probability, &exam.code.display()),
         percent: percent(r.assessment.pass_probability),
         interval: interval_text(r.assessment.interval),
         bar: crate::charts::interval_bar(
@@ -240,6 +261,16 @@ pub async fn readiness(
             .as_ref()
             .map_or("Start", |n| activity_label(&n.activity)),
     })
+}
+
+/// Readiness in plain words first; the figures follow.
+pub(crate) fn headline(p: f64, exam: &str) -> String {
+    match p {
+        p if p >= 0.8 => format!("You are likely to pass {exam} today."),
+        p if p >= 0.5 => format!("You are more likely than not to pass {exam}, but not by much."),
+        p if p >= 0.2 => format!("You are not yet likely to pass {exam}."),
+        _ => format!("You would very likely not pass {exam} yet."),
+    }
 }
 
 /// Sets the planned exam date from the readiness page's form (csrf, date).

@@ -46,7 +46,8 @@ pub fn markdown(md: &str) -> String {
     });
     let mut out = String::new();
     html::push_html(&mut out, events);
-    out
+    // A code block may scroll sideways: keyboard users must be able to reach it to scroll it.
+    out.replace("<pre>", "<pre tabindex=\"0\">")
 }
 
 /// Markdown of one line of text (an option, a statement, a note, a message) as inline HTML: the
@@ -88,6 +89,7 @@ pub fn markdown_with_slots(md: &str, fill: impl Fn(u32) -> String) -> String {
     }
     marked.push_str(rest);
     let html = markdown(&marked);
+    let mut seen = std::collections::BTreeSet::new();
     let mut out = String::with_capacity(html.len());
     let mut chars = html.split(OPEN);
     if let Some(first) = chars.next() {
@@ -96,7 +98,14 @@ pub fn markdown_with_slots(md: &str, fill: impl Fn(u32) -> String) -> String {
     for part in chars {
         match part.split_once(CLOSE) {
             Some((n, tail)) => {
-                out.push_str(&n.parse::<u32>().map_or_else(|_| n.to_string(), &fill));
+                match n.parse::<u32>() {
+                    // A placeholder used twice: one drop-down, and its choice echoed.
+                    Ok(number) if !seen.insert(number) => out.push_str(&format!(
+                        "<span class=\"slot-echo\" data-echo=\"slot{number}\">[drop-down {number}]</span>"
+                    )),
+                    Ok(number) => out.push_str(&fill(number)),
+                    Err(_) => out.push_str(n),
+                }
                 out.push_str(tail);
             }
             None => out.push_str(part),
@@ -110,6 +119,7 @@ pub fn markdown_with_slots(md: &str, fill: impl Fn(u32) -> String) -> String {
 pub struct Nav {
     pub email: Option<String>,
     pub csrf: String,
+    /// A status message as HTML (see [`message_html`]).
     pub message: Option<String>,
     /// Instructors and admins: the nav links the bank health page.
     pub staff: bool,
@@ -221,11 +231,37 @@ pub(crate) fn to_signin() -> Response {
     Redirect::to("/signin").into_response()
 }
 
+/// A status message (often from the address, so never trusted) as HTML: everything escaped,
+/// and only `code` spans rendered, so no Markdown backtick reaches the page and no link can be
+/// smuggled in.
+pub(crate) fn message_html(m: &str) -> String {
+    let escaped = m
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+    let parts: Vec<&str> = escaped.split('`').collect();
+    let backticks = parts.len() - 1;
+    let mut out = String::with_capacity(escaped.len());
+    for (i, part) in parts.iter().enumerate() {
+        // Segment i lies between backticks i-1 and i: code when both exist.
+        if i % 2 == 1 && i < backticks {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 pub(crate) fn nav(viewer: &Option<(Account, String, String)>, message: Option<String>) -> Nav {
     Nav {
         email: viewer.as_ref().map(|v| v.0.email.clone()),
         csrf: viewer.as_ref().map(|v| v.1.clone()).unwrap_or_default(),
-        message,
+        message: message.as_deref().map(message_html),
         staff: viewer
             .as_ref()
             .is_some_and(|v| crate::api::is_staff(v.0.role)),

@@ -192,6 +192,17 @@ pub async fn team(
                 latest: opt(m.latest_score),
                 best: opt(m.best_score),
                 likely: match m.pass_probability {
+                    // As on the home page: no probability before there is evidence for it.
+                    Some(_)
+                        if m.items_answered
+                            < certprep_service::learning::MIN_ITEMS_FOR_READINESS =>
+                    {
+                        format!(
+                            "not yet ({} of {} questions)",
+                            m.items_answered,
+                            certprep_service::learning::MIN_ITEMS_FOR_READINESS
+                        )
+                    }
                     Some(p) => format!(
                         "{} ({:.0}%)",
                         if m.likely_to_pass { "yes" } else { "no" },
@@ -208,7 +219,10 @@ pub async fn team(
                     .map(|x| {
                         format!(
                             "{} {}",
-                            x.id,
+                            d.domain_averages
+                                .iter()
+                                .find(|a| a.id == x.id)
+                                .map_or(x.id.as_str(), |a| a.title.as_str()),
                             x.percent
                                 .map_or_else(|| "–".to_string(), |p| format!("{p:.0}%"))
                         )

@@ -152,7 +152,7 @@ pub async fn leave_confirm(
                 Redirect::to(&format!("/s/{id}/i/{}", target + 1)).into_response()
             }
         }
-        Err(e) if e.is_client_error() => with_message(&format!("/s/{id}"), &e.to_string()),
+        Err(e) if e.is_client_error() => with_message(&format!("/s/{id}"), &friendly_service(&e)),
         Err(e) => problem_for(&viewer, e),
     }
 }
@@ -401,7 +401,7 @@ pub async fn submit_confirm(
     };
     match page_service(&state, account).submit(&id, state.now()).await {
         Ok(_) => Redirect::to(&format!("/s/{id}/results")).into_response(),
-        Err(e) if e.is_client_error() => with_message(&format!("/s/{id}"), &e.to_string()),
+        Err(e) if e.is_client_error() => with_message(&format!("/s/{id}"), &friendly_service(&e)),
         Err(e) => problem_for(&viewer, e),
     }
 }

@@ -174,10 +174,7 @@ pub async fn item_get(
     };
     if position != session.current {
         if let Err(e) = session.can_visit(position) {
-            return with_message(
-                &format!("/s/{id}/i/{}", session.current + 1),
-                &e.to_string(),
-            );
+            return with_message(&format!("/s/{id}/i/{}", session.current + 1), &friendly(&e));
         }
         if session.would_lock(position).is_some() {
             return Redirect::to(&format!("/s/{id}/leave?to={n}")).into_response();
@@ -185,7 +182,7 @@ pub async fn item_get(
         session = match service.goto_position(&id, position, now).await {
             Ok(s) => s,
             Err(e) if e.is_client_error() => {
-                return with_message(&format!("/s/{id}"), &e.to_string());
+                return with_message(&format!("/s/{id}"), &friendly_service(&e));
             }
             Err(e) => return problem_for(&viewer, e),
         };
@@ -257,10 +254,12 @@ pub(crate) fn answer_from_form(kind: ItemKind, form: &FormPairs, parts: usize) -
 /// The answer as the candidate chose it, in words, for a page that could not save it.
 fn describe_kept(item: &certprep_domain::Item, answer: &Answer) -> String {
     let presented = certprep_domain::present::question(item, &certprep_domain::Bank::default());
+    // Plain words: the page shows this as text, so the Markdown of an option is rendered away.
     let text = |list: &[certprep_domain::present::Labelled], l: char| {
-        list.iter()
-            .find(|o| o.label == l)
-            .map_or_else(|| l.to_string(), |o| format!("{l}. {}", o.text))
+        list.iter().find(|o| o.label == l).map_or_else(
+            || l.to_string(),
+            |o| format!("{l}. {}", super::view::excerpt(&o.text, 300)),
+        )
     };
     match answer {
         Answer::Choice(l) => text(&presented.options, *l),
@@ -370,14 +369,11 @@ pub async fn item_post(
                 {
                     Ok(ack) => saved = Some((ack.answered, ack.total)),
                     Err(e) if e.is_client_error() => {
+                        let why = friendly_service(&e);
                         if fetch {
-                            return fetch_reply(
-                                StatusCode::UNPROCESSABLE_ENTITY,
-                                &e.to_string(),
-                                None,
-                            );
+                            return fetch_reply(StatusCode::UNPROCESSABLE_ENTITY, &why, None);
                         }
-                        return with_message(&here, &format!("Not saved: {e}"));
+                        return with_message(&here, &why);
                     }
                     Err(e) => return problem_for(&viewer, e),
                 }
@@ -438,7 +434,7 @@ pub async fn item_post(
         };
     };
     if let Err(e) = session.can_visit(target) {
-        return with_message(&here, &e.to_string());
+        return with_message(&here, &friendly(&e));
     }
     if session.would_lock(target).is_some() {
         return Redirect::to(&format!("/s/{id}/leave?to={}", target + 1)).into_response();
@@ -465,7 +461,7 @@ fn refused(
     e: certprep_service::ServiceError,
 ) -> Response {
     if e.is_client_error() {
-        with_message(here, &e.to_string())
+        with_message(here, &friendly_service(&e))
     } else {
         problem_for(viewer, e)
     }

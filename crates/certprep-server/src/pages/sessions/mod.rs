@@ -27,14 +27,32 @@ pub async fn practice(
         .get("count")
         .and_then(|c| c.trim().parse::<u32>().ok())
         .filter(|c| (1..=1000).contains(c));
+    // A fixed form (a published practice test) is sat as an exam unless study is chosen.
+    let fixed = form
+        .get("form")
+        .filter(|f| !f.is_empty())
+        .map(str::to_string);
+    let mode = if fixed.is_some() && mode != Mode::Study {
+        Mode::Exam
+    } else {
+        mode
+    };
+    let exam = fixed
+        .as_deref()
+        .and_then(|f| state.library.form(f))
+        .map_or_else(
+            || form.get("exam").unwrap_or("ai-103").to_string(),
+            |f| f.outline.exam.to_string(),
+        );
     let request = StartRequest {
-        exam: form.get("exam").unwrap_or("ai-103").to_string(),
+        exam,
         mode: Some(mode),
         filter: CustomFilter {
             only_missed: mode == Mode::Custom,
             count: if mode == Mode::Exam { None } else { count },
             ..CustomFilter::default()
         },
+        form: fixed,
         ..StartRequest::default()
     };
     let store: &dyn Store = &*state.store;
@@ -42,6 +60,33 @@ pub async fn practice(
     match service.start(request, state.now()).await {
         Ok(s) => Redirect::to(&format!("/s/{}", s.id)).into_response(),
         Err(e) => Redirect::to(&format!("/?m={}", urlencode(&e.to_string()))).into_response(),
+    }
+}
+
+/// A refusal in the words of the exam screen: questions by number, never by internal id.
+pub(crate) fn friendly(e: &certprep_domain::session::RuleError) -> String {
+    use certprep_domain::session::RuleError as R;
+    match e {
+        R::SectionLocked(_) => "That question is in a section you have left: on the exam a \
+                                section locks once you leave it."
+            .into(),
+        R::SeriesFinal(_) => "That question belongs to a yes/no series and was answered: \
+                              series questions cannot be revisited or changed."
+            .into(),
+        R::AdaptiveFinal(_) => {
+            "Each answer of the readiness check is final: the next question depends on it.".into()
+        }
+        R::UnknownItem(_) => "That question is not part of this session.".into(),
+        R::InvalidAnswer { message, .. } => format!("Not saved: {message}."),
+        other => other.to_string(),
+    }
+}
+
+/// [`friendly`] for any service error.
+pub(crate) fn friendly_service(e: &certprep_service::ServiceError) -> String {
+    match e {
+        certprep_service::ServiceError::Rule(r) => friendly(r),
+        other => other.to_string(),
     }
 }
 

@@ -66,11 +66,7 @@ impl SessionSummary {
         match self.outcome {
             Some(o) if matches!(self.mode.as_str(), "study" | "custom") => format!(
                 "practice: {}% of points",
-                if o.max_points == 0 {
-                    0
-                } else {
-                    o.points * 100 / o.max_points
-                }
+                (o.points * 100).checked_div(o.max_points).unwrap_or(0)
             ),
             Some(o) => format!(
                 "{} {}",

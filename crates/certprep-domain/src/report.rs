@@ -9,7 +9,7 @@
 //! `1 + 699·p/cut` below the cut and `700 + 300·(p − cut)/(1 − cut)` above.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::exam::{Outline, OutlineRef};
 use crate::item::Bank;
@@ -23,13 +23,15 @@ pub const ESTIMATE_NOTE: &str = "The scaled score is an estimate: Microsoft sets
 exam form; certprep places 700 at the exam's stated passing standard (70% of the points unless \
 the catalog says otherwise).";
 
-/// The note of a report scored with the calibrated model.
-pub const MODEL_NOTE: &str = "The scaled score is an estimate from the calibrated item model: \
-your ability from these answers, mapped through the expected score on a blueprint-weighted form, \
-so a hard form does not count against you. Microsoft sets the real cut per exam form.";
+/// The note of a report whose items are calibrated: the verdict still comes from points.
+pub const MODEL_NOTE: &str = "The scaled score and the verdict come from your points against \
+the exam's passing standard, the event readiness predicts. The calibrated item model's estimate \
+is shown beside it: your ability from these answers, mapped through the expected score on a \
+blueprint-weighted form, so a hard form does not count against you. Microsoft sets the real cut \
+per exam form.";
 
 /// The score as the calibrated item model sees it (present once the items are calibrated).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelScore {
     /// Ability from this session's answers, and its standard error.
     pub theta: f64,
@@ -38,9 +40,12 @@ pub struct ModelScore {
     pub expected_share: f64,
     /// Items of the session with calibrated parameters.
     pub calibrated_items: usize,
+    /// The expected share on the 1–1000 scale.
+    #[serde(default)]
+    pub scaled: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DomainResult {
     pub id: String,
     pub title: String,
@@ -51,7 +56,7 @@ pub struct DomainResult {
     pub items: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObjectiveResult {
     pub id: String,
     pub title: String,
@@ -61,7 +66,7 @@ pub struct ObjectiveResult {
     pub percent: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemResult {
     pub item_id: String,
     pub domain: Option<String>,
@@ -73,13 +78,13 @@ pub struct ItemResult {
 }
 
 /// Time used against items done, one point per answer in the order given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PacePoint {
     pub elapsed_ms: i64,
     pub answered: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub session_id: String,
     pub exam: String,
@@ -106,17 +111,17 @@ pub struct Report {
     pub model: Option<ModelScore>,
     /// The adaptive check's decision (adaptive sessions only).
     pub adaptive: Option<AdaptiveVerdict>,
-    pub note: &'static str,
+    pub note: String,
 }
 
 impl Report {
-    /// Rescores with the calibrated model: the scaled score maps the expected share at the
-    /// candidate's ability, not this form's raw share, onto the same scale.
-    pub fn with_model_score(mut self, model: ModelScore, standard: f64) -> Report {
-        self.scaled_score = scaled_share(model.expected_share, standard);
-        self.passed = self.scaled_score >= self.passing_score;
+    /// Adds the calibrated model's estimate beside the points-based score. The verdict stays
+    /// the points': one definition of passing, the one readiness predicts, and a report's
+    /// verdict does not change when the items are calibrated later.
+    pub fn with_model_estimate(mut self, mut model: ModelScore, standard: f64) -> Report {
+        model.scaled = scaled_share(model.expected_share, standard);
         self.model = Some(model);
-        self.note = MODEL_NOTE;
+        self.note = MODEL_NOTE.to_string();
         self
     }
 }
@@ -241,7 +246,7 @@ pub fn report(
         submitted_at: session.submitted_at,
         model: None,
         adaptive: session.adaptive.as_ref().and_then(|a| a.verdict.clone()),
-        note: ESTIMATE_NOTE,
+        note: ESTIMATE_NOTE.to_string(),
     }
 }
 

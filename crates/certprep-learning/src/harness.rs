@@ -153,6 +153,7 @@ fn blueprint_of(config: &HarnessConfig, items: &[ItemParameters]) -> Blueprint {
                     .filter(|(i, _)| i % domains == d)
                     .map(|(_, p)| *p)
                     .collect(),
+                points: vec![],
             })
             .collect(),
         form_length: config.form_length,

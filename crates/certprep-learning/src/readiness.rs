@@ -7,6 +7,11 @@
 //! (a 50-item form measures with error). `assess` integrates the second over the first on the
 //! quadrature grid; the interval is the range of the pass chance over the central 95% of the
 //! posterior of θ.
+//!
+//! The event is the one a score report decides: the share of **points** on the form reaches the
+//! standard. A multi-part item gives one point per part, as on the exam; the model takes each
+//! part of an `m`-part item as right with probability `p^(1/m)`, so that the whole item is right
+//! with the item model's probability `p`. With one-point items this is the number right.
 
 use serde::Serialize;
 
@@ -20,6 +25,38 @@ pub struct BlueprintDomain {
     /// Share of the exam (the midpoint of the published range), as a fraction.
     pub weight: f64,
     pub items: Vec<ItemParameters>,
+    /// The points of each item (one per part), in the order of `items`; empty means one each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<u32>,
+}
+
+impl BlueprintDomain {
+    fn points_of(&self, i: usize) -> f64 {
+        f64::from(self.points.get(i).copied().unwrap_or(1).max(1))
+    }
+
+    /// Points per item, on average.
+    fn mean_points(&self) -> f64 {
+        if self.items.is_empty() {
+            return 1.0;
+        }
+        (0..self.items.len())
+            .map(|i| self.points_of(i))
+            .sum::<f64>()
+            / self.items.len() as f64
+    }
+
+    /// The chance that one point of a random item of the domain is earned at `theta`: the
+    /// points-weighted mean of each item's per-part chance `p^(1/m)`.
+    fn point_probability(&self, theta: f64) -> f64 {
+        let (mut earned, mut total) = (0.0, 0.0);
+        for (i, item) in self.items.iter().enumerate() {
+            let m = self.points_of(i);
+            earned += m * item.p(theta).powf(1.0 / m);
+            total += m;
+        }
+        if total > 0.0 { earned / total } else { 0.0 }
+    }
 }
 
 /// The exam form the candidate will meet: domains with weights, a length and a passing standard.
@@ -40,14 +77,22 @@ impl Blueprint {
             .filter(|d| !d.items.is_empty() && d.weight > 0.0)
     }
 
-    /// The mean chance of a correct answer on a random item of each represented domain.
+    /// The chance of earning one point of a random item of each represented domain.
     fn domain_probabilities(&self, theta: f64) -> Vec<(f64, f64)> {
         self.represented()
-            .map(|d| {
-                let mean = d.items.iter().map(|i| i.p(theta)).sum::<f64>() / d.items.len() as f64;
-                (d.weight, mean)
-            })
+            .map(|d| (d.weight, d.point_probability(theta)))
             .collect()
+    }
+
+    /// The points of a real form: its items times the blueprint's mean points per item.
+    fn form_points(&self) -> usize {
+        let (mut weighted, mut total) = (0.0, 0.0);
+        for d in self.represented() {
+            weighted += d.weight * d.mean_points();
+            total += d.weight;
+        }
+        let per_item = if total > 0.0 { weighted / total } else { 1.0 };
+        (self.form_length as f64 * per_item).round().max(0.0) as usize
     }
 
     /// The expected share of points on a blueprint-weighted form at `theta`.
@@ -66,16 +111,16 @@ impl Blueprint {
         bisect(|t| self.expected_share(t) < self.standard)
     }
 
-    /// How many of the form's items each represented domain gets (largest remainders), in
+    /// How many of the form's points each represented domain gets (largest remainders), in
     /// the order of the domains that have items.
     pub fn slots(&self) -> Vec<usize> {
         let weights: Vec<f64> = self.represented().map(|d| d.weight).collect();
-        apportion(&weights, self.form_length)
+        apportion(&weights, self.form_points())
     }
 
-    /// The chance of reaching the raw cut on a real form at a known `theta`: the number right
-    /// is a sum of independent Bernoulli draws, one per slot, whose exact distribution comes
-    /// from the Lord–Wingersky recursion.
+    /// The chance of reaching the raw cut on a real form at a known `theta`: the points earned
+    /// are a sum of independent Bernoulli draws, one per point slot, whose exact distribution
+    /// comes from the Lord–Wingersky recursion.
     pub fn pass_chance_at(&self, theta: f64) -> f64 {
         let slots = self.slots();
         let probabilities = self.domain_probabilities(theta);
@@ -353,21 +398,61 @@ mod tests {
                     id: "one".into(),
                     weight: 0.6,
                     items: vec![item(1.0, -0.5), item(1.2, 0.0)],
+                    points: vec![],
                 },
                 BlueprintDomain {
                     id: "two".into(),
                     weight: 0.4,
                     items: vec![item(0.8, 0.5)],
+                    points: vec![],
                 },
                 BlueprintDomain {
                     id: "empty".into(),
                     weight: 0.2,
                     items: vec![],
+                    points: vec![],
                 },
             ],
             form_length: 50,
             standard: 0.7,
         }
+    }
+
+    /// With multi-part items the event is the share of points: two-point items at their
+    /// difficulty (p = 0.5 for the whole item) earn each point with √0.5, and a 10-item form
+    /// of 20 points passes at 14 points.
+    #[test]
+    fn the_pass_event_counts_points() {
+        let blueprint = Blueprint {
+            domains: vec![BlueprintDomain {
+                id: "one".into(),
+                weight: 1.0,
+                items: vec![item(1.0, 0.0), item(1.0, 0.0)],
+                points: vec![2, 2],
+            }],
+            form_length: 10,
+            standard: 0.7,
+        };
+        let q = 0.5_f64.sqrt();
+        let choose = |n: u64, k: u64| -> f64 {
+            (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
+        };
+        let expected: f64 = (14..=20u64)
+            .map(|k| choose(20, k) * q.powi(k as i32) * (1.0 - q).powi(20 - k as i32))
+            .sum();
+        assert_eq!(blueprint.slots(), vec![20]);
+        assert!((blueprint.pass_chance_at(0.0) - expected).abs() < 1e-12);
+        assert!((blueprint.expected_share(0.0) - q).abs() < 1e-12);
+        // One-point items: the same as counting the number right.
+        let single = Blueprint {
+            domains: vec![BlueprintDomain {
+                points: vec![],
+                ..blueprint.domains[0].clone()
+            }],
+            ..blueprint.clone()
+        };
+        assert_eq!(single.slots(), vec![10]);
+        assert!((single.expected_share(0.0) - 0.5).abs() < 1e-12);
     }
 
     #[test]

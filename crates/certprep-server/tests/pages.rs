@@ -552,7 +552,7 @@ async fn readiness_reviews_adaptive_check_and_bank_health() {
     assert!(
         results.html.contains("Readiness check:")
             && results.html.contains("Decided after")
-            && results.html.contains("scaled score comes from"),
+            && results.html.contains("item model"),
         "{}",
         results.html
     );

@@ -117,14 +117,18 @@ pub fn blueprint(
         domains: outline
             .domains
             .iter()
-            .map(|d| BlueprintDomain {
-                id: d.id.clone(),
-                weight: d.weight_mid(),
-                items: bank
+            .map(|d| {
+                let (items, points) = bank
                     .serving(outline_ref)
                     .filter(|i| primary_domain(i, outline_ref, outline) == Some(d.id.as_str()))
-                    .filter_map(|i| model.get(&i.id))
-                    .collect(),
+                    .filter_map(|i| model.get(&i.id).map(|p| (p, i.max_points())))
+                    .unzip();
+                BlueprintDomain {
+                    id: d.id.clone(),
+                    weight: d.weight_mid(),
+                    items,
+                    points,
+                }
             })
             .collect(),
         form_length: usize::try_from((exam.questions.min + exam.questions.max) / 2).unwrap_or(50),
@@ -417,6 +421,7 @@ impl Service<'_> {
             se,
             expected_share,
             calibrated_items: calibrated,
+            scaled: 0,
         })
     }
 }

@@ -342,6 +342,13 @@ impl<'a> Service<'a> {
             None
         };
         self.store.save_session(session, outcome).await?;
+        if session.is_submitted() {
+            // The report as it stands at submission is the one shown from now on.
+            let r = self.report(session, now).await?;
+            let json =
+                serde_json::to_string(&r).map_err(|e| ServiceError::Invalid(e.to_string()))?;
+            self.store.freeze_report(&session.id, &json).await?;
+        }
         Ok(())
     }
 
@@ -457,9 +464,16 @@ impl<'a> Service<'a> {
         self.report(&session, now).await
     }
 
-    /// The score report; once the session's items are calibrated, its scaled score comes from
-    /// the calibrated model (see `Report::with_model_score`).
+    /// The score report. A submitted session's report is the one kept at submission, so its
+    /// verdict never changes afterwards; the scaled score and verdict come from points, with
+    /// the calibrated model's estimate beside them (see `Report::with_model_estimate`).
     pub async fn report(&self, session: &Session, now: DateTime<Utc>) -> Result<Report> {
+        if session.is_submitted()
+            && let Some(json) = self.store.frozen_report(&session.id).await?
+            && let Ok(frozen) = serde_json::from_str::<Report>(&json)
+        {
+            return Ok(frozen);
+        }
         let (exam, outline_ref, outline) = self.outline_of(session)?;
         let standard = exam.passing_standard.share();
         let raw = report(
@@ -474,7 +488,7 @@ impl<'a> Service<'a> {
         let model = self.item_model().await?;
         Ok(
             match self.model_score(session, exam, &outline_ref, outline, &model) {
-                Some(score) => raw.with_model_score(score, standard),
+                Some(score) => raw.with_model_estimate(score, standard),
                 None => raw,
             },
         )

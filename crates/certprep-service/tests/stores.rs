@@ -176,6 +176,7 @@ async fn sqlite_store_behaves() {
     scenario(&store).await;
     learning_scenario(&store).await;
     forms_scenario(&store).await;
+    frozen_report_scenario(&store).await;
     // The response log is append-only.
     let url = format!("sqlite://{}", path.display());
     let pool = sqlx::SqlitePool::connect(&url)
@@ -243,6 +244,7 @@ async fn postgres_store_behaves_the_same() {
     scenario(&store).await;
     learning_scenario(&store).await;
     forms_scenario(&store).await;
+    frozen_report_scenario(&store).await;
     // Two connections (as two server processes would) see the same data; migrations are idempotent.
     let again = PgStore::connect(&url)
         .await
@@ -341,6 +343,83 @@ async fn forms_scenario(store: &dyn Store) {
         .map(|f| f.id.as_str())
         .collect();
     assert_eq!(listed, ["ai-103-a", "ai-103-b", "ai-103-c"]);
+}
+
+/// A submitted report's verdict never changes afterwards: scored again under a different
+/// passing standard (as a later calibration or a catalog change would), the session still shows
+/// the report kept at submission, and the history keeps its outcome.
+async fn frozen_report_scenario(store: &dyn Store) {
+    let lib = library();
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 11, 29, 9, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let hal = Service::new(&lib, store, "hal");
+    let session = hal
+        .start(
+            StartRequest {
+                exam: "ai-103".into(),
+                mode: Some(Mode::Exam),
+                seed: Some(11),
+                ..StartRequest::default()
+            },
+            t0,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Half the items right: a clear fail at a 70% standard.
+    for (n, si) in session
+        .items
+        .iter()
+        .enumerate()
+        .take(session.items.len() / 2)
+    {
+        let item = lib
+            .bank
+            .item(&si.item_id)
+            .unwrap_or_else(|| panic!("{}", si.item_id));
+        if n % 2 == 0 && si.series.is_none() {
+            let _ = hal
+                .answer(&session.id, &item.id, key(&item.body), None, t0)
+                .await;
+        }
+    }
+    let first = hal
+        .submit(&session.id, t0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!first.passed);
+    let mut lenient = library();
+    let mut exam = lenient
+        .catalog
+        .exam(&certprep_domain::ExamCode::new("ai-103"))
+        .cloned()
+        .unwrap_or_else(|| panic!("ai-103"));
+    exam.passing_standard.percent = 5;
+    lenient.catalog.insert(exam);
+    let later = Service::new(&lenient, store, "hal");
+    let reloaded = later
+        .load(&session.id, t0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let again = later
+        .report(&reloaded, t0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        again, first,
+        "the report kept at submission is the one shown"
+    );
+    let history = later.history().await.unwrap_or_else(|e| panic!("{e}"));
+    let outcome = history
+        .iter()
+        .find(|s| s.id == session.id)
+        .and_then(|s| s.outcome)
+        .unwrap_or_else(|| panic!("no outcome"));
+    assert_eq!(
+        (outcome.scaled_score, outcome.passed),
+        (first.scaled_score, first.passed)
+    );
 }
 
 trait WithForm {
@@ -587,7 +666,23 @@ async fn learning_scenario(store: &dyn Store) {
         .submit(&history[0].id, t0)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(done.model.is_some(), "calibrated items give a model score");
+    assert!(
+        done.model.is_some(),
+        "calibrated items give a model estimate"
+    );
+    // One definition of passing: the verdict is the points' against the standard, calibrated
+    // or not (the model's estimate is shown beside it, never instead).
+    let share = f64::from(done.points) / f64::from(done.max_points.max(1));
+    assert_eq!(
+        done.passed,
+        share >= 0.7 - 1e-9,
+        "verdict {} at {share:.3} of the points",
+        done.passed
+    );
+    assert_eq!(
+        done.scaled_score,
+        certprep_domain::report::scaled_score(done.points, done.max_points, 0.7)
+    );
 
     // Enough reviews on separate days: the user's own FSRS parameters are optimised and kept.
     let erin = Service::new(&lib, store, "erin");

@@ -90,10 +90,10 @@ impl PgStore {
                ON CONFLICT (id) DO UPDATE SET
                    deadline = excluded.deadline, submitted_at = excluded.submitted_at,
                    answered = excluded.answered,
-                   scaled_score = COALESCE(excluded.scaled_score, sessions.scaled_score),
-                   passed = COALESCE(excluded.passed, sessions.passed),
-                   points = COALESCE(excluded.points, sessions.points),
-                   max_points = COALESCE(excluded.max_points, sessions.max_points),
+                   scaled_score = COALESCE(sessions.scaled_score, excluded.scaled_score),
+                   passed = COALESCE(sessions.passed, excluded.passed),
+                   points = COALESCE(sessions.points, excluded.points),
+                   max_points = COALESCE(sessions.max_points, excluded.max_points),
                    state = excluded.state, updated_at = excluded.updated_at"#,
             summary.id,
             summary.user,
@@ -162,6 +162,26 @@ impl Store for PgStore {
         let mut tx = self.pool.begin().await.map_err(db)?;
         Self::write_session(&mut tx, session, outcome, Utc::now()).await?;
         tx.commit().await.map_err(db)
+    }
+
+    async fn freeze_report(&self, id: &str, report: &str) -> Result<()> {
+        sqlx::query!(
+            "UPDATE sessions SET report = COALESCE(report, $1) WHERE id = $2",
+            report,
+            id
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn frozen_report(&self, id: &str) -> Result<Option<String>> {
+        let row = sqlx::query!("SELECT report FROM sessions WHERE id = $1", id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(row.and_then(|r| r.report))
     }
 
     async fn record_answer(&self, session: &Session, response: &Response) -> Result<()> {

@@ -185,8 +185,16 @@ pub trait Store: Send + Sync {
 
     async fn load_session(&self, id: &str) -> Result<Session>;
 
-    /// Saves the state of a session (navigation, marks, pauses, submission).
+    /// Saves the state of a session (navigation, marks, pauses, submission). Once a session
+    /// has an outcome it keeps it: a later save never changes a submitted verdict.
     async fn save_session(&self, session: &Session, outcome: Option<Outcome>) -> Result<()>;
+
+    /// Keeps the score report of a submitted session as it stood at submission (JSON); a second
+    /// call leaves the first report in place.
+    async fn freeze_report(&self, id: &str, report: &str) -> Result<()>;
+
+    /// The report kept at submission, if any.
+    async fn frozen_report(&self, id: &str) -> Result<Option<String>>;
 
     /// Appends a response to the log and saves the session, in one durable transaction.
     async fn record_answer(&self, session: &Session, response: &Response) -> Result<()>;

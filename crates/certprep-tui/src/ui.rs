@@ -731,7 +731,7 @@ fn results(frame: &mut Frame, app: &App) {
             clock(i64::try_from(slow.time_spent_ms).unwrap_or(0))
         )));
     }
-    lines.push(Line::from(dim(r.note)));
+    lines.push(Line::from(dim(r.note.clone())));
     lines.push(Line::default());
     lines.push(Line::from(bold("Objectives, weakest first")));
     let mut objectives: Vec<_> = r.objectives.iter().collect();

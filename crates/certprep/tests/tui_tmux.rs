@@ -175,15 +175,16 @@ fn the_adaptive_check_in_the_terminal_app() {
     tmux(&["-L", &socket, "kill-server"]);
 }
 
-/// Starts 20-item exams until the fourth item is one a candidate may mark (not part of a yes/no
-/// series), so the test does not depend on how the seeded form falls for today's bank.
+/// Starts 20-item exams until the first three items are single choice (one key press answers
+/// them completely) and the fourth is one a candidate may mark (not part of a yes/no series), so
+/// the test does not depend on how the seeded form falls for today's bank.
 fn exam_whose_fourth_item_can_be_marked(bin: &std::path::Path, data: &std::path::Path) -> String {
     let files = certprep_content::files()
         .map(|f| certprep_bank::Source::new(f.path, f.text))
         .collect();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default();
     let library = certprep_bank::load(&[files], today, 0).library;
-    for seed in 1..100 {
+    for seed in 1..300 {
         let out = Command::new(bin)
             .env("CERTPREP_DATA_DIR", data)
             .args([
@@ -199,16 +200,20 @@ fn exam_whose_fourth_item_can_be_marked(bin: &std::path::Path, data: &std::path:
         );
         let start: serde_json::Value =
             serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
-        let fourth = start["items"][3].as_str().unwrap_or_default();
-        let in_series = library
-            .bank
-            .item(fourth)
+        let item = |n: usize| {
+            library
+                .bank
+                .item(start["items"][n].as_str().unwrap_or_default())
+        };
+        let in_series = item(3)
             .is_some_and(|i| matches!(i.group, Some(certprep_domain::item::Membership::Series(_))));
-        if !in_series {
+        let singles =
+            (0..3).all(|n| item(n).is_some_and(|i| i.kind() == certprep_domain::ItemKind::Single));
+        if !in_series && singles {
             return start["session_id"].as_str().unwrap_or_default().to_string();
         }
     }
-    panic!("no seed below 100 gives a markable fourth item");
+    panic!("no seed below 300 gives three single-choice items and a markable fourth");
 }
 
 /// Waits until the screen contains one of `texts`.

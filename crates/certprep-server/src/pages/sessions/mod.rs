@@ -121,7 +121,7 @@ pub(crate) struct ResultsPage {
     items: Vec<(usize, String, String, String)>,
     /// Study and practice: a practice score, not a scaled verdict.
     practice: bool,
-    note: &'static str,
+    note: String,
     adaptive: Option<AdaptiveView>,
     model_note: Option<String>,
 }
@@ -262,9 +262,10 @@ pub async fn results(
                     .to_string()
             };
             format!(
-                "This scaled score comes from {source}, not from raw points: ability θ = {:.2} ± \
-                 {:.2}, mapped to the expected share of points on a form drawn to the outline \
-                 ({:.0}%).",
+                "The score and the verdict above come from your points. Beside them, {source} \
+                 estimates {} of 1000 for a typical form: ability θ = {:.2} ± {:.2}, an expected \
+                 {:.0}% of the points on a form drawn to the outline.",
+                m.scaled,
                 m.theta,
                 m.se,
                 m.expected_share * 100.0

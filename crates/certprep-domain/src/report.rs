@@ -71,6 +71,9 @@ pub struct ItemResult {
     pub item_id: String,
     pub domain: Option<String>,
     pub answered: bool,
+    /// Answered in part: some parts were left open when the session ended.
+    #[serde(default)]
+    pub partial: bool,
     pub marked: bool,
     pub points: u32,
     pub max_points: u32,
@@ -175,6 +178,7 @@ pub fn report(
                 .and_then(|i| primary_domain(i, outline_ref, outline))
                 .map(str::to_string),
             answered: st.answer.is_some() && !st.partial,
+            partial: st.answer.is_some() && st.partial,
             marked: st.marked,
             points: st.points,
             max_points: st.max_points,

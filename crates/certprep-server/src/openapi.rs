@@ -80,7 +80,8 @@ pub fn spec() -> Value {
                         "missed": { "type": "boolean" }, "marked": { "type": "boolean" }, "unseen": { "type": "boolean" },
                         "count": { "type": "integer", "minimum": 1, "maximum": 1000 },
                         "minutes": { "type": "integer", "minimum": 1, "maximum": 1440 },
-                        "pausable": { "type": "boolean" }
+                        "pausable": { "type": "boolean" },
+                        "form": { "type": "string", "description": "A fixed form (published practice test) by id; sat as an exam unless mode is study" }
                     }
                 },
                 "Answer": {

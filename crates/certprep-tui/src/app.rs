@@ -1,7 +1,13 @@
 //! The terminal app's state and what each key does. Rendering lives in `ui`; every change to a
 //! session goes through the service, so an answer is saved before the screen says so.
+//!
+//! Nothing surprises the candidate: moving out of a section that locks, finishing, and starting
+//! an exam while another is unfinished each ask first, with the counts that matter; a refused
+//! move says why; `?` lists every key of the screen; and keys act only on what is shown.
 
-use certprep_domain::form::CustomFilter;
+use std::cell::Cell;
+
+use certprep_domain::form::{CustomFilter, SectionKind};
 use certprep_domain::report::Report;
 use certprep_domain::session::{Confidence, Mode, Session};
 use certprep_service::learning::{ReadinessReport, Recommendation, ReviewQueue, recommend};
@@ -15,6 +21,10 @@ use crate::draft::Draft;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Home,
+    /// Before an exam's first question: what it holds and its rules.
+    Overview,
+    /// Before a case study's first question: how case studies work.
+    CaseIntro,
     Item,
     Review,
     Results,
@@ -23,6 +33,17 @@ pub enum Screen {
     Answers,
     /// Pass probability, ability per domain, its trend and the weakest objectives.
     Readiness,
+}
+
+/// A question the app asks before doing something that cannot be undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    /// Finish the session.
+    Submit,
+    /// Leave the current section (it locks) for the item at this position.
+    Leave { to: usize },
+    /// Start a new exam although one of this exam is unfinished.
+    NewExam,
 }
 
 /// What the learning model says about the exam under the home screen's cursor: loaded when the
@@ -53,17 +74,28 @@ pub struct App<'a> {
     pub exams: Vec<ExamEntry>,
     pub exam_cursor: usize,
     pub history: Vec<SessionSummary>,
+    pub history_cursor: usize,
     pub session: Option<Session>,
     pub view: Option<SessionView>,
     pub draft: Option<Draft>,
     /// 0 shows the question; 1.. show the case study's tabs.
     pub tab: usize,
-    pub scroll: u16,
+    /// The first line shown of a scrolled screen. The drawing keeps it inside the content and,
+    /// after a cursor move, around the cursor.
+    pub scroll: Cell<u16>,
+    /// The last scroll that still shows content, as the drawing measured it.
+    pub max_scroll: Cell<u16>,
+    /// Bring the cursor into view at the next drawing (set by cursor moves, not by scrolling).
+    pub follow: Cell<bool>,
+    /// Bring the result of a checked answer into view at the next drawing.
+    pub to_result: Cell<bool>,
     pub review_cursor: usize,
     pub answers_cursor: usize,
     pub report: Option<Report>,
     pub message: Option<String>,
-    pub confirm_submit: bool,
+    pub confirm: Option<Confirm>,
+    /// The help screen of the current screen is open.
+    pub help: bool,
     pub insight: Insight,
     pub quit: bool,
 }
@@ -105,16 +137,21 @@ impl<'a> App<'a> {
             exams,
             exam_cursor: 0,
             history: vec![],
+            history_cursor: 0,
             session: None,
             view: None,
             draft: None,
             tab: 0,
-            scroll: 0,
+            scroll: Cell::new(0),
+            max_scroll: Cell::new(u16::MAX),
+            follow: Cell::new(true),
+            to_result: Cell::new(false),
             review_cursor: 0,
             answers_cursor: 0,
             report: None,
             message: None,
-            confirm_submit: false,
+            confirm: None,
+            help: false,
             insight: Insight::default(),
             quit: false,
         };
@@ -133,7 +170,10 @@ impl<'a> App<'a> {
 
     fn load_history(&mut self) {
         match self.block(self.service.history()) {
-            Ok(h) => self.history = h,
+            Ok(h) => {
+                self.history_cursor = self.history_cursor.min(h.len().saturating_sub(1));
+                self.history = h;
+            }
             Err(e) => self.message = Some(e.to_string()),
         }
     }
@@ -182,22 +222,28 @@ impl<'a> App<'a> {
 
     /// Back to the home screen, with fresh history and insight.
     fn go_home(&mut self) {
-        self.scroll = 0;
+        self.reset_scroll();
         self.message = None;
+        self.confirm = None;
         self.load_history();
         self.load_insight();
         self.screen = Screen::Home;
     }
 
-    fn fail(&mut self, e: ServiceError) {
-        self.message = Some(e.to_string());
+    fn reset_scroll(&self) {
+        self.scroll.set(0);
+        self.follow.set(true);
     }
 
-    /// Opens a session (new or resumed) on its current item.
+    fn fail(&mut self, e: ServiceError) {
+        self.message = Some(friendly(&e));
+    }
+
+    /// Opens a session (resumed) on its current item.
     pub fn open(&mut self, session: Session) {
         self.tab = 0;
-        self.scroll = 0;
-        self.confirm_submit = false;
+        self.reset_scroll();
+        self.confirm = None;
         if session.is_submitted() {
             self.show_results(&session);
         } else {
@@ -240,7 +286,7 @@ impl<'a> App<'a> {
     }
 
     fn show_results(&mut self, session: &Session) {
-        self.scroll = 0;
+        self.reset_scroll();
         match self.block(self.service.report(session, self.now())) {
             Ok(r) => self.report = Some(r),
             Err(e) => self.fail(e),
@@ -273,9 +319,15 @@ impl<'a> App<'a> {
             .session
             .as_ref()
             .is_some_and(|s| !s.is_submitted() && s.is_expired(self.now()));
-        if expired && matches!(self.screen, Screen::Item | Screen::Review) {
-            self.message = Some("Time is up: the exam was submitted.".into());
+        if expired
+            && matches!(
+                self.screen,
+                Screen::Item | Screen::Review | Screen::Overview | Screen::CaseIntro
+            )
+        {
+            self.confirm = None;
             self.reload();
+            self.message = Some("Time is up: the exam was submitted.".into());
         } else if let Some(session) = self.session.clone() {
             let now = self.now();
             if let Some(view) = &mut self.view {
@@ -309,10 +361,11 @@ impl<'a> App<'a> {
         ) {
             Ok(ack) if self.is_adaptive() => {
                 self.message = Some(format!(
-                    "Answer recorded ({} answered); the check picks the next item.",
+                    "Answer recorded ({} answered); the check picks the next question.",
                     ack.answered
                 ));
                 self.reload();
+                self.reset_scroll();
                 if self.screen == Screen::Results {
                     self.message = None;
                 }
@@ -322,10 +375,13 @@ impl<'a> App<'a> {
                 self.message = Some(match &ack.result {
                     Some(r) => r.feedback.as_ref().map_or_else(
                         || "Saved.".to_string(),
-                        |f| format!("Saved: {} of {} points.", f.points, f.max_points),
+                        |f| format!("Checked: {} of {} points (below).", f.points, f.max_points),
                     ),
                     None => format!("Saved ({} of {} answered).", ack.answered, ack.total),
                 });
+                if ack.result.as_ref().is_some_and(|r| r.feedback.is_some()) {
+                    self.to_result.set(true);
+                }
                 self.reload();
                 true
             }
@@ -337,19 +393,53 @@ impl<'a> App<'a> {
         }
     }
 
-    fn goto(&mut self, position: usize) {
+    /// Moves to another item, saving the answer first; a move out of a section that locks asks
+    /// first.
+    fn go_to(&mut self, position: usize) {
         if !self.save() {
             return;
         }
+        if let Some(session) = &self.session
+            && let Some(section) = session.would_lock(position)
+        {
+            let s = session.section_summary(section);
+            self.confirm = Some(Confirm::Leave { to: position });
+            self.message = Some(format!(
+                "Leave {}? It locks: {} unanswered, {} marked. y leave · v review it · any other key stays",
+                crate::ui::section_name(session, &self.service.library.bank, section),
+                s.unanswered(),
+                s.marked
+            ));
+            return;
+        }
+        self.move_to(position);
+    }
+
+    /// Moves to an item without asking (the rules are the engine's).
+    fn move_to(&mut self, position: usize) {
         let Some(id) = self.session_id() else { return };
         let now = self.now();
+        let entering_case = self.session.as_ref().is_some_and(|s| {
+            let from = s.current_section();
+            let to = s.items.get(position).map(|i| i.section);
+            to.is_some_and(|t| {
+                Some(t) != from
+                    && matches!(s.sections[t].kind, SectionKind::CaseStudy(_))
+                    && s.sections[t].items.first() == Some(&position)
+            })
+        });
         match self.block(self.service.goto_position(&id, position, now)) {
             Ok(s) => {
                 self.tab = 0;
-                self.scroll = 0;
+                self.reset_scroll();
                 self.draft = None;
+                self.message = None;
                 self.set_session(s);
-                self.screen = Screen::Item;
+                self.screen = if entering_case {
+                    Screen::CaseIntro
+                } else {
+                    Screen::Item
+                };
             }
             Err(e) => {
                 self.fail(e);
@@ -363,6 +453,18 @@ impl<'a> App<'a> {
         self.session
             .as_ref()
             .is_some_and(|s| s.mode == Mode::Adaptive)
+    }
+
+    /// Unfinished sessions of the selected exam, exams first.
+    pub fn unfinished(&self) -> Vec<&SessionSummary> {
+        let exam = self.selected_exam().unwrap_or_default();
+        let mut out: Vec<&SessionSummary> = self
+            .history
+            .iter()
+            .filter(|s| s.submitted_at.is_none() && s.exam == exam)
+            .collect();
+        out.sort_by_key(|s| (s.mode != "exam", std::cmp::Reverse(s.started_at)));
+        out
     }
 
     fn start(&mut self, mode: Mode, filter: CustomFilter) {
@@ -388,7 +490,11 @@ impl<'a> App<'a> {
             Ok(s) => {
                 self.message = None;
                 self.draft = None;
+                let exam = s.mode == Mode::Exam;
                 self.open(s);
+                if exam {
+                    self.screen = Screen::Overview;
+                }
             }
             Err(e) => self.fail(e),
         }
@@ -418,9 +524,10 @@ impl<'a> App<'a> {
         }
     }
 
-    /// The session to resume from the home screen: the newest one not yet submitted.
+    /// The session to resume from the home screen: the selected exam's unfinished exam first,
+    /// then its newest unfinished session.
     pub fn resumable(&self) -> Option<&SessionSummary> {
-        self.history.iter().find(|s| s.submitted_at.is_none())
+        self.unfinished().into_iter().next()
     }
 
     pub fn on_key(&mut self, key: KeyEvent) {
@@ -429,12 +536,23 @@ impl<'a> App<'a> {
             self.quit = true;
             return;
         }
+        if self.help {
+            // Any key closes the help screen; it does nothing else.
+            self.help = false;
+            return;
+        }
+        if key.code == KeyCode::Char('?') {
+            self.help = true;
+            return;
+        }
         match self.screen {
             Screen::Home => self.home_key(key),
+            Screen::Overview | Screen::CaseIntro => self.intro_key(key),
             Screen::Item => self.item_key(key),
             Screen::Review => self.review_key(key),
             Screen::Answers => self.answers_key(key),
-            Screen::Results | Screen::History => self.results_key(key),
+            Screen::Results => self.results_key(key),
+            Screen::History => self.history_key(key),
             Screen::Readiness => self.readiness_key(key),
         }
     }
@@ -449,10 +567,23 @@ impl<'a> App<'a> {
     }
 
     fn home_key(&mut self, key: KeyEvent) {
+        if self.confirm == Some(Confirm::NewExam) {
+            self.confirm = None;
+            match key.code {
+                KeyCode::Char('y') => self.start(Mode::Exam, CustomFilter::default()),
+                KeyCode::Char('r') => self.resume(),
+                _ => self.message = Some("No new exam started.".into()),
+            }
+            return;
+        }
         match key.code {
             KeyCode::Up => self.move_exam_cursor(self.exam_cursor.saturating_sub(1)),
             KeyCode::Down => self.move_exam_cursor(self.exam_cursor + 1),
-            KeyCode::Char('n') => self.start_next(),
+            KeyCode::Char('n') => match self.insight.next.as_ref().map(|n| &n.activity) {
+                // A mock exam starts a clock of an hour or more: never without asking.
+                Some(certprep_service::learning::Activity::MockExam) => self.ask_new_exam(),
+                _ => self.start_next(),
+            },
             KeyCode::Char('a') => self.start(Mode::Adaptive, CustomFilter::default()),
             KeyCode::Char('R') => self.start_review(),
             KeyCode::Char('p') => {
@@ -460,12 +591,12 @@ impl<'a> App<'a> {
                     self.load_insight();
                 }
                 if self.insight.readiness.is_some() {
-                    self.scroll = 0;
+                    self.reset_scroll();
                     self.screen = Screen::Readiness;
                 }
             }
             KeyCode::Char('s') => self.start(Mode::Study, CustomFilter::default()),
-            KeyCode::Char('e') => self.start(Mode::Exam, CustomFilter::default()),
+            KeyCode::Char('e') => self.ask_new_exam(),
             KeyCode::Char('c') => self.start(
                 Mode::Custom,
                 CustomFilter {
@@ -473,12 +604,10 @@ impl<'a> App<'a> {
                     ..CustomFilter::default()
                 },
             ),
-            KeyCode::Char('r') => match self.resumable().map(|s| s.id.clone()) {
-                Some(id) => self.open_id(&id),
-                None => self.message = Some("No unfinished session to resume.".into()),
-            },
+            KeyCode::Char('r') => self.resume(),
             KeyCode::Char('h') => {
                 self.load_history();
+                self.history_cursor = 0;
                 self.screen = Screen::History;
             }
             KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
@@ -486,21 +615,87 @@ impl<'a> App<'a> {
         }
     }
 
+    /// A mock exam's clock starts when it is created, so `e` (and `n` when it recommends one)
+    /// asks first, offering to resume an unfinished exam instead.
+    fn ask_new_exam(&mut self) {
+        let now = self.now();
+        let running = self
+            .unfinished()
+            .into_iter()
+            .find(|s| s.mode == "exam")
+            .map(|s| {
+                let left = s
+                    .deadline
+                    .map_or(0, |d| (d - now).num_milliseconds().max(0));
+                crate::ui::clock(left)
+            });
+        let exam = self.selected_exam().unwrap_or_default().to_uppercase();
+        self.confirm = Some(Confirm::NewExam);
+        self.message = Some(match running {
+            Some(left) => format!(
+                "A mock exam of {exam} is unfinished ({left} left). r resume it · y start a new one anyway · any other key cancels"
+            ),
+            None => {
+                let minutes = self
+                    .service
+                    .exam(&exam.to_lowercase())
+                    .map_or(0, |e| e.duration.minutes);
+                format!(
+                    "Start a mock exam of {exam} now? Its {} clock starts at once and keeps running if you leave. y start · any other key cancels",
+                    crate::ui::clock(i64::from(minutes) * 60_000)
+                )
+            }
+        });
+    }
+
+    fn resume(&mut self) {
+        match self.resumable().map(|s| s.id.clone()) {
+            Some(id) => self.open_id(&id),
+            None => self.message = Some("No unfinished session of this exam to resume.".into()),
+        }
+    }
+
+    fn intro_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Right => {
+                self.message = None;
+                self.screen = Screen::Item;
+            }
+            KeyCode::Char('q') | KeyCode::Esc => self.leave_session(),
+            _ => {}
+        }
+    }
+
+    /// q during a session: home, saying that a timed session's clock keeps running.
+    fn leave_session(&mut self) {
+        self.save();
+        let left = self
+            .session
+            .as_ref()
+            .filter(|s| !s.is_submitted())
+            .and_then(|s| {
+                s.remaining_ms(self.now())
+                    .map(|ms| (s.paused_at.is_some(), ms))
+            });
+        self.go_home();
+        self.message = match left {
+            Some((false, ms)) => Some(format!(
+                "Left the session: its clock keeps running ({} left). r resumes it.",
+                crate::ui::clock(ms)
+            )),
+            Some((true, _)) => Some("Left the session, paused: r resumes it.".into()),
+            None => None,
+        };
+    }
+
     fn item_key(&mut self, key: KeyEvent) {
         let Some(item) = self.view.as_ref().and_then(|v| v.current.clone()) else {
             self.go_home();
             return;
         };
-        if self.confirm_submit {
-            self.confirm_submit = false;
-            if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-                self.submit();
-            } else {
-                self.message = Some("Not submitted.".into());
-            }
-            return;
+        if let Some(confirm) = self.confirm.take() {
+            return self.answer_confirm(confirm, key);
         }
-        let mut draft = self.draft.clone().unwrap_or_else(|| Draft::of(&item));
         if self.is_adaptive()
             && matches!(
                 key.code,
@@ -513,50 +708,10 @@ impl<'a> App<'a> {
             );
             return;
         }
+        // Navigation, scrolling and the case-study tabs work on any pane.
         match key.code {
-            KeyCode::Char(c @ '1'..='3') => draft.set_confidence(match c {
-                '1' => Confidence::Low,
-                '2' => Confidence::Medium,
-                _ => Confidence::High,
-            }),
-            KeyCode::Right => {
-                let next = self.session.as_ref().and_then(Session::next_position);
-                match next {
-                    Some(p) => self.goto(p),
-                    None => {
-                        self.message = Some("Last item: press v to review or S to submit.".into())
-                    }
-                }
-                return;
-            }
-            KeyCode::Left => {
-                if let Some(p) = self.session.as_ref().and_then(Session::previous_position) {
-                    self.goto(p);
-                }
-                return;
-            }
-            KeyCode::Up => draft.up(),
-            KeyCode::Down => draft.down(&item),
-            KeyCode::Char(' ') => draft.toggle(&item),
-            KeyCode::Char('y') if is_yes_no(&item) => draft.set_yes_no(true),
-            KeyCode::Char('n') if is_yes_no(&item) => draft.set_yes_no(false),
-            KeyCode::Char('+') => draft.shift(&item, -1),
-            KeyCode::Char('-') => draft.shift(&item, 1),
-            KeyCode::Backspace | KeyCode::Delete => draft.clear(&item),
-            KeyCode::Char(c @ 'a'..='h') if draft.letter(&item, c) => {}
-            KeyCode::Enter => {
-                self.draft = Some(draft);
-                self.save();
-                return;
-            }
-            KeyCode::Char('m') => return self.mark(&item.item_id),
-            KeyCode::Char('v') => {
-                if self.save() {
-                    self.review_cursor = 0;
-                    self.screen = Screen::Review;
-                }
-                return;
-            }
+            KeyCode::Right => return self.next(),
+            KeyCode::Left => return self.previous(),
             KeyCode::Char('t') => {
                 let tabs = item.case_study.as_ref().map_or(0, |c| c.tabs.len());
                 self.tab = if tabs == 0 {
@@ -564,28 +719,158 @@ impl<'a> App<'a> {
                 } else {
                     (self.tab + 1) % (tabs + 1)
                 };
-                self.scroll = 0;
+                self.reset_scroll();
                 return;
             }
-            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(5),
-            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(5),
-            KeyCode::Char('S') => {
+            KeyCode::PageDown => return self.scroll_by(8),
+            KeyCode::PageUp => return self.scroll_by(-8),
+            KeyCode::Char('v') => {
                 if self.save() {
-                    self.confirm_submit = true;
-                    self.message =
-                        Some("Submit the session? y to submit, any other key to go on.".into());
+                    self.review_cursor = 0;
+                    self.reset_scroll();
+                    self.screen = Screen::Review;
                 }
                 return;
             }
+            KeyCode::Char('S') => return self.ask_submit(),
             KeyCode::Char('P') => return self.toggle_pause(),
-            KeyCode::Esc | KeyCode::Char('q') => {
-                self.save();
-                self.go_home();
+            KeyCode::Esc if self.tab > 0 => {
+                self.tab = 0;
                 return;
             }
-            _ => return,
+            KeyCode::Esc | KeyCode::Char('q') => return self.leave_session(),
+            _ => {}
         }
-        self.draft = Some(draft);
+        // Everything else answers the question: only while the question is shown.
+        if self.tab > 0 {
+            self.message =
+                Some("You are reading the case study: t or esc shows the question.".into());
+            return;
+        }
+        if item.feedback.is_some()
+            && !matches!(key.code, KeyCode::Up | KeyCode::Down | KeyCode::Char('m'))
+        {
+            self.message =
+                Some("Checked: in study mode the answer is final. → next question.".into());
+            return;
+        }
+        let mut draft = self.draft.clone().unwrap_or_else(|| Draft::of(&item));
+        let refused = match key.code {
+            KeyCode::Char(c @ '1'..='3') => {
+                draft.set_confidence(match c {
+                    '1' => Confidence::Low,
+                    '2' => Confidence::Medium,
+                    _ => Confidence::High,
+                });
+                None
+            }
+            KeyCode::Up => {
+                draft.up();
+                self.follow.set(true);
+                None
+            }
+            KeyCode::Down => {
+                draft.down(&item);
+                self.follow.set(true);
+                None
+            }
+            KeyCode::Char(' ') => draft.toggle(&item).err(),
+            KeyCode::Char('y') if is_yes_no(&item) => {
+                draft.set_yes_no(true);
+                None
+            }
+            KeyCode::Char('n') if is_yes_no(&item) => {
+                draft.set_yes_no(false);
+                None
+            }
+            KeyCode::Char('+') => {
+                draft.shift(&item, -1);
+                None
+            }
+            KeyCode::Char('-') => {
+                draft.shift(&item, 1);
+                None
+            }
+            KeyCode::Backspace | KeyCode::Delete => {
+                draft.clear(&item);
+                None
+            }
+            KeyCode::Char(c @ 'a'..='h') => draft.letter(&item, c).err(),
+            KeyCode::Enter => {
+                self.draft = Some(draft);
+                self.save();
+                return;
+            }
+            KeyCode::Char('m') => return self.mark(&item.item_id),
+            _ => return,
+        };
+        match refused {
+            Some(why) => self.message = Some(why),
+            None => self.draft = Some(draft),
+        }
+    }
+
+    fn answer_confirm(&mut self, confirm: Confirm, key: KeyEvent) {
+        let yes = matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y'));
+        match confirm {
+            Confirm::Submit if yes => self.submit(),
+            Confirm::Leave { to } if yes => self.move_to(to),
+            Confirm::Leave { .. } if key.code == KeyCode::Char('v') => {
+                self.message = None;
+                self.review_cursor = 0;
+                self.screen = Screen::Review;
+            }
+            Confirm::Leave { .. } => self.message = Some("Stayed in the section.".into()),
+            _ => self.message = Some("Not submitted: the session goes on.".into()),
+        }
+    }
+
+    fn next(&mut self) {
+        match self.session.as_ref().and_then(Session::next_position) {
+            Some(p) => self.go_to(p),
+            None => {
+                self.save();
+                self.message = Some("Last question: v reviews your answers, S finishes.".into());
+            }
+        }
+    }
+
+    fn previous(&mut self) {
+        let Some(session) = &self.session else { return };
+        match session.previous_position() {
+            Some(p) => self.go_to(p),
+            None if session.current > 0 => {
+                let why = match session.can_visit(session.current - 1) {
+                    Err(e) => friendly_rule(&e),
+                    Ok(()) => "This is the first question you can return to.".into(),
+                };
+                self.save();
+                self.message = Some(why);
+            }
+            None => self.message = Some("This is the first question.".into()),
+        }
+    }
+
+    fn scroll_by(&mut self, lines: i32) {
+        self.follow.set(false);
+        let now = i32::from(self.scroll.get());
+        let max = i32::from(self.max_scroll.get());
+        self.scroll
+            .set(u16::try_from((now + lines).clamp(0, max.max(0))).unwrap_or(0));
+    }
+
+    fn ask_submit(&mut self) {
+        if !self.save() {
+            return;
+        }
+        let Some(s) = &self.session else { return };
+        let unanswered = (0..s.items.len()).filter(|p| !s.is_answered(*p)).count();
+        let marked = s.states.iter().filter(|st| st.marked).count();
+        self.confirm = Some(Confirm::Submit);
+        self.screen = Screen::Item;
+        self.message = Some(format!(
+            "Finish now? {unanswered} unanswered, {marked} marked; no answer can change after. y finish · any other key goes on"
+        ));
     }
 
     fn mark(&mut self, item_id: &str) {
@@ -642,9 +927,9 @@ impl<'a> App<'a> {
         match self.block(self.service.submit(&id, now)) {
             Ok(report) => {
                 self.report = Some(report);
-                self.screen = Screen::Results;
                 self.message = None;
                 self.reload();
+                self.reset_scroll();
                 self.screen = Screen::Results;
                 self.load_history();
             }
@@ -655,9 +940,13 @@ impl<'a> App<'a> {
     fn review_key(&mut self, key: KeyEvent) {
         let entries = self.view.as_ref().map_or(0, |v| v.review.len());
         match key.code {
-            KeyCode::Up => self.review_cursor = self.review_cursor.saturating_sub(1),
+            KeyCode::Up => {
+                self.review_cursor = self.review_cursor.saturating_sub(1);
+                self.follow.set(true);
+            }
             KeyCode::Down => {
-                self.review_cursor = (self.review_cursor + 1).min(entries.saturating_sub(1))
+                self.review_cursor = (self.review_cursor + 1).min(entries.saturating_sub(1));
+                self.follow.set(true);
             }
             KeyCode::Enter => {
                 if let Some(p) = self
@@ -666,16 +955,15 @@ impl<'a> App<'a> {
                     .and_then(|v| v.review.get(self.review_cursor))
                     .map(|e| e.position)
                 {
-                    self.goto(p);
+                    self.go_to(p);
+                    self.screen = Screen::Item;
                 }
             }
-            KeyCode::Char('S') => {
+            KeyCode::Char('S') => self.ask_submit(),
+            KeyCode::Esc | KeyCode::Char('v') | KeyCode::Char('q') => {
+                self.reset_scroll();
                 self.screen = Screen::Item;
-                self.confirm_submit = true;
-                self.message =
-                    Some("Submit the session? y to submit, any other key to go on.".into());
             }
-            KeyCode::Esc | KeyCode::Char('v') => self.screen = Screen::Item,
             _ => {}
         }
     }
@@ -684,19 +972,24 @@ impl<'a> App<'a> {
         let total = self.session.as_ref().map_or(0, |s| s.items.len());
         match key.code {
             KeyCode::Right => {
-                self.answers_cursor = (self.answers_cursor + 1).min(total.saturating_sub(1))
+                self.answers_cursor = (self.answers_cursor + 1).min(total.saturating_sub(1));
+                self.reset_scroll();
             }
-            KeyCode::Left => self.answers_cursor = self.answers_cursor.saturating_sub(1),
-            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(5),
-            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(5),
+            KeyCode::Left => {
+                self.answers_cursor = self.answers_cursor.saturating_sub(1);
+                self.reset_scroll();
+            }
+            KeyCode::PageDown | KeyCode::Down => {
+                self.scroll_by(if key.code == KeyCode::Down { 1 } else { 8 })
+            }
+            KeyCode::PageUp | KeyCode::Up => {
+                self.scroll_by(if key.code == KeyCode::Up { -1 } else { -8 })
+            }
             KeyCode::Char('q') | KeyCode::Esc => {
-                self.scroll = 0;
+                self.reset_scroll();
                 self.screen = Screen::Results;
             }
-            _ => return,
-        }
-        if matches!(key.code, KeyCode::Left | KeyCode::Right) {
-            self.scroll = 0;
+            _ => {}
         }
     }
 
@@ -708,28 +1001,39 @@ impl<'a> App<'a> {
 
     fn results_key(&mut self, key: KeyEvent) {
         match key.code {
-            KeyCode::Char('a')
-                if self.screen == Screen::Results
-                    && self.session.as_ref().is_some_and(Session::is_submitted) =>
-            {
+            KeyCode::Char('a') if self.session.as_ref().is_some_and(Session::is_submitted) => {
                 self.answers_cursor = 0;
-                self.scroll = 0;
+                self.reset_scroll();
                 self.screen = Screen::Answers;
             }
             KeyCode::PageDown | KeyCode::Down => {
-                self.scroll =
-                    self.scroll
-                        .saturating_add(if key.code == KeyCode::Down { 1 } else { 10 })
+                self.scroll_by(if key.code == KeyCode::Down { 1 } else { 10 })
             }
             KeyCode::PageUp | KeyCode::Up => {
-                self.scroll =
-                    self.scroll
-                        .saturating_sub(if key.code == KeyCode::Up { 1 } else { 10 })
+                self.scroll_by(if key.code == KeyCode::Up { -1 } else { -10 })
             }
             KeyCode::Char('h') => {
                 self.load_history();
-                self.scroll = 0;
+                self.reset_scroll();
                 self.screen = Screen::History;
+            }
+            KeyCode::Char('q') | KeyCode::Esc => self.go_home(),
+            _ => {}
+        }
+    }
+
+    fn history_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Up => self.history_cursor = self.history_cursor.saturating_sub(1),
+            KeyCode::Down => {
+                self.history_cursor =
+                    (self.history_cursor + 1).min(self.history.len().saturating_sub(1))
+            }
+            // A past session opens on its results (then `a`: its answers); an unfinished one resumes.
+            KeyCode::Enter => {
+                if let Some(id) = self.history.get(self.history_cursor).map(|s| s.id.clone()) {
+                    self.open_id(&id);
+                }
             }
             KeyCode::Char('q') | KeyCode::Esc => self.go_home(),
             _ => {}
@@ -738,12 +1042,12 @@ impl<'a> App<'a> {
 
     fn readiness_key(&mut self, key: KeyEvent) {
         match key.code {
-            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(10),
-            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
-            KeyCode::Down => self.scroll = self.scroll.saturating_add(1),
-            KeyCode::Up => self.scroll = self.scroll.saturating_sub(1),
+            KeyCode::PageDown => self.scroll_by(10),
+            KeyCode::PageUp => self.scroll_by(-10),
+            KeyCode::Down => self.scroll_by(1),
+            KeyCode::Up => self.scroll_by(-1),
             KeyCode::Char('q') | KeyCode::Esc => {
-                self.scroll = 0;
+                self.reset_scroll();
                 self.screen = Screen::Home;
             }
             _ => {}
@@ -756,4 +1060,29 @@ fn is_yes_no(item: &certprep_domain::present::PresentedItem) -> bool {
         item.kind,
         certprep_domain::item::ItemKind::YesNo | certprep_domain::item::ItemKind::Solution
     )
+}
+
+/// A refusal of the rules in the exam screen's words: questions by number, never by id.
+pub fn friendly_rule(e: &certprep_domain::session::RuleError) -> String {
+    use certprep_domain::session::RuleError as R;
+    match e {
+        R::SectionLocked(_) => {
+            "The questions before this one are locked: you left their section.".into()
+        }
+        R::SeriesFinal(_) => {
+            "That question of a yes/no series was answered: series questions cannot be revisited."
+                .into()
+        }
+        R::AdaptiveFinal(_) => "Each answer of the readiness check is final.".into(),
+        R::UnknownItem(_) => "That question is not part of this session.".into(),
+        R::InvalidAnswer { message, .. } => format!("Not saved: {message}."),
+        other => other.to_string(),
+    }
+}
+
+fn friendly(e: &ServiceError) -> String {
+    match e {
+        ServiceError::Rule(r) => friendly_rule(r),
+        other => other.to_string(),
+    }
 }

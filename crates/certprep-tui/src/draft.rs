@@ -21,6 +21,10 @@ pub struct Draft {
     pub dirty: bool,
     /// How sure the candidate said they are (keys 1–3), for spaced repetition.
     pub confidence: Option<certprep_domain::session::Confidence>,
+    /// The most choices a multiple-response item takes, or actions a build list takes.
+    pub limit: Option<usize>,
+    /// Drag and drop: whether a source may sit on several targets.
+    pub reuse: bool,
 }
 
 impl Draft {
@@ -34,6 +38,12 @@ impl Draft {
             yes_no: vec![None; item.statements.len()],
             dirty: false,
             confidence: None,
+            limit: match item.kind {
+                ItemKind::Multiple => item.choose.map(|n| n as usize),
+                ItemKind::Order => item.places.map(|n| n as usize),
+                _ => None,
+            },
+            reuse: item.reuse == Some(true),
         };
         match &item.answer {
             Some(Answer::Choice(c)) => d.labels = vec![*c],
@@ -98,7 +108,8 @@ impl Draft {
     }
 
     /// Space: select the focused option, toggle a choice or an action, cycle a slot, flip Yes/No.
-    pub fn toggle(&mut self, item: &PresentedItem) {
+    /// A choice beyond the item's stated limit is refused with the reason, as the engine would.
+    pub fn toggle(&mut self, item: &PresentedItem) -> Result<(), String> {
         match self.kind {
             ItemKind::Single => {
                 if let Some(l) = self.focused_label(item) {
@@ -111,7 +122,20 @@ impl Draft {
                         Some(i) => {
                             self.labels.remove(i);
                         }
-                        None => self.labels.push(l),
+                        None => {
+                            if let Some(n) = self.limit.filter(|n| self.labels.len() >= *n) {
+                                return Err(if self.kind == ItemKind::Multiple {
+                                    format!(
+                                        "Choose {n}: clear a choice (space on it) before choosing another."
+                                    )
+                                } else {
+                                    format!(
+                                        "This build list takes {n} actions: remove one (space on it) before adding another."
+                                    )
+                                });
+                            }
+                            self.labels.push(l);
+                        }
                     }
                 }
             }
@@ -135,11 +159,27 @@ impl Draft {
             ItemKind::Match => {}
         }
         self.dirty = true;
+        Ok(())
     }
 
     /// A letter key: put a source on the focused target, or pick a slot's choice by label.
-    pub fn letter(&mut self, item: &PresentedItem, letter: char) -> bool {
+    /// `Ok(false)` when the letter means nothing here; a source used once already where reuse is
+    /// off is refused with the reason.
+    pub fn letter(&mut self, item: &PresentedItem, letter: char) -> Result<bool, String> {
         let letter = letter.to_ascii_uppercase();
+        if self.kind == ItemKind::Match
+            && !self.reuse
+            && let Some(other) = self
+                .parts
+                .iter()
+                .enumerate()
+                .position(|(i, p)| i != self.cursor && *p == Some(letter))
+        {
+            return Err(format!(
+                "{letter} is already on target {}: each source may be used once (⌫ there clears it).",
+                other + 1
+            ));
+        }
         let known = match self.kind {
             ItemKind::Match => item.sources.iter().any(|s| s.label == letter),
             ItemKind::Dropdown => item
@@ -152,7 +192,7 @@ impl Draft {
             *part = Some(letter);
             self.dirty = true;
         }
-        known
+        Ok(known)
     }
 
     /// Keys 1–3: how sure the candidate is; a change, so enter saves it with the answer.

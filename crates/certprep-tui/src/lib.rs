@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod draft;
+pub mod text;
 pub mod ui;
 
 use std::time::Duration;
@@ -33,10 +34,11 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App<'_>) -> std
         terminal.draw(|frame| ui::draw(frame, app))?;
         // Wake up at least every quarter second so the clock moves and the deadline is kept.
         if event::poll(Duration::from_millis(250))? {
-            if let Event::Key(key) = event::read()?
-                && key.kind == KeyEventKind::Press
-            {
-                app.on_key(key);
+            match event::read()? {
+                Event::Key(key) if key.kind == KeyEventKind::Press => app.on_key(key),
+                // After a resize the next draw scrolls the cursor back into view.
+                Event::Resize(..) => app.follow.set(true),
+                _ => {}
             }
         } else {
             app.tick();

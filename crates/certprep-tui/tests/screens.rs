@@ -1,4 +1,4 @@
-//! Snapshot tests of every screen at 80×24, on the examples of the bank-format specification
+//! Snapshot tests of every screen at 80×24 (the main ones also at 120×40), on the examples of the bank-format specification
 //! (one item of every type, a case study and a series), with a fixed clock.
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -54,6 +54,17 @@ struct Harness {
 
 impl Harness {
     fn new() -> Self {
+        Self::with(library())
+    }
+
+    /// Over the embedded bank, which can fill a real exam form.
+    fn embedded() -> Self {
+        Self::with(
+            serde_json::from_str(certprep_content::LIBRARY_JSON).unwrap_or_else(|e| panic!("{e}")),
+        )
+    }
+
+    fn with(library: Library) -> Self {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -63,7 +74,7 @@ impl Harness {
             .block_on(SqliteStore::open(&dir.path().join("t.db")))
             .unwrap_or_else(|e| panic!("{e}"));
         Harness {
-            library: library(),
+            library,
             store,
             runtime,
             _dir: dir,
@@ -126,7 +137,13 @@ impl Harness {
 }
 
 fn render(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap_or_else(|e| panic!("{e}"));
+    render_at(app, 80, 24)
+}
+
+/// The screen at another terminal size: the layout must use the room, not only fit 80×24.
+fn render_at(app: &App, width: u16, height: u16) -> String {
+    let mut terminal =
+        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
     terminal
         .draw(|f| ui::draw(f, app))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -482,4 +499,240 @@ fn review_with_nothing_due_says_when_the_next_item_falls_due() {
     assert_eq!(app.screen, Screen::Home);
     let message = app.message.clone().unwrap_or_default();
     assert!(message.contains("the next item falls due"), "{message}");
+}
+
+#[test]
+fn a_larger_terminal_uses_the_room() {
+    let h = Harness::new();
+    let id = h.session(Mode::Exam, vec![(SectionKind::Main, ALL.to_vec())]);
+    let mut app = h.app();
+    app.open_id(&id);
+    press(&mut app, &[KeyCode::Down, KeyCode::Char(' ')]);
+    insta::assert_snapshot!("item_single_120x40", render_at(&app, 120, 40));
+    press(&mut app, &[KeyCode::Char('?')]);
+    assert!(app.help);
+    insta::assert_snapshot!("help_item_120x40", render_at(&app, 120, 40));
+    insta::assert_snapshot!("help_item", render(&app));
+    // Any key closes the help and does nothing else: the answer is still B.
+    press(&mut app, &[KeyCode::Up]);
+    assert!(!app.help);
+    press(&mut app, &[KeyCode::Char('m'), KeyCode::Char('v')]);
+    insta::assert_snapshot!("review_120x40", render_at(&app, 120, 40));
+    press(
+        &mut app,
+        &[KeyCode::Esc, KeyCode::Char('S'), KeyCode::Char('y')],
+    );
+    assert_eq!(app.screen, Screen::Results);
+    insta::assert_snapshot!("results_120x40", render_at(&app, 120, 40));
+    let report = app.report.clone().unwrap_or_else(|| panic!("no report"));
+    assert_eq!(report.items[0].points, 1, "the help key changed the answer");
+}
+
+#[test]
+fn a_choice_beyond_the_stated_number_is_refused_with_the_reason() {
+    let h = Harness::new();
+    let id = h.session(
+        Mode::Exam,
+        vec![(SectionKind::Main, vec!["example-multiple-001"])],
+    );
+    let mut app = h.app();
+    app.open_id(&id);
+    press(
+        &mut app,
+        &[
+            KeyCode::Char(' '),
+            KeyCode::Down,
+            KeyCode::Char(' '),
+            KeyCode::Down,
+            KeyCode::Char(' '),
+        ],
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Choose 2: clear a choice (space on it) before choosing another.")
+    );
+    let screen = render(&app);
+    assert!(screen.contains("[x] A."), "{screen}");
+    assert!(screen.contains("[x] B."), "{screen}");
+    assert!(screen.contains("[ ] C."), "{screen}");
+    // Clearing one makes room.
+    press(
+        &mut app,
+        &[
+            KeyCode::Up,
+            KeyCode::Char(' '),
+            KeyCode::Down,
+            KeyCode::Char(' '),
+        ],
+    );
+    let screen = render(&app);
+    assert!(
+        screen.contains("[ ] B.") && screen.contains("[x] C."),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_source_used_once_is_refused_where_reuse_is_off() {
+    let h = Harness::new();
+    let id = h.session(
+        Mode::Exam,
+        vec![(SectionKind::Main, vec!["example-match-001"])],
+    );
+    let mut app = h.app();
+    app.open_id(&id);
+    press(
+        &mut app,
+        &[KeyCode::Char('a'), KeyCode::Down, KeyCode::Char('a')],
+    );
+    let message = app.message.clone().unwrap_or_default();
+    assert!(message.starts_with("A is already on target 1"), "{message}");
+    let screen = render(&app);
+    assert!(screen.contains("[ ] 2."), "{screen}");
+}
+
+#[test]
+fn keys_while_reading_the_case_do_not_touch_the_answer() {
+    let h = Harness::new();
+    let id = h.session(
+        Mode::Exam,
+        vec![(
+            SectionKind::CaseStudy("example-case".into()),
+            vec!["example-case-1"],
+        )],
+    );
+    let mut app = h.app();
+    app.open_id(&id);
+    press(
+        &mut app,
+        &[KeyCode::Char('t'), KeyCode::Char(' '), KeyCode::Char('a')],
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some("You are reading the case study: t or esc shows the question.")
+    );
+    assert!(
+        app.draft.as_ref().is_none_or(|d| !d.dirty),
+        "{:?}",
+        app.draft
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(
+        app.screen,
+        Screen::Item,
+        "esc leaves the case, not the exam"
+    );
+    assert!(render(&app).contains("( ) A."));
+}
+
+#[test]
+fn leaving_a_section_asks_first_and_locks_it() {
+    let h = Harness::new();
+    let id = h.session(
+        Mode::Exam,
+        vec![
+            (
+                SectionKind::Main,
+                vec!["example-single-001", "example-multiple-001"],
+            ),
+            (
+                SectionKind::CaseStudy("example-case".into()),
+                vec!["example-case-1"],
+            ),
+        ],
+    );
+    let mut app = h.app();
+    app.open_id(&id);
+    press(
+        &mut app,
+        &[KeyCode::Char(' '), KeyCode::Right, KeyCode::Char('m')],
+    );
+    press(&mut app, &[KeyCode::Right]);
+    insta::assert_snapshot!("section_warning", render(&app));
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.contains("It locks: 1 unanswered, 1 marked"),
+        "{message}"
+    );
+    // Any other key stays.
+    press(&mut app, &[KeyCode::Char('x')]);
+    assert_eq!(app.message.as_deref(), Some("Stayed in the section."));
+    assert_eq!(current_item(&app).as_deref(), Some("example-multiple-001"));
+    // y leaves: the case study's introduction, then its question; the section is locked.
+    press(&mut app, &[KeyCode::Right, KeyCode::Char('y')]);
+    assert_eq!(app.screen, Screen::CaseIntro);
+    insta::assert_snapshot!("case_intro", render(&app));
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.screen, Screen::Item);
+    assert_eq!(current_item(&app).as_deref(), Some("example-case-1"));
+    press(&mut app, &[KeyCode::Left]);
+    assert_eq!(current_item(&app).as_deref(), Some("example-case-1"));
+    press(&mut app, &[KeyCode::Char('v')]);
+    let screen = render(&app);
+    assert!(screen.contains("1 marked · locked"), "{screen}");
+}
+
+#[test]
+fn a_mock_exam_begins_with_an_overview_of_its_rules() {
+    let h = Harness::embedded();
+    let mut app = h.app();
+    // The clock starts with the exam, so e asks first.
+    press(&mut app, &chars("e"));
+    assert_eq!(app.screen, Screen::Home);
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with("Start a mock exam of AI-103 now? Its 1:40:00 clock starts at once"),
+        "{message}"
+    );
+    press(&mut app, &chars("x"));
+    assert_eq!(app.message.as_deref(), Some("No new exam started."));
+    press(&mut app, &chars("ey"));
+    assert_eq!(app.screen, Screen::Overview, "{:?}", app.message);
+    insta::assert_snapshot!("exam_overview", render(&app));
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.screen, Screen::Item);
+    // q leaves for home, saying the clock keeps running, and the exam is listed as unfinished.
+    press(&mut app, &chars("q"));
+    assert_eq!(app.screen, Screen::Home);
+    let message = app.message.clone().unwrap_or_default();
+    assert!(message.contains("its clock keeps running"), "{message}");
+    assert!(render(&app).contains("Unfinished"));
+    // Another e offers to resume the unfinished exam first; r does.
+    press(&mut app, &chars("e"));
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with("A mock exam of AI-103 is unfinished ("),
+        "{message}"
+    );
+    let first = app.session.as_ref().map(|s| s.id.clone());
+    press(&mut app, &chars("r"));
+    assert_eq!(app.screen, Screen::Item, "{:?}", app.message);
+    assert_eq!(app.session.as_ref().map(|s| s.id.clone()), first);
+}
+
+#[test]
+fn content_past_the_edge_is_signalled_and_the_cursor_scrolls_into_view() {
+    let h = Harness::new();
+    let id = h.session(Mode::Exam, vec![(SectionKind::Main, ALL.to_vec())]);
+    let mut app = h.app();
+    app.open_id(&id);
+    let screen = render_at(&app, 80, 14);
+    assert!(screen.contains("↓ more below: PgDn"), "{screen}");
+    assert!(!screen.contains("D. Generate"), "{screen}");
+    // Moving the cursor to D brings it into view.
+    press(&mut app, &[KeyCode::Down, KeyCode::Down, KeyCode::Down]);
+    let screen = render_at(&app, 80, 14);
+    assert!(screen.contains("> ( ) D. Generate"), "{screen}");
+    assert!(screen.contains("↑ more above"), "{screen}");
+}
+
+#[test]
+fn a_failed_mock_beside_a_high_probability_says_what_each_measures() {
+    let skipped = ui::failed_mock_note(412, 9);
+    assert!(skipped.contains("412, fail") && skipped.contains("counted 9 unanswered"));
+    let answered = ui::failed_mock_note(650, 0);
+    assert!(
+        answered.contains("one form on one day") && !answered.contains("unanswered"),
+        "{answered}"
+    );
 }

@@ -65,7 +65,7 @@ fn a_short_exam_in_the_terminal_app() {
         "24",
         &command,
     ]);
-    let screen = wait_for(&socket, "item 1/20");
+    let screen = wait_for(&socket, "question 1/20");
     assert!(
         screen.contains("left"),
         "the exam clock is shown:\n{screen}"
@@ -81,11 +81,11 @@ fn a_short_exam_in_the_terminal_app() {
     keys(&socket, &["v"]);
     let review = wait_for(&socket, "Review ·");
     assert!(
-        review.contains("UNANSWERED") && review.contains("★ marked"),
+        review.contains("UNANSWERED") && review.contains("★"),
         "{review}"
     );
     keys(&socket, &["Escape", "S"]);
-    wait_for(&socket, "Submit the session?");
+    wait_for(&socket, "Finish now?");
     keys(&socket, &["y"]);
     let results = wait_for(&socket, "Skill areas");
     assert!(
@@ -94,14 +94,14 @@ fn a_short_exam_in_the_terminal_app() {
     );
     assert!(results.contains("3 of 20 answered"), "{results}");
     keys(&socket, &["h"]);
-    wait_for(&socket, "Score trend");
+    wait_for(&socket, "Mock exam scores");
     // Home: readiness from the three answers, and what to do next.
     keys(&socket, &["q"]);
-    let home = wait_for(&socket, "Pass probability");
-    assert!(
-        home.contains("from 3 items") && home.contains("Next: "),
-        "{home}"
+    let home = wait_for(
+        &socket,
+        "Readiness: answer at least 20 questions first (3 so far)",
     );
+    assert!(home.contains("Next: "), "{home}");
     keys(&socket, &["p"]);
     wait_for(&socket, "Readiness · AI-103");
     keys(&socket, &["q"]);
@@ -151,16 +151,19 @@ fn the_adaptive_check_in_the_terminal_app() {
         "24",
         &command,
     ]);
-    wait_for(&socket, "Readiness: answer some items first");
+    wait_for(&socket, "Readiness: answer at least 20 questions first");
     keys(&socket, &["a"]);
-    wait_for(&socket, "Adaptive readiness check · item 1 of at most 30");
+    wait_for(&socket, "Readiness check · question 1 of at most 30");
     // Answer until the check decides: each answer brings the next item, at most 30.
     let mut decided = false;
     for n in 1..=30 {
         keys(&socket, &["Space", "y", "a", "Enter"]);
         let screen = wait_for_any(
             &socket,
-            &[&format!("item {} of at most 30", n + 1), "Adaptive check:"],
+            &[
+                &format!("question {} of at most 30", n + 1),
+                "Adaptive check:",
+            ],
         );
         if screen.contains("Adaptive check:") {
             decided = true;
@@ -179,6 +182,22 @@ fn the_adaptive_check_in_the_terminal_app() {
 /// them completely) and the fourth is one a candidate may mark (not part of a yes/no series), so
 /// the test does not depend on how the seeded form falls for today's bank.
 fn exam_whose_fourth_item_can_be_marked(bin: &std::path::Path, data: &std::path::Path) -> String {
+    session_where(bin, data, |item| {
+        let in_series = item(3)
+            .is_some_and(|i| matches!(i.group, Some(certprep_domain::item::Membership::Series(_))));
+        let singles =
+            (0..3).all(|n| item(n).is_some_and(|i| i.kind() == certprep_domain::ItemKind::Single));
+        !in_series && singles
+    })
+}
+
+/// Starts 20-item exams with successive seeds until `wanted` holds for the items drawn (looked
+/// up by position in the embedded bank), and returns that session's id.
+fn session_where(
+    bin: &std::path::Path,
+    data: &std::path::Path,
+    wanted: impl for<'a> Fn(&'a dyn Fn(usize) -> Option<&'a certprep_domain::item::Item>) -> bool,
+) -> String {
     let files = certprep_content::files()
         .map(|f| certprep_bank::Source::new(f.path, f.text))
         .collect();
@@ -205,15 +224,159 @@ fn exam_whose_fourth_item_can_be_marked(bin: &std::path::Path, data: &std::path:
                 .bank
                 .item(start["items"][n].as_str().unwrap_or_default())
         };
-        let in_series = item(3)
-            .is_some_and(|i| matches!(i.group, Some(certprep_domain::item::Membership::Series(_))));
-        let singles =
-            (0..3).all(|n| item(n).is_some_and(|i| i.kind() == certprep_domain::ItemKind::Single));
-        if !in_series && singles {
+        if wanted(&item) {
             return start["session_id"].as_str().unwrap_or_default().to_string();
         }
     }
-    panic!("no seed below 300 gives three single-choice items and a markable fourth");
+    panic!("no seed below 300 gives the items the test needs");
+}
+
+/// "Choose 2" refuses a third choice with the reason, in the real binary.
+#[test]
+fn a_choice_beyond_choose_n_is_refused_in_the_terminal_app() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bin = assert_cmd::cargo::cargo_bin("certprep");
+    let id = session_where(&bin, dir.path(), |item| {
+        item(0).is_some_and(|i| match &i.body {
+            certprep_domain::item::ItemBody::Multiple { choose, options } => {
+                u32::try_from(options.len()).is_ok_and(|n| n > *choose)
+            }
+            _ => false,
+        })
+    });
+    let socket = format!("certprep-e2e-limit-{}", std::process::id());
+    launch(&socket, dir.path(), &format!("--session {id}"));
+    let screen = wait_for(&socket, "question 1/20");
+    let choose: usize = screen
+        .split("Choose ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no \"Choose N\" on\n{screen}"));
+    for _ in 0..choose {
+        keys(&socket, &["Space", "Down"]);
+    }
+    keys(&socket, &["Space"]);
+    let refused = wait_for(
+        &socket,
+        &format!("Choose {choose}: clear a choice (space on it) before choosing another."),
+    );
+    assert_eq!(refused.matches("[x]").count(), choose, "{refused}");
+    keys(&socket, &["q", "q"]);
+    sleep(Duration::from_millis(500));
+    tmux(&["-L", &socket, "kill-server"]);
+}
+
+/// Starts the terminal app in a detached tmux session of 80×24 on its own socket.
+fn launch(socket: &str, data: &std::path::Path, args: &str) {
+    let bin = assert_cmd::cargo::cargo_bin("certprep");
+    let command = format!(
+        "CERTPREP_DATA_DIR={} {} tui {args}",
+        data.display(),
+        bin.display()
+    );
+    tmux(&[
+        "-L",
+        socket,
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &command,
+    ]);
+}
+
+fn tmux_missing() -> bool {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var("CI").is_err(), "tmux is required under CI");
+        eprintln!("skipped: tmux is not installed");
+        return true;
+    }
+    false
+}
+
+/// A full mock exam from the home screen: the overview first, leaving it for home (the clock
+/// goes on, the exam is listed as unfinished), the help screen, resuming, the warning before the
+/// standalone section locks, the case study's introduction and its tabs.
+#[test]
+fn a_full_mock_exam_in_the_terminal_app_from_the_overview_to_the_case_study() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let socket = format!("certprep-e2e-full-{}", std::process::id());
+    launch(&socket, dir.path(), "");
+    wait_for(&socket, "Exams");
+    keys(&socket, &["e"]);
+    wait_for(&socket, "Start a mock exam of AI-103 now?");
+    keys(&socket, &["y"]);
+    let overview = wait_for(&socket, "Sections, in order");
+    assert!(overview.contains("Mock exam · overview"), "{overview}");
+    let standalone = section_size(&overview, "1. Standalone questions (");
+    let case = section_size(&overview, "2. Case study: ");
+    assert!(standalone > 0 && case > 0, "{overview}");
+    keys(&socket, &["Enter"]);
+    wait_for(&socket, "question 1/");
+    keys(&socket, &["q"]);
+    let home = wait_for(&socket, "Unfinished");
+    assert!(home.contains("its clock keeps running"), "{home}");
+    keys(&socket, &["?"]);
+    wait_for(&socket, "Keys · Home");
+    keys(&socket, &["x", "r"]);
+    wait_for(&socket, "question 1/");
+    // To the last standalone question, then one more: the warning, and y leaves.
+    for _ in 1..standalone {
+        keys(&socket, &["Right"]);
+    }
+    wait_for(&socket, &format!("question {standalone}/"));
+    keys(&socket, &["Right"]);
+    let warning = wait_for(&socket, "Leave Standalone questions? It locks:");
+    assert!(
+        warning.contains(&format!("{standalone} unanswered")) || warning.contains("unanswered"),
+        "{warning}"
+    );
+    keys(&socket, &["y"]);
+    let intro = wait_for(
+        &socket,
+        "Once you leave the case study you cannot return to it.",
+    );
+    assert!(
+        intro.contains(&format!("This case study has {case} question")),
+        "{intro}"
+    );
+    keys(&socket, &["Enter"]);
+    wait_for(&socket, " Question │ ");
+    keys(&socket, &["t"]);
+    keys(&socket, &["Space"]);
+    wait_for(&socket, "You are reading the case study");
+    keys(&socket, &["Escape", "Left"]);
+    // The standalone section is locked: left stays on the first case question.
+    let locked = wait_for(&socket, &format!("question {}/", standalone + 1));
+    assert!(locked.contains("Case study"), "{locked}");
+    keys(&socket, &["q", "q"]);
+    sleep(Duration::from_millis(500));
+    tmux(&["-L", &socket, "kill-server"]);
+}
+
+/// The number in "(38 questions)" after `label` on the overview.
+fn section_size(screen: &str, label: &str) -> usize {
+    screen
+        .lines()
+        .find_map(|l| l.split_once(label).map(|(_, rest)| rest.to_string()))
+        .and_then(|rest| {
+            rest.split(" (")
+                .last()
+                .map(|s| s.trim_start_matches('(').to_string())
+                .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+        })
+        .unwrap_or_else(|| panic!("no {label:?} on\n{screen}"))
 }
 
 /// Waits until the screen contains one of `texts`.

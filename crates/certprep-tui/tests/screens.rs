@@ -274,6 +274,13 @@ fn every_item_type_in_exam_mode_with_answers_in_progress() {
     assert_eq!((report.points, report.max_points), (10, 14));
     press(&mut app, &[KeyCode::Char('h')]);
     insta::assert_snapshot!("history", render(&app));
+    // A past session in the history opens on its results, then its answers.
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.screen, Screen::Results);
+    press(&mut app, &[KeyCode::Char('a')]);
+    assert_eq!(app.screen, Screen::Answers);
+    press(&mut app, &[KeyCode::Char('q'), KeyCode::Char('h')]);
+    assert_eq!(app.screen, Screen::History);
     press(&mut app, &[KeyCode::Char('q')]);
     insta::assert_snapshot!("home_with_history", render(&app));
 }
@@ -667,6 +674,10 @@ fn leaving_a_section_asks_first_and_locks_it() {
     assert_eq!(current_item(&app).as_deref(), Some("example-case-1"));
     press(&mut app, &[KeyCode::Left]);
     assert_eq!(current_item(&app).as_deref(), Some("example-case-1"));
+    assert_eq!(
+        app.message.as_deref(),
+        Some("The questions before this one are locked: you left their section.")
+    );
     press(&mut app, &[KeyCode::Char('v')]);
     let screen = render(&app);
     assert!(screen.contains("1 marked · locked"), "{screen}");

@@ -323,7 +323,7 @@ async function withoutJavaScript(browser, base) {
     await clickAndWait(page, page.locator("#item-form .nav button[value=next]"));
     // Going back to it shows the next question with the reason instead.
     await page.goto(seriesUrl);
-    const status = await page.locator("[role=status]").innerText();
+    const status = await page.locator("p.notice[role=status]").first().innerText();
     check(/cannot be revisited/.test(status), `without JavaScript, an answered series question is final (${status})`);
     await page.goto(page.url().replace(/\?.*$/, ""));
   }

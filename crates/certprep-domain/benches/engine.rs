@@ -90,6 +90,7 @@ fn benches(c: &mut Criterion) {
             time_limit_ms: Some(6_000_000),
             pausable: false,
             open_book: true,
+            shuffle: false,
         },
         &form,
         &lib.bank,

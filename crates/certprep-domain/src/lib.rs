@@ -3,6 +3,7 @@
 //!
 //! Invariant: nothing here performs I/O or reads the clock. Callers pass "today" in.
 
+pub mod arrange;
 pub mod diff;
 pub mod exam;
 pub mod form;

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::arrange::{Arrangement, display_letter};
 use crate::grading::{Answer, key};
 use crate::item::{Bank, Item, ItemBody, ItemKind, Membership, Reference, Tab};
 use crate::session::Session;
@@ -93,6 +94,9 @@ pub struct PresentedItem {
     pub series: Option<PresentedSeries>,
     /// The candidate's answer so far.
     pub answer: Option<Answer>,
+    /// How sure the candidate said they were with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<crate::session::Confidence>,
     pub marked: bool,
     /// Present only when the rules allow: after answering in study and custom modes, and for
     /// every item once the session is submitted.
@@ -126,11 +130,109 @@ pub fn present(session: &Session, bank: &Bank, position: usize) -> Option<Presen
     let mut out = question(item, bank);
     out.position = position + 1;
     out.answer = state.answer.clone();
+    out.confidence = state.confidence;
     out.marked = state.marked;
     if session.may_reveal(position) {
         out.feedback = Some(feedback(item, state.points, state.max_points));
     }
+    if let Some(arrangement) = &session_item.arrangement {
+        arrange(&mut out, item, arrangement);
+    }
     Some(out)
+}
+
+/// The question part of an item in a session's display order (the written order without one).
+pub fn arranged_question(
+    item: &Item,
+    bank: &Bank,
+    arrangement: Option<&Arrangement>,
+) -> PresentedItem {
+    let mut out = question(item, bank);
+    if let Some(arrangement) = arrangement {
+        arrange(&mut out, item, arrangement);
+    }
+    out
+}
+
+/// Puts a presented item in the session's display order: parts reordered and lettered A, B, C…
+/// as shown, and the answer, key and notes in those letters.
+fn arrange(out: &mut PresentedItem, item: &Item, arrangement: &Arrangement) {
+    let reorder = |parts: &[Labelled], slot: Option<usize>| -> Vec<Labelled> {
+        arrangement
+            .authored_indices(slot)
+            .enumerate()
+            .filter_map(|(shown, authored)| {
+                parts
+                    .get(authored)
+                    .map(|p| labelled(display_letter(shown), &p.text))
+            })
+            .collect()
+    };
+    // Only an arrangement that covers every part is applied: one drawn for another version of
+    // the item would drop or repeat parts, so such an item keeps its written order.
+    let complete = |count: usize, slot: Option<usize>| {
+        let mut seen: Vec<usize> = arrangement.authored_indices(slot).collect();
+        seen.sort_unstable();
+        seen == (0..count).collect::<Vec<_>>()
+    };
+    let lettered = [&out.options, &out.actions, &out.sources]
+        .into_iter()
+        .find(|p| !p.is_empty())
+        .map_or(0, Vec::len);
+    let fits = (lettered == 0 || complete(lettered, None))
+        && out
+            .slots
+            .iter()
+            .enumerate()
+            .all(|(k, s)| complete(s.choices.len(), Some(k)));
+    if !fits {
+        return;
+    }
+    for parts in [&mut out.options, &mut out.actions, &mut out.sources] {
+        if !parts.is_empty() {
+            *parts = reorder(parts, None);
+        }
+    }
+    for (k, slot) in out.slots.iter_mut().enumerate() {
+        slot.choices = reorder(&slot.choices, Some(k));
+    }
+    out.answer = out.answer.take().map(|a| arrangement.to_display(item, a));
+    if let Some(feedback) = &mut out.feedback {
+        feedback.key = arrangement.to_display(item, feedback.key.clone());
+        for note in &mut feedback.notes {
+            note.part = displayed_part(arrangement, item, &note.part);
+        }
+        // Notes follow the letters as shown; target and statement notes keep their place after.
+        feedback.notes.sort_by_key(|n| note_order(&n.part));
+    }
+}
+
+/// A note's part in display letters: `B` → `D`, `slot 2 A` → `slot 2 C`.
+fn displayed_part(arrangement: &Arrangement, item: &Item, part: &str) -> String {
+    let mut chars = part.chars();
+    if let (Some(letter), None) = (chars.next(), chars.next()) {
+        return arrangement.displayed_label(item, letter, None).to_string();
+    }
+    if let Some(rest) = part.strip_prefix("slot ")
+        && let Some((number, letter)) = rest.split_once(' ')
+        && let (Ok(number), Some(letter)) = (number.parse::<u32>(), letter.chars().next())
+        && let ItemBody::Dropdown { slots } = &item.body
+        && let Some(k) = slots.iter().position(|s| s.number == number)
+    {
+        return format!(
+            "slot {number} {}",
+            arrangement.displayed_label(item, letter, Some(k))
+        );
+    }
+    part.to_string()
+}
+
+fn note_order(part: &str) -> (u8, u32, String) {
+    match part.strip_prefix("slot ").and_then(|r| r.split_once(' ')) {
+        Some((n, letter)) => (1, n.parse().unwrap_or(0), letter.to_string()),
+        None if part.chars().count() == 1 => (0, 0, part.to_string()),
+        None => (2, 0, String::new()),
+    }
 }
 
 /// The question part of an item: never the key.
@@ -153,6 +255,7 @@ pub fn question(item: &Item, bank: &Bank) -> PresentedItem {
         case_study: None,
         series: None,
         answer: None,
+        confidence: None,
         marked: false,
         feedback: None,
     };

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::arrange::Arrangement;
 use crate::exam::{ExamCode, OutlineRef};
 use crate::form::{Form, SectionKind};
 use crate::grading::{Answer, Completion, Score, completion, grade};
@@ -73,6 +74,10 @@ pub struct SessionItem {
     pub section: usize,
     /// The series the item belongs to, if any (final once answered).
     pub series: Option<String>,
+    /// The order this session shows the item's lettered parts in; none for the written order
+    /// (sessions from before shuffling, `shuffle: no` items, types without letters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrangement: Option<Arrangement>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +90,9 @@ pub struct ItemState {
     pub max_points: u32,
     pub marked: bool,
     pub time_spent_ms: u64,
+    /// How sure the candidate said they were with the answer (shown again on a revisit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
     pub answered_at: Option<DateTime<Utc>>,
 }
 
@@ -117,6 +125,10 @@ pub struct Session {
     /// The fixed form the session was started on (a published practice test), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
+    /// Whether items show their lettered parts in an order drawn from the seed (items added
+    /// later, by the adaptive check, follow it too). False for sessions stored before shuffling.
+    #[serde(default)]
+    pub shuffled: bool,
 }
 
 /// What the adaptive readiness check decided.
@@ -295,6 +307,7 @@ impl SectionSummary {
 /// One line of the review screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReviewEntry {
+    /// 1-based, as shown to people (like `ItemLine::position` and `PresentedItem::position`).
     pub position: usize,
     pub item_id: String,
     /// Every part answered.
@@ -314,6 +327,8 @@ pub struct NewSession<'a> {
     pub time_limit_ms: Option<u64>,
     pub pausable: bool,
     pub open_book: bool,
+    /// Show lettered parts in an order drawn from the seed, per item (see `arrange`).
+    pub shuffle: bool,
 }
 
 impl Session {
@@ -335,6 +350,10 @@ impl Session {
                         Some(Membership::Series(s)) => Some(s.clone()),
                         _ => None,
                     },
+                    arrangement: new
+                        .shuffle
+                        .then(|| Arrangement::draw(item, new.seed))
+                        .flatten(),
                 });
             }
             if !indices.is_empty() {
@@ -373,6 +392,7 @@ impl Session {
             open_book: new.open_book,
             adaptive: None,
             form: None,
+            shuffled: new.shuffle,
         }
     }
 
@@ -403,6 +423,10 @@ impl Session {
             version: item.version,
             section: 0,
             series: None,
+            arrangement: self
+                .shuffled
+                .then(|| Arrangement::draw(item, self.seed))
+                .flatten(),
         });
         self.states.push(ItemState {
             max_points: item.max_points(),
@@ -586,11 +610,21 @@ impl Session {
         let item = bank
             .item(item_id)
             .ok_or_else(|| RuleError::UnknownItem(item_id.to_string()))?;
+        // The candidate answered in the letters shown; everything from here on is in the
+        // author's letters.
+        let arrangement = self.items[position].arrangement.as_ref();
+        let answer = match arrangement {
+            Some(arrangement) => arrangement.to_authored(item, answer),
+            None => answer,
+        };
         let answer = answer
             .normalise(item)
             .map_err(|message| RuleError::InvalidAnswer {
                 item: item_id.to_string(),
-                message,
+                message: match arrangement {
+                    Some(a) => a.message_in_display_letters(item, &message),
+                    None => message,
+                },
             })?;
         self.charge_time(now);
         let Score { points, max_points } = grade(&item.body, &answer);
@@ -689,6 +723,7 @@ impl Session {
         state.answer = None;
         state.partial = false;
         state.points = 0;
+        state.confidence = None;
         Ok(())
     }
 
@@ -702,7 +737,7 @@ impl Session {
             .iter()
             .filter(|p| self.items[**p].series.is_none())
             .map(|p| ReviewEntry {
-                position: *p,
+                position: *p + 1,
                 item_id: self.items[*p].item_id.clone(),
                 answered: self.is_answered(*p),
                 partial: self.is_partial(*p),

@@ -276,6 +276,8 @@ pub struct StartBody {
     pub pausable: bool,
     /// A fixed form (published practice test) by id; sat as an exam unless `mode` is `study`.
     pub form: Option<String>,
+    /// `false` shows each item's parts as written instead of in a seeded order.
+    pub shuffle: Option<bool>,
 }
 
 pub async fn start_session(
@@ -318,6 +320,7 @@ pub async fn start_session(
         },
         minutes: b.minutes,
         pausable: b.pausable,
+        shuffle: b.shuffle,
         form: b.form,
     };
     let now = state.now();

@@ -81,14 +81,15 @@ pub fn spec() -> Value {
                         "count": { "type": "integer", "minimum": 1, "maximum": 1000 },
                         "minutes": { "type": "integer", "minimum": 1, "maximum": 1440 },
                         "pausable": { "type": "boolean" },
-                        "form": { "type": "string", "description": "A fixed form (published practice test) by id; sat as an exam unless mode is study" }
+                        "form": { "type": "string", "description": "A fixed form (published practice test) by id; sat as an exam unless mode is study" },
+                        "shuffle": { "type": "boolean", "default": true, "description": "Show each item's options, actions, sources and drop-down choices in an order drawn from the seed, lettered as shown; answers use the letters shown. false keeps the written order" }
                     }
                 },
                 "Answer": {
                     "type": "object", "required": ["item_id", "answer"], "additionalProperties": false,
                     "properties": {
                         "item_id": { "type": "string" },
-                        "answer": { "description": "See docs/answers.md: \"B\", [\"A\",\"C\"], [true,false,null], true …" },
+                        "answer": { "description": "See docs/answers.md: \"B\", [\"A\",\"C\"], [true,false,null], true …, in the letters the session shows (its display order)" },
                         "confidence": { "type": "string", "enum": ["low", "medium", "high"], "description": "How sure you are (guess, think so, sure): feeds spaced repetition only, never the score" }
                     }
                 },
@@ -115,7 +116,7 @@ pub fn spec() -> Value {
             "/api/v1/me": { "get": { "responses": auth_errors(map(json!({ "200": ok("the signed-in account") }))) } },
             "/api/v1/exams": { "get": { "security": [], "responses": { "200": ok("the exam catalog") } } },
             "/api/v1/sessions": { "post": { "requestBody": body("StartSession"), "responses": auth_errors(map(json!({ "201": ok("the new session: session_id, mode, deadline, items, current") }))) } },
-            "/api/v1/sessions/{id}": { "get": { "parameters": session_id(), "responses": auth_errors(map(json!({ "200": ok("the session and its current item (no key before submission in exam mode)") }))) } },
+            "/api/v1/sessions/{id}": { "get": { "parameters": session_id(), "responses": auth_errors(map(json!({ "200": ok("the session and its current item (no key before submission in exam mode); every position (lines, review, current) counts from 1, as shown to people; options, actions, sources and drop-down choices are lettered in the session's display order") }))) } },
             "/api/v1/sessions/{id}/answers": { "post": { "parameters": session_id(), "requestBody": body("Answer"), "responses": auth_errors(map(json!({ "200": ok("the answer is durable"), "409": error_response("refused by the exam rules") }))) } },
             "/api/v1/sessions/{id}/goto": { "post": { "parameters": session_id(), "requestBody": body("Item"), "responses": auth_errors(map(json!({ "200": ok("the session on that item"), "409": error_response("refused by the exam rules") }))) } },
             "/api/v1/sessions/{id}/mark": { "post": { "parameters": session_id(), "requestBody": body("Item"), "responses": auth_errors(map(json!({ "200": ok("marked or unmarked"), "409": error_response("refused by the exam rules") }))) } },

@@ -649,6 +649,115 @@ async fn suite(c: Client) {
             );
         }
     }
+    shuffled_presentation(&c).await;
+}
+
+/// Shuffled presentation through the API: the same seed with and without `"shuffle": false`
+/// shows the same item with its options in another order; an answer in the letters shown earns
+/// full credit and comes back, with the key, in those letters.
+async fn shuffled_presentation(c: &Client) {
+    let (who, _) = c.register("shuffle@example.com").await;
+    let who = &who;
+    let start = |seed: u64, shuffle: Option<bool>| {
+        let mut body = json!({ "exam": "ai-103", "mode": "custom", "count": 1, "seed": seed });
+        if let Some(s) = shuffle {
+            body["shuffle"] = json!(s);
+        }
+        body.to_string()
+    };
+    let texts = |v: &Value| -> Vec<String> {
+        v["current"]["options"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|o| o["text"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut found = None;
+    for seed in 0..40 {
+        let written = c
+            .send(
+                "POST",
+                "/api/v1/sessions",
+                Some(&start(seed, Some(false))),
+                who,
+            )
+            .await;
+        assert_eq!(written.status, StatusCode::CREATED, "{}", written.text);
+        let written = written.json();
+        let shuffled = c
+            .send("POST", "/api/v1/sessions", Some(&start(seed, None)), who)
+            .await
+            .json();
+        assert_eq!(
+            written["items"], shuffled["items"],
+            "the seed picks the items"
+        );
+        let (a, b) = (texts(&written), texts(&shuffled));
+        if a.len() >= 3 && a != b {
+            let mut sorted = (a.clone(), b.clone());
+            sorted.0.sort();
+            sorted.1.sort();
+            assert_eq!(sorted.0, sorted.1, "the same options, in another order");
+            found = Some(shuffled);
+            break;
+        }
+    }
+    let view = found.unwrap_or_else(|| panic!("no seed below 40 moved a choice item's options"));
+    let id = view["session_id"].as_str().unwrap_or_default();
+    let item_id = view["current"]["item_id"].as_str().unwrap_or_default();
+    let item = c
+        .library
+        .bank
+        .item(item_id)
+        .unwrap_or_else(|| panic!("{item_id}"));
+    let shown_letter = |authored: char| -> String {
+        let text = match &item.body {
+            certprep_domain::ItemBody::Single { options }
+            | certprep_domain::ItemBody::Multiple { options, .. } => options
+                .iter()
+                .find(|o| o.label == authored)
+                .map(|o| o.text.clone())
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        view["current"]["options"]
+            .as_array()
+            .and_then(|a| a.iter().find(|o| o["text"] == text.as_str()))
+            .and_then(|o| o["label"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let answer = match certprep_domain::grading::key(&item.body) {
+        certprep_domain::grading::Answer::Choice(k) => json!(shown_letter(k)),
+        certprep_domain::grading::Answer::Labels(v) => {
+            json!(
+                v.iter()
+                    .flatten()
+                    .map(|k| shown_letter(*k))
+                    .collect::<Vec<_>>()
+            )
+        }
+        other => json!(other),
+    };
+    let ack = c
+        .send(
+            "POST",
+            &format!("/api/v1/sessions/{id}/answers"),
+            Some(&json!({ "item_id": item_id, "answer": answer }).to_string()),
+            who,
+        )
+        .await
+        .json();
+    let feedback = &ack["result"]["feedback"];
+    assert_eq!(feedback["points"], feedback["max_points"], "{ack}");
+    assert_eq!(
+        ack["result"]["answer"], answer,
+        "the answer comes back as given"
+    );
+    assert_eq!(feedback["key"], answer, "the key in the letters shown");
 }
 
 fn num(v: &Value, field: &str) -> f64 {

@@ -144,6 +144,32 @@ fn library() -> Arc<Library> {
     )
 }
 
+/// The key of `item` in the letters its session shows: sessions arrange each item's options in
+/// an order drawn from their seed, and a candidate answers with the letters on the page.
+async fn shown_key(
+    store: &SqliteStore,
+    session_path: &str,
+    item: &certprep_domain::item::Item,
+) -> Answer {
+    use certprep_store::Store;
+    let id = session_path
+        .trim_start_matches("/s/")
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let session = store
+        .load_session(id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let authored = key(&item.body);
+    session
+        .items
+        .iter()
+        .find(|i| i.item_id == item.id)
+        .and_then(|i| i.arrangement.as_ref())
+        .map_or(authored.clone(), |a| a.to_display(item, authored))
+}
+
 /// The form fields that give the key of an item of each type.
 fn fields(kind: ItemKind, answer: &Answer) -> Vec<(String, String)> {
     match (kind, answer) {
@@ -191,7 +217,8 @@ async fn a_candidate_signs_up_takes_an_exam_and_sees_results() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let library = library();
-    let app = router(AppState::new(library.clone(), Arc::new(store)));
+    let store = Arc::new(store);
+    let app = router(AppState::new(library.clone(), store.clone()));
     let mut b = Browser {
         app,
         cookies: vec![],
@@ -276,7 +303,7 @@ async fn a_candidate_signs_up_takes_an_exam_and_sees_results() {
             .item(&item_id)
             .unwrap_or_else(|| panic!("no item {item_id}"));
         kinds_seen.insert(item.kind());
-        let given = fields(item.kind(), &key(&item.body));
+        let given = fields(item.kind(), &shown_key(&store, &session_path, item).await);
         if first.is_none() {
             first = Some((path.clone(), given.clone()));
         }
@@ -540,7 +567,10 @@ async fn readiness_reviews_adaptive_check_and_bank_health() {
             ("op".to_string(), "adaptive".to_string()),
             ("confidence".to_string(), "high".to_string()),
         ];
-        form.extend(fields(item.kind(), &key(&item.body)));
+        form.extend(fields(
+            item.kind(),
+            &shown_key(&store, &session_path, item).await,
+        ));
         let saved = b.request("POST", &at, Some(form)).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
         answered += 1;
@@ -607,7 +637,10 @@ async fn readiness_reviews_adaptive_check_and_bank_health() {
         ("confidence".to_string(), "low".to_string()),
         ("op".to_string(), "check".to_string()),
     ];
-    form.extend(fields(item.kind(), &key(&item.body)));
+    form.extend(fields(
+        item.kind(),
+        &shown_key(&store, &study_path, item).await,
+    ));
     let checked = b.request("POST", &study_item_path, Some(form)).await;
     assert!(
         checked

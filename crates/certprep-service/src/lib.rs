@@ -73,6 +73,9 @@ pub struct StartRequest {
     /// A fixed form (published practice test) by id instead of a random one; exam or study
     /// mode (exam by default).
     pub form: Option<String>,
+    /// Show each item's options, actions, sources and drop-down choices in an order drawn from
+    /// the seed (the default), or as written with `Some(false)` (authors checking their items).
+    pub shuffle: Option<bool>,
 }
 
 /// One line of the session's item list, without anything that reveals correctness.
@@ -104,6 +107,8 @@ pub struct SessionView {
     pub paused: bool,
     pub pausable: bool,
     pub open_book: Option<&'static str>,
+    /// Whether items show their parts in the session's own seeded order (lettered as shown).
+    pub shuffled: bool,
     pub items: Vec<String>,
     pub lines: Vec<ItemLine>,
     pub answered: usize,
@@ -224,6 +229,7 @@ impl<'a> Service<'a> {
                 time_limit_ms,
                 pausable: request.pausable || (mode != Mode::Exam && time_limit_ms.is_none()),
                 open_book: exam.open_book,
+                shuffle: request.shuffle.unwrap_or(true),
             },
             &form,
             bank,
@@ -284,10 +290,15 @@ impl<'a> Service<'a> {
                 exam: exam.code.clone(),
                 outline: &outline_ref,
                 mode,
-                seed: request.seed.unwrap_or(0),
+                // The form fixes the items and their order; the seed only arranges each
+                // item's options, so a retake does not reward remembered positions.
+                seed: request
+                    .seed
+                    .unwrap_or_else(|| u64::try_from(now.timestamp_micros()).unwrap_or(0)),
                 time_limit_ms,
                 pausable: request.pausable || (mode != Mode::Exam && time_limit_ms.is_none()),
                 open_book: exam.open_book,
+                shuffle: request.shuffle.unwrap_or(true),
             },
             &fixed.form(&self.library.bank),
             &self.library.bank,
@@ -379,7 +390,12 @@ impl<'a> Service<'a> {
     ) -> Result<AnswerAck> {
         let mut session = self.load(id, now).await?;
         let response = match session.answer(&self.library.bank, item_id, answer, now) {
-            Ok(r) => r.with_confidence(confidence),
+            Ok(r) => {
+                if let Some(p) = session.position_of(item_id) {
+                    session.states[p].confidence = confidence;
+                }
+                r.with_confidence(confidence)
+            }
             Err(e) => {
                 if session.is_submitted() {
                     self.save(&session, now).await?;
@@ -527,6 +543,7 @@ impl<'a> Service<'a> {
             paused: session.paused_at.is_some(),
             pausable: session.pausable,
             open_book: session.open_book.then_some(OPEN_BOOK_NOTE),
+            shuffled: session.shuffled,
             items: session.items.iter().map(|i| i.item_id.clone()).collect(),
             lines,
             answered: session.answered_count(),

@@ -56,11 +56,14 @@ async fn scenario(store: &dyn Store) {
         .map(|i| i.item_id.clone())
         .take(3)
         .collect();
+    // The candidate answers in the letters shown (options are arranged per session); the log
+    // keeps the author's letters.
+    assert!(session.shuffled);
     for (n, id) in main.iter().enumerate() {
         let item = lib.bank.item(id).unwrap_or_else(|| panic!("{id}"));
         let at = t0 + Duration::minutes(n as i64 + 1);
         alice
-            .answer(&session.id, id, key(&item.body), None, at)
+            .answer(&session.id, id, shown_key(&session, item), None, at)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
     }
@@ -72,6 +75,20 @@ async fn scenario(store: &dyn Store) {
         log.iter().map(|r| r.item_id.clone()).collect::<Vec<_>>(),
         main
     );
+    for r in &log {
+        let item = lib
+            .bank
+            .item(&r.item_id)
+            .unwrap_or_else(|| panic!("{}", r.item_id));
+        let authored = key(&item.body)
+            .normalise(item)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            r.answer, authored,
+            "{} is logged in the author's letters",
+            r.item_id
+        );
+    }
     assert!(log.iter().all(|r| r.points == r.max_points
         && r.session_id == session.id
         && r.outline == "ai-103@2026-04-16"));
@@ -380,7 +397,7 @@ async fn frozen_report_scenario(store: &dyn Store) {
             .unwrap_or_else(|| panic!("{}", si.item_id));
         if n % 2 == 0 && si.series.is_none() {
             let _ = hal
-                .answer(&session.id, &item.id, key(&item.body), None, t0)
+                .answer(&session.id, &item.id, shown_key(&session, item), None, t0)
                 .await;
         }
     }
@@ -493,9 +510,13 @@ async fn learning_scenario(store: &dyn Store) {
         .unwrap_or_else(|e| panic!("{e}"));
     let confident = Some(Confidence::High);
     for (n, (id, answer, confidence)) in [
-        (&ids[0], key(&item(&ids[0]).body), confident),
-        (&ids[1], wrong(&item(&ids[1]).body), None),
-        (&ids[2], key(&item(&ids[2]).body), None),
+        (&ids[0], shown_key(&s, item(&ids[0])), confident),
+        (
+            &ids[1],
+            as_shown(&s, item(&ids[1]), wrong(&item(&ids[1]).body)),
+            None,
+        ),
+        (&ids[2], shown_key(&s, item(&ids[2])), None),
     ]
     .into_iter()
     .enumerate()
@@ -603,7 +624,7 @@ async fn learning_scenario(store: &dyn Store) {
             .current_item()
             .map(|i| i.item_id.clone())
             .unwrap_or_default();
-        dave.answer(&s.id, &current, key(&item(&current).body), None, t0)
+        dave.answer(&s.id, &current, shown_key(&s, item(&current)), None, t0)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         answered += 1;
@@ -772,4 +793,26 @@ async fn learning_scenario(store: &dyn Store) {
         .unwrap_or_else(|| panic!("the shared form: {:?}", health.forms));
     assert!(form.items >= 40, "{form:?}");
     assert!(form.kr20.is_some() && form.alpha.is_some(), "{form:?}");
+}
+
+/// The key of `item` in the letters `session` shows it with.
+fn shown_key(
+    session: &certprep_domain::session::Session,
+    item: &certprep_domain::item::Item,
+) -> certprep_domain::grading::Answer {
+    as_shown(session, item, key(&item.body))
+}
+
+/// An answer in the author's letters, in the letters `session` shows `item` with.
+fn as_shown(
+    session: &certprep_domain::session::Session,
+    item: &certprep_domain::item::Item,
+    authored: certprep_domain::grading::Answer,
+) -> certprep_domain::grading::Answer {
+    session
+        .items
+        .iter()
+        .find(|i| i.item_id == item.id)
+        .and_then(|i| i.arrangement.as_ref())
+        .map_or(authored.clone(), |a| a.to_display(item, authored))
 }

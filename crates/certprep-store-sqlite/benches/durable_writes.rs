@@ -67,6 +67,7 @@ fn main() {
                 time_limit_ms: None,
                 pausable: true,
                 open_book: true,
+                shuffle: false,
             },
             &form,
             &lib.bank,

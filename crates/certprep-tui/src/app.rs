@@ -276,9 +276,11 @@ impl<'a> App<'a> {
             .map(|d| (d.cursor, d.confidence));
         self.draft = view.current.as_ref().map(|item| {
             let mut d = Draft::of(item);
-            let (cursor, confidence) = kept.unwrap_or((0, None));
-            d.cursor = cursor.min(Draft::rows(item).saturating_sub(1));
-            d.confidence = confidence;
+            // Elsewhere the confidence is the one saved with the item's answer (Draft::of).
+            if let Some((cursor, confidence)) = kept {
+                d.cursor = cursor.min(Draft::rows(item).saturating_sub(1));
+                d.confidence = confidence.or(d.confidence);
+            }
             d
         });
         self.view = Some(view);
@@ -953,7 +955,7 @@ impl<'a> App<'a> {
                     .view
                     .as_ref()
                     .and_then(|v| v.review.get(self.review_cursor))
-                    .map(|e| e.position)
+                    .map(|e| e.position.saturating_sub(1))
                 {
                     self.go_to(p);
                     self.screen = Screen::Item;

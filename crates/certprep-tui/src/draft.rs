@@ -37,7 +37,7 @@ impl Draft {
             parts: vec![None; item.targets.len().max(item.slots.len())],
             yes_no: vec![None; item.statements.len()],
             dirty: false,
-            confidence: None,
+            confidence: item.confidence,
             limit: match item.kind {
                 ItemKind::Multiple => item.choose.map(|n| n as usize),
                 ItemKind::Order => item.places.map(|n| n as usize),

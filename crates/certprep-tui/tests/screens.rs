@@ -98,8 +98,19 @@ impl Harness {
         self.clock.fetch_add(m * 60_000, Ordering::SeqCst);
     }
 
-    /// A stored session over the given items, in one section, or a case study's section.
+    /// A stored session over the given items, in one section, or a case study's section, with
+    /// every part in its written order (so snapshots stay readable against the specification).
     fn session(&self, mode: Mode, sections: Vec<(SectionKind, Vec<&str>)>) -> String {
+        self.session_with(mode, sections, false, 1)
+    }
+
+    fn session_with(
+        &self,
+        mode: Mode,
+        sections: Vec<(SectionKind, Vec<&str>)>,
+        shuffle: bool,
+        seed: u64,
+    ) -> String {
         let r: OutlineRef = "ai-103@2026-04-16"
             .parse()
             .unwrap_or_else(|e| panic!("{e}"));
@@ -120,10 +131,11 @@ impl Harness {
                 exam: ExamCode::new("ai-103"),
                 outline: &r,
                 mode,
-                seed: 1,
+                seed,
                 time_limit_ms: timed.then_some(100 * 60_000),
                 pausable: !timed,
                 open_book: true,
+                shuffle,
             },
             &form,
             &self.library.bank,
@@ -382,11 +394,15 @@ fn keys_1_to_3_set_the_confidence_and_it_is_recorded() {
         &mut app,
         &[KeyCode::Right, KeyCode::Char(' '), KeyCode::Enter],
     );
-    // Back on the first item, changing only the confidence is a change that enter saves.
-    press(
-        &mut app,
-        &[KeyCode::Left, KeyCode::Left, KeyCode::Char('2')],
+    // Back on the first item, the confidence given with its answer shows again.
+    press(&mut app, &[KeyCode::Left, KeyCode::Left]);
+    assert!(
+        render(&app).contains("confidence: sure"),
+        "{}",
+        render(&app)
     );
+    // Changing only the confidence is a change that enter saves.
+    press(&mut app, &[KeyCode::Char('2')]);
     assert!(render(&app).contains("confidence: medium"));
     assert!(app.draft.as_ref().is_some_and(|d| d.dirty));
     press(&mut app, &[KeyCode::Enter]);
@@ -745,5 +761,50 @@ fn a_failed_mock_beside_a_high_probability_says_what_each_measures() {
     assert!(
         answered.contains("one form on one day") && !answered.contains("unanswered"),
         "{answered}"
+    );
+}
+
+#[test]
+fn shuffled_options_are_answered_as_shown_and_recorded_as_written() {
+    let h = Harness::new();
+    // A seed that moves the key (B, "Enable a managed identity…") away from B.
+    let (id, key_row) = (1..50)
+        .find_map(|seed| {
+            let id = h.session_with(
+                Mode::Study,
+                vec![(SectionKind::Main, vec!["example-single-001"])],
+                true,
+                seed,
+            );
+            let app = h.app();
+            let mut app = app;
+            app.open_id(&id);
+            let item = app.view.as_ref().and_then(|v| v.current.clone())?;
+            let row = item
+                .options
+                .iter()
+                .position(|o| o.text.starts_with("Enable a managed identity"))?;
+            (row != 1).then_some((id, row))
+        })
+        .unwrap_or_else(|| panic!("no seed moves the key"));
+    let mut app = h.app();
+    app.open_id(&id);
+    insta::assert_snapshot!("item_shuffled", render(&app));
+    for _ in 0..key_row {
+        press(&mut app, &[KeyCode::Down]);
+    }
+    press(&mut app, &[KeyCode::Char(' '), KeyCode::Enter]);
+    let screen = render_at(&app, 80, 40);
+    assert!(screen.contains("1 of 1 point"), "{screen}");
+    // The feedback names the options by the letters shown.
+    insta::assert_snapshot!("study_feedback_shuffled", screen);
+    let log = h
+        .runtime
+        .block_on(h.store.responses("local"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        log.last().map(|r| r.answer.clone()),
+        Some(certprep_domain::grading::Answer::Choice('B')),
+        "recorded in the author's letter"
     );
 }

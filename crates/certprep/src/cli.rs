@@ -228,6 +228,10 @@ pub struct StartArgs {
     /// Allow pausing the clock (practice); the real exam's clock never stops.
     #[arg(long)]
     pub pausable: bool,
+    /// Show each item's options, actions, sources and drop-down choices as written, instead of
+    /// in an order drawn from the seed (for authors checking their items).
+    #[arg(long)]
+    pub written_order: bool,
     #[arg(long)]
     pub json: bool,
 }

@@ -165,7 +165,7 @@ pub fn run(
                     for e in review {
                         println!(
                             "{:>3}  {:<28} {}{}",
-                            e.position + 1,
+                            e.position,
                             e.item_id,
                             if e.answered { "answered" } else { "UNANSWERED" },
                             if e.marked { "  [marked]" } else { "" }
@@ -265,6 +265,7 @@ async fn start(service: &Service<'_>, args: StartArgs, now: DateTime<Utc>) -> Re
         minutes: args.minutes,
         pausable: args.pausable,
         form: args.form,
+        shuffle: Some(!args.written_order),
     };
     let session = service.start(request, now).await.map_err(refusal)?;
     let view = service.view(&session, now);

@@ -154,7 +154,9 @@ fn study_mode_answers_come_back_with_the_explanation() {
     let first = ids(&start)[0].clone();
     let lib = library();
     let item = lib.bank.item(&first).unwrap_or_else(|| panic!("{first}"));
-    let answer = serde_json::to_string(&key(&item.body)).unwrap_or_default();
+    // The options are shown in an order drawn from the seed: answer with the letters shown.
+    let answer =
+        serde_json::to_string(&shown(&start["current"], item, key(&item.body))).unwrap_or_default();
     let ack = env.json(&[
         "session", "answer", &id, &first, "--answer", &answer, "--json",
     ]);
@@ -172,8 +174,20 @@ fn study_mode_answers_come_back_with_the_explanation() {
 fn custom_practice_retakes_only_what_was_missed() {
     let env = Env::new();
     let start = env.json(&[
-        "session", "start", "--exam", "ai-103", "--mode", "custom", "--domain", "vision",
-        "--count", "4", "--seed", "2", "--json",
+        "session",
+        "start",
+        "--exam",
+        "ai-103",
+        "--mode",
+        "custom",
+        "--domain",
+        "vision",
+        "--count",
+        "4",
+        "--seed",
+        "2",
+        "--written-order",
+        "--json",
     ]);
     let id = start["session_id"].as_str().unwrap_or_default().to_string();
     let items = ids(&start);
@@ -405,11 +419,8 @@ fn learning_commands_print_what_they_promise() {
             .as_str()
             .unwrap_or_default()
             .to_string();
-        let answer = key(&lib
-            .bank
-            .item(&item)
-            .unwrap_or_else(|| panic!("{item}"))
-            .body);
+        let authored = lib.bank.item(&item).unwrap_or_else(|| panic!("{item}"));
+        let answer = shown(&view["current"], authored, key(&authored.body));
         let json = serde_json::to_string(&answer).unwrap_or_default();
         env.json(&[
             "session",
@@ -484,4 +495,67 @@ fn learning_commands_print_what_they_promise() {
             .as_array()
             .is_some_and(|i| i.iter().all(|x| x["insufficient_data"] == true))
     );
+}
+
+/// An answer in the author's letters, in the letters of the presented item (`current` of the
+/// session JSON): each authored label is found by its text among the parts as shown.
+fn shown(
+    presented: &Value,
+    item: &certprep_domain::item::Item,
+    authored: certprep_domain::grading::Answer,
+) -> certprep_domain::grading::Answer {
+    use certprep_domain::grading::Answer;
+    use certprep_domain::item::ItemBody;
+    let authored_text = |label: char, slot: Option<usize>| -> String {
+        let text = match (&item.body, slot) {
+            (ItemBody::Single { options } | ItemBody::Multiple { options, .. }, _) => options
+                .iter()
+                .find(|o| o.label == label)
+                .map(|o| o.text.clone()),
+            (ItemBody::Order { actions }, _) => actions
+                .iter()
+                .find(|a| a.label == label)
+                .map(|a| a.text.clone()),
+            (ItemBody::Match { sources, .. }, _) => sources
+                .iter()
+                .find(|s| s.label == label)
+                .map(|s| s.text.clone()),
+            (ItemBody::Dropdown { slots }, Some(k)) => slots.get(k).and_then(|s| {
+                s.choices
+                    .iter()
+                    .find(|c| c.label == label)
+                    .map(|c| c.text.clone())
+            }),
+            _ => None,
+        };
+        text.unwrap_or_else(|| panic!("{} has no part {label}", item.id))
+    };
+    let shown_label = |label: char, slot: Option<usize>| -> char {
+        let text = authored_text(label, slot);
+        let parts = match slot {
+            Some(k) => presented["slots"][k]["choices"].clone(),
+            None => ["options", "actions", "sources"]
+                .iter()
+                .map(|f| presented[f].clone())
+                .find(|v| v.is_array())
+                .unwrap_or(Value::Null),
+        };
+        parts
+            .as_array()
+            .and_then(|a| a.iter().find(|p| p["text"] == text.as_str()))
+            .and_then(|p| p["label"].as_str())
+            .and_then(|l| l.chars().next())
+            .unwrap_or_else(|| panic!("{text:?} is not shown in {presented}"))
+    };
+    let dropdown = matches!(item.body, ItemBody::Dropdown { .. });
+    match authored {
+        Answer::Choice(c) => Answer::Choice(shown_label(c, None)),
+        Answer::Labels(v) => Answer::Labels(
+            v.into_iter()
+                .enumerate()
+                .map(|(i, l)| l.map(|c| shown_label(c, dropdown.then_some(i))))
+                .collect(),
+        ),
+        other => other,
+    }
 }

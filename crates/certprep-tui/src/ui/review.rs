@@ -41,7 +41,7 @@ pub(super) fn review(frame: &mut Frame, app: &App) {
         }
         lines.push(Line::from(vec![
             cursor_span(i == app.review_cursor),
-            bold(format!("Q{:<4}", e.position + 1)),
+            bold(format!("Q{:<4}", e.position)),
             status,
             Span::raw(if e.marked { "★ " } else { "  " }),
             Span::raw(stem),

@@ -270,7 +270,7 @@ pub async fn review(
             "marked" => e.marked,
             _ => true,
         })
-        .map(|e| e.position)
+        .map(|e| e.position.saturating_sub(1))
         .collect();
     let current_section = session.current_section().unwrap_or(0);
     let others = (0..session.sections.len())

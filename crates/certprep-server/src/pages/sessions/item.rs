@@ -38,6 +38,8 @@ pub(crate) struct ItemPage {
     /// The answer can still change (no feedback shown, the rules allow it).
     editable: bool,
     marked: bool,
+    /// The confidence given with the saved answer ("low", "medium", "high"), checked again.
+    confidence: &'static str,
     can_mark: bool,
     prev: Option<usize>,
     next: Option<usize>,
@@ -106,6 +108,7 @@ pub(crate) fn item_page(
         area,
         editable,
         marked: item.marked,
+        confidence: item.confidence.map_or("", |c| c.as_str()),
         can_mark: !is_series && !adaptive && !session.is_submitted(),
         prev: session.previous_position().map(|p| p + 1),
         next,
@@ -252,8 +255,35 @@ pub(crate) fn answer_from_form(kind: ItemKind, form: &FormPairs, parts: usize) -
 }
 
 /// The answer as the candidate chose it, in words, for a page that could not save it.
-fn describe_kept(item: &certprep_domain::Item, answer: &Answer) -> String {
-    let presented = certprep_domain::present::question(item, &certprep_domain::Bank::default());
+/// The answer an expired form carried, described as the candidate saw it. The session is read
+/// from the store without its owner's sign-in only for the order of the item's parts (never
+/// an answer or a key), so the texts match the letters on the page the candidate left.
+async fn kept_answer(
+    state: &AppState,
+    id: &str,
+    item: &certprep_domain::Item,
+    form: &FormPairs,
+) -> Option<String> {
+    let answer = answer_from_form(item.kind(), form, parts_of(&item.body))?;
+    let session = state.store.load_session(id).await.ok();
+    let arrangement = session
+        .as_ref()
+        .and_then(|s| s.items.iter().find(|i| i.item_id == item.id))
+        .and_then(|i| i.arrangement.as_ref());
+    Some(describe_kept(item, &answer, arrangement))
+}
+
+/// The answer a form carried, in the letters and texts the candidate saw (the session's order).
+fn describe_kept(
+    item: &certprep_domain::Item,
+    answer: &Answer,
+    arrangement: Option<&certprep_domain::arrange::Arrangement>,
+) -> String {
+    let presented = certprep_domain::present::arranged_question(
+        item,
+        &certprep_domain::Bank::default(),
+        arrangement,
+    );
     // Plain words: the page shows this as text, so the Markdown of an option is rendered away.
     let text = |list: &[certprep_domain::present::Labelled], l: char| {
         list.iter().find(|o| o.label == l).map_or_else(
@@ -302,12 +332,15 @@ pub async fn item_post(
         .get("x-requested-with")
         .is_some_and(|v| v.as_bytes() == b"fetch");
     let item = form.get("item").and_then(|i| state.library.bank.item(i));
-    let kept = item.and_then(|it| {
-        answer_from_form(it.kind(), &form, parts_of(&it.body)).map(|a| describe_kept(it, &a))
-    });
     let account = match form_sender(&viewer, &form) {
         Ok(a) => a,
-        Err(_) => return expired_form(&viewer, &id, n, kept, fetch),
+        Err(_) => {
+            let kept = match item {
+                Some(it) => kept_answer(&state, &id, it, &form).await,
+                None => None,
+            };
+            return expired_form(&viewer, &id, n, kept, fetch);
+        }
     };
     let Some(item) = item else {
         return problem(
@@ -332,7 +365,13 @@ pub async fn item_post(
         );
     };
     let here = format!("/s/{id}/i/{}", position + 1);
+    // The form speaks the letters shown; the stored answer the author's.
+    let arrangement = session.items[position].arrangement.as_ref();
     let given = answer_from_form(item.kind(), &form, parts_of(&item.body));
+    let given_authored = given.clone().map(|g| match arrangement {
+        Some(a) => a.to_authored(item, g),
+        None => g,
+    });
     let stored = session.states[position].answer.clone();
     if session.is_submitted() {
         return time_up(
@@ -341,6 +380,7 @@ pub async fn item_post(
             &id,
             position,
             given.as_ref(),
+            given_authored.as_ref(),
             stored.as_ref(),
             item,
             fetch,
@@ -358,11 +398,14 @@ pub async fn item_post(
     let editable =
         !(session.mode.gives_feedback() && stored.is_some()) && session.can_visit(position).is_ok();
     let mut saved = None;
+    let confidence = form.get("confidence").and_then(Confidence::parse);
     if editable {
-        let normalised = given.clone().and_then(|g| g.normalise(item).ok());
+        let normalised = given_authored.and_then(|g| g.normalise(item).ok());
         match (&given, &stored) {
-            (Some(g), _) if normalised.as_ref() != stored.as_ref() => {
-                let confidence = form.get("confidence").and_then(Confidence::parse);
+            (Some(g), _)
+                if normalised.as_ref() != stored.as_ref()
+                    || confidence != session.states[position].confidence =>
+            {
                 match service
                     .answer(&id, &item.id, g.clone(), confidence, now)
                     .await
@@ -503,6 +546,7 @@ fn time_up(
     id: &str,
     position: usize,
     given: Option<&Answer>,
+    given_authored: Option<&Answer>,
     stored: Option<&Answer>,
     item: &certprep_domain::Item,
     fetch: bool,
@@ -511,7 +555,16 @@ fn time_up(
         .submitted_at
         .map(|t| t.format("%H:%M:%S UTC").to_string())
         .unwrap_or_default();
-    let lost = given.filter(|g| Some(*g) != stored);
+    let lost = given.filter(|_| {
+        given_authored
+            .and_then(|g| g.clone().normalise(item).ok())
+            .as_ref()
+            != stored
+    });
+    let arrangement = session
+        .items
+        .get(position)
+        .and_then(|i| i.arrangement.as_ref());
     let message = format!(
         "The session ended at {at} (its time ran out, or it was submitted in another window). \
          Answers saved before then are scored; nothing can change now."
@@ -524,7 +577,13 @@ fn time_up(
         StatusCode::CONFLICT,
         "Time is up",
         &message,
-        lost.map(|a| format!("Question {}: {}", position + 1, describe_kept(item, a))),
+        lost.map(|a| {
+            format!(
+                "Question {}: {}",
+                position + 1,
+                describe_kept(item, a, arrangement)
+            )
+        }),
         Some((format!("/s/{id}/results"), "See your results".to_string())),
     )
 }

@@ -13,6 +13,8 @@ struct Line<'a> {
     no: u32,
     text: &'a str,
     heading: Option<(u8, &'a str)>,
+    /// Inside a code fence (or its opening or closing line): never structure.
+    code: bool,
 }
 
 /// Where the lines under the latest heading go.
@@ -36,6 +38,7 @@ pub fn parse(file: &str, source: &str) -> (BankFile, Vec<Diagnostic>) {
     };
     let lines = parser.classify(source);
     parser.build(&lines);
+    parser.require_an_item(&lines);
     (parser.bank, parser.diagnostics)
 }
 
@@ -60,6 +63,7 @@ impl Parser<'_> {
             let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
             let text = raw.strip_suffix('\r').unwrap_or(raw);
             let mut heading = None;
+            let mut code = true;
             match fence {
                 Some((ch, len, _)) => {
                     if closes_fence(text, ch, len) {
@@ -71,10 +75,16 @@ impl Parser<'_> {
                         fence = Some((ch, len, no));
                     } else {
                         heading = heading_of(text);
+                        code = false;
                     }
                 }
             }
-            lines.push(Line { no, text, heading });
+            lines.push(Line {
+                no,
+                text,
+                heading,
+                code,
+            });
         }
         if let Some((ch, len, no)) = fence {
             let marker: String = std::iter::repeat_n(ch, len).collect();
@@ -196,10 +206,52 @@ impl Parser<'_> {
         Target::Section
     }
 
+    /// A bank file with content but no item is a mistake (a missing `## Item:` heading), not
+    /// an empty bank: say so where the content starts.
+    fn require_an_item(&mut self, lines: &[Line<'_>]) {
+        let has_item = self.bank.blocks.iter().any(|b| !b.items.is_empty());
+        if has_item {
+            return;
+        }
+        if let Some(first) = lines.iter().find(|l| !l.text.trim().is_empty()) {
+            self.error(
+                Pos::new(first.no, 1),
+                "this file holds no item: each question starts with a `## Item: ID` heading \
+                 (see docs/bank-format.md)",
+            );
+        }
+    }
+
+    /// Option lines and item sections belong to an item; outside one they would be silently
+    /// dropped, so they are errors at their place.
+    fn stray_item_parts(&mut self, lines: &[Line<'_>]) {
+        for line in lines.iter().filter(|l| !l.code) {
+            let text = line.text.trim_start();
+            let indent = line.text.len() - text.len();
+            if let Some((3, title)) = line.heading
+                && SectionName::parse(title).is_some()
+            {
+                self.error(
+                    Pos::new(line.no, 1),
+                    format!(
+                        "`### {title}` outside any item: put it under an `## Item: ID` heading"
+                    ),
+                );
+            } else if is_entry_line(text) {
+                self.error(
+                    Pos::new(line.no, col(indent)),
+                    "an option line outside any item: options belong under `### Options` (or \
+                     Actions, Sources, Targets, Slot N, Statements) of an `## Item: ID`",
+                );
+            }
+        }
+    }
+
     fn flush(&mut self, target: Target, lines: &[Line<'_>]) {
         match target {
             Target::Skip | Target::SkipSection => {}
             Target::BlockProse => {
+                self.stray_item_parts(lines);
                 if self.bank.blocks.is_empty() && lines.iter().all(|l| l.text.trim().is_empty()) {
                     return;
                 }
@@ -421,6 +473,23 @@ fn closes_fence(text: &str, ch: char, len: usize) -> bool {
     }
     let run = trimmed.chars().take_while(|c| *c == ch).count();
     run >= len && trimmed[run * ch.len_utf8()..].trim().is_empty()
+}
+
+/// `- [x] A. …`, `- [ ] B. …`, `- [2] C. …`, `- [B] 1. …`: the shape of an entry of an item's list.
+fn is_entry_line(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("- [") else {
+        return false;
+    };
+    let Some((mark, after)) = rest.split_once(']') else {
+        return false;
+    };
+    let mark_ok =
+        mark.chars().count() <= 2 && mark.chars().all(|c| c == ' ' || c.is_ascii_alphanumeric());
+    let label = after.trim_start();
+    let labelled = label.split_once('.').is_some_and(|(l, _)| {
+        !l.is_empty() && l.len() <= 2 && l.chars().all(|c| c.is_ascii_alphanumeric())
+    });
+    mark_ok && labelled
 }
 
 fn heading_of(text: &str) -> Option<(u8, &str)> {

@@ -563,3 +563,36 @@ fn a_reference_must_link_to_the_section_that_backs_the_key() {
     );
     assert_eq!(messages(&text).len(), 1, "{:?}", messages(&text));
 }
+
+#[test]
+fn a_file_with_content_but_no_item_is_an_error() {
+    let text = "Notes about the bank\n\n- [x] A. An option\n  - [ ] B. Another\n\n### Options\n";
+    assert_messages(
+        text,
+        &[
+            "t.md:1:1: this file holds no item: each question starts with a `## Item: ID` heading (see docs/bank-format.md)",
+            "t.md:3:1: an option line outside any item: options belong under `### Options` (or Actions, Sources, Targets, Slot N, Statements) of an `## Item: ID`",
+            "t.md:4:3: an option line outside any item: options belong under `### Options` (or Actions, Sources, Targets, Slot N, Statements) of an `## Item: ID`",
+            "t.md:6:1: `### Options` outside any item: put it under an `## Item: ID` heading",
+        ],
+    );
+}
+
+#[test]
+fn option_lines_before_the_first_item_are_errors_but_prose_and_code_are_not() {
+    let text = format!(
+        "# Bank\n\nSome prose, a list:\n\n- one\n- two\n\n```\n- [x] A. inside code\n### Options\n```\n\n- [ ] B. stray\n\n{}",
+        VALID.replacen("# Bank\n", "", 1)
+    );
+    assert_messages(
+        &text,
+        &[
+            "t.md:13:1: an option line outside any item: options belong under `### Options` (or Actions, Sources, Targets, Slot N, Statements) of an `## Item: ID`",
+        ],
+    );
+}
+
+#[test]
+fn an_empty_file_is_no_error() {
+    assert_messages("\n\n", &[]);
+}

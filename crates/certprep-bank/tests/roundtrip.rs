@@ -205,7 +205,13 @@ proptest! {
     fn render_then_parse_gives_the_same_tree(bank in bank_file()) {
         let text = render(&bank);
         let (parsed, diagnostics) = parse("gen.md", &text);
-        prop_assert!(diagnostics.is_empty(), "{diagnostics:?}\n{text}");
+        // A generated file without items is reported as such, and is otherwise the same tree.
+        let itemless = bank.blocks.iter().all(|b| b.items.is_empty());
+        let unexpected: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| !(itemless && d.message.starts_with("this file holds no item")))
+            .collect();
+        prop_assert!(unexpected.is_empty(), "{unexpected:?}\n{text}");
         prop_assert_eq!(parsed, bank, "{}", text);
     }
 

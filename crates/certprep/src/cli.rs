@@ -146,7 +146,9 @@ pub enum SessionCommand {
         /// How sure you are: low (a guess), medium or high; spaced repetition uses it.
         #[arg(long, conflicts_with = "stdin")]
         confidence: Option<String>,
-        /// Read `ITEM_ID JSON` lines from standard input and acknowledge each on its own line.
+        /// Read `ITEM_ID JSON` lines from standard input: each gets one JSON line back (the
+        /// acknowledgement, or `{"line","input","error"}`); every valid line is answered, and the
+        /// exit status is 1 at the end if any line was refused.
         #[arg(long, conflicts_with_all = ["item", "answer"])]
         stdin: bool,
         #[arg(long)]

@@ -571,21 +571,37 @@ fn diff_text(diff: &OutlineDiff) -> String {
 }
 
 fn lint(paths: &[std::path::PathBuf], today: NaiveDate) -> Result<ExitCode> {
-    let loaded = if paths.is_empty() {
-        load(&[embedded()], today, 0)
+    // The given files are checked on top of the embedded content (their items may serve its
+    // outlines and sit in its case studies), but the count is of their own items.
+    let (loaded, own_ids) = if paths.is_empty() {
+        (load(&[embedded()], today, 0), None)
     } else {
         let own = read_paths(paths)?;
         if own.is_empty() {
             bail!("no bank (*.md) or exam (*.toml) files under the given paths");
         }
-        load_onto(embedded_library()?, &[own], today, 0)
+        let ids: std::collections::BTreeSet<String> = own
+            .iter()
+            .flat_map(|f| f.text.lines())
+            .filter_map(|l| l.strip_prefix("## Item:").map(|id| id.trim().to_string()))
+            .collect();
+        (load_onto(embedded_library()?, &[own], today, 0), Some(ids))
     };
     for d in &loaded.diagnostics {
         println!("{d}");
     }
     let errors = loaded.errors().count();
     let warnings = loaded.diagnostics.len() - errors;
-    let items = loaded.library.bank.items.len();
+    let items = match &own_ids {
+        Some(ids) => loaded
+            .library
+            .bank
+            .items
+            .iter()
+            .filter(|i| ids.contains(&i.id))
+            .count(),
+        None => loaded.library.bank.items.len(),
+    };
     eprintln!("{items} valid item(s); {errors} error(s), {warnings} warning(s)");
     Ok(if errors > 0 {
         ExitCode::FAILURE

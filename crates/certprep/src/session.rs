@@ -4,7 +4,7 @@ use std::io::{BufRead, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use certprep_bank::Library;
 use certprep_domain::form::CustomFilter;
 use certprep_domain::grading::Answer;
@@ -282,28 +282,67 @@ async fn start(service: &Service<'_>, args: StartArgs, now: DateTime<Utc>) -> Re
     Ok(ExitCode::SUCCESS)
 }
 
-/// `ITEM_ID JSON` per line; one JSON acknowledgement per line, flushed once the answer is durable.
+/// `ITEM_ID JSON` per line; one JSON line back per input line, flushed once the answer is
+/// durable: the acknowledgement, or `{"line", "input", "error"}` for a line that was refused.
+/// Every valid line is answered, whatever the lines around it; the exit status is 1 when any
+/// line was refused, so a script can still tell. A store failure stops at once (status 2).
 async fn answer_stream(service: &Service<'_>, id: &str) -> Result<ExitCode> {
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
-    for line in stdin.lock().lines() {
+    let mut refused = 0usize;
+    for (index, line) in stdin.lock().lines().enumerate() {
         let line = line?;
-        let line = line.trim();
-        if line.is_empty() {
+        let input = line.trim();
+        if input.is_empty() {
             continue;
         }
-        let Some((item, answer)) = line.split_once(char::is_whitespace) else {
-            bail!("expected `ITEM_ID JSON`, found `{line}`");
+        let number = index + 1;
+        let reply = match answer_line(service, id, input).await {
+            Ok(ack) => serde_json::to_value(&ack)?,
+            Err(LineError::Refused(error)) => {
+                refused += 1;
+                serde_json::json!({ "line": number, "input": input, "error": error })
+            }
+            Err(LineError::Failed(e)) => return Err(e.context(format!("line {number}"))),
         };
-        let answer = parse_answer(answer.trim())?;
-        let ack = service
-            .answer(id, item, answer, None, Utc::now())
-            .await
-            .map_err(refusal)?;
-        writeln!(out, "{}", serde_json::to_string(&ack)?)?;
+        writeln!(out, "{reply}")?;
         out.flush()?;
     }
+    if refused > 0 {
+        return Err(anyhow::Error::new(Refused(format!(
+            "{refused} line(s) refused; every other line was answered"
+        ))));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why one line of `--stdin` was not answered: its own fault, or the store's.
+enum LineError {
+    Refused(String),
+    Failed(anyhow::Error),
+}
+
+async fn answer_line(
+    service: &Service<'_>,
+    id: &str,
+    input: &str,
+) -> std::result::Result<certprep_service::AnswerAck, LineError> {
+    let Some((item, answer)) = input.split_once(char::is_whitespace) else {
+        return Err(LineError::Refused(format!(
+            "expected `ITEM_ID JSON`, found `{input}`"
+        )));
+    };
+    let answer = parse_answer(answer.trim()).map_err(|e| LineError::Refused(e.to_string()))?;
+    service
+        .answer(id, item, answer, None, Utc::now())
+        .await
+        .map_err(|e| {
+            if e.is_client_error() {
+                LineError::Refused(e.to_string())
+            } else {
+                LineError::Failed(anyhow::Error::new(e))
+            }
+        })
 }
 
 fn parse_confidence(text: Option<&str>) -> Result<Option<Confidence>> {

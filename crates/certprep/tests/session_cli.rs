@@ -559,3 +559,87 @@ fn shown(
         other => other,
     }
 }
+
+/// `--stdin` answers every valid line, reports each bad one as JSON with its line number, and
+/// exits 1 at the end when any line was refused.
+#[test]
+fn stdin_answers_every_valid_line_and_reports_each_bad_one() {
+    let env = Env::new();
+    let start = env.json(&[
+        "session",
+        "start",
+        "--exam",
+        "ai-103",
+        "--mode",
+        "study",
+        "--count",
+        "3",
+        "--seed",
+        "5",
+        "--written-order",
+        "--json",
+    ]);
+    let id = start["session_id"].as_str().unwrap_or_default().to_string();
+    let items = ids(&start);
+    let lib = library();
+    let answer = |n: usize| {
+        let item = lib
+            .bank
+            .item(&items[n])
+            .unwrap_or_else(|| panic!("{}", items[n]));
+        serde_json::to_string(&key(&item.body)).unwrap_or_default()
+    };
+    let input = format!(
+        "{} {}\nno-json-here\n{} not json\n\nnot-an-item \"A\"\n{} {}\n",
+        items[0],
+        answer(0),
+        items[1],
+        items[2],
+        answer(2)
+    );
+    let out = env
+        .cmd()
+        .args(["session", "answer", &id, "--stdin"])
+        .write_stdin(input)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a refused line makes the exit status 1"
+    );
+    let replies: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(
+        replies.len(),
+        5,
+        "one reply per non-empty line: {replies:?}"
+    );
+    assert_eq!(replies[0]["accepted"], true);
+    assert_eq!(replies[1]["line"], 2);
+    assert!(
+        replies[1]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("expected `ITEM_ID JSON`")),
+        "{}",
+        replies[1]
+    );
+    assert_eq!(replies[2]["line"], 3);
+    assert!(
+        replies[2]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("as JSON"))
+    );
+    assert_eq!(replies[3]["line"], 5, "the blank line still counts");
+    assert_eq!(replies[3]["input"], "not-an-item \"A\"");
+    assert_eq!(
+        replies[4]["accepted"], true,
+        "lines after a bad one are answered"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("3 line(s) refused"), "{stderr}");
+    let view = env.json(&["session", "show", &id, "--json"]);
+    assert_eq!(view["answered"], 2);
+}

@@ -286,6 +286,29 @@ async function desktopExam(page, base) {
   await audit(page, "desktop-09-answer");
 }
 
+/// From a checked answer: the report form, the reporter's list, and (the e2e user is the
+/// server's first account, an admin) the queue where it is resolved; then back to the question.
+async function reportAProblem(page, prefix) {
+  const question = page.url().replace(/#.*$/, "");
+  const link = page.locator("a[href^='/disputes/new']");
+  check(await link.count() === 1, "a checked answer offers to report a problem");
+  await clickAndWait(page, link);
+  await audit(page, `${prefix}-report-form`);
+  await page.locator("input[name=kind][value=ambiguous]").check();
+  await page.fill("#note", `Two options fit the scenario (${prefix})`);
+  await clickAndWait(page, page.locator("form[action='/disputes'] button[type=submit]"));
+  const mine = await page.locator("main").innerText();
+  check(/filed\. An author will answer it here/.test(mine) && mine.includes(`Two options fit the scenario (${prefix})`), "a report is filed and listed for its reporter");
+  const form = page.locator("section.report").filter({ hasText: `(${prefix})` }).locator("form");
+  await form.locator("select").selectOption("rejected");
+  await form.locator("textarea").fill(`Only one option keeps the key out of the code (${prefix})`);
+  await clickAndWait(page, form.locator("button[type=submit]"));
+  const after = await page.locator("main").innerText();
+  check(/resolved as rejected/.test(after) && after.includes(`Only one option keeps the key out of the code (${prefix})`), "an admin resolves it and the reporter reads the answer");
+  await audit(page, `${prefix}-disputes`);
+  await page.goto(question);
+}
+
 /// A study session: checking moves to the result, each choice is marked in place.
 async function studyFeedback(page, base, prefix) {
   await page.goto(`${base}/`);
@@ -300,6 +323,7 @@ async function studyFeedback(page, base, prefix) {
     const marks = await page.locator(".mark, .parts tbody tr").count();
     check(marks >= 1, `the feedback of a ${kind} marks the answer in place`);
     await audit(page, `${prefix}-study-${i + 1}-${kind.replace(/[^a-z]+/g, "-")}`);
+    if (i === 0) await reportAProblem(page, prefix);
     const next = page.locator("#item-form .nav button[value=next]");
     if (!(await next.count())) break;
     await clickAndWait(page, next);

@@ -5,6 +5,7 @@
 
 pub mod arrange;
 pub mod diff;
+pub mod dispute;
 pub mod exam;
 pub mod form;
 pub mod grading;

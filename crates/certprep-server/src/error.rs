@@ -57,7 +57,7 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(_) => ApiError::not_found(e.to_string()),
+            StoreError::NotFound(_) | StoreError::NoReport(_) => ApiError::not_found(e.to_string()),
             StoreError::Conflict(_) => ApiError::new(StatusCode::CONFLICT, e.to_string()),
             other => ApiError::internal(other.to_string()),
         }
@@ -72,7 +72,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::Rule(RuleError::InvalidAnswer { .. }) | ServiceError::Invalid(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
             }
-            ServiceError::Rule(_) => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            ServiceError::Rule(_) | ServiceError::Conflict(_) => {
+                ApiError::new(StatusCode::CONFLICT, e.to_string())
+            }
             ServiceError::UnknownExam(_)
             | ServiceError::UnknownForm(_)
             | ServiceError::UnknownOutline { .. }

@@ -2,6 +2,9 @@
 //! terminal app (through `certprep-service`) on SQLite by default or PostgreSQL at scale; the
 //! server keeps no state in the process, so several processes can share one database.
 
+// The OpenAPI document is one `json!` literal, deeper than the default limit allows.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod auth;
 pub mod charts;
@@ -49,6 +52,11 @@ pub fn router(state: AppState) -> Router {
         .route("/exam-date", put(api::set_exam_date))
         .route("/bank/health", get(api::bank_health))
         .route("/calibrate", post(api::calibrate))
+        .route(
+            "/disputes",
+            get(api::disputes::list).post(api::disputes::file),
+        )
+        .route("/disputes/{id}/resolve", post(api::disputes::resolve))
         .route("/teams", post(api::create_team).get(api::my_teams))
         .route("/teams/join", post(api::join_team))
         .route("/teams/{id}", get(api::team_dashboard))
@@ -82,6 +90,9 @@ pub fn router(state: AppState) -> Router {
         .route("/readiness/{exam}", get(pages::readiness))
         .route("/readiness/{exam}/date", post(pages::set_exam_date))
         .route("/bank/health", get(pages::bank_health))
+        .route("/disputes", get(pages::reports).post(pages::file_report))
+        .route("/disputes/new", get(pages::new_report))
+        .route("/disputes/{id}/resolve", post(pages::resolve_report))
         .route("/practice", post(pages::practice))
         .route("/s/{id}", get(pages::session_page))
         .route("/s/{id}/i/{n}", get(pages::item_get).post(pages::item_post))

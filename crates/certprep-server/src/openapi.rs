@@ -98,7 +98,23 @@ pub fn spec() -> Value {
                 "ExamRef": { "type": "object", "required": ["exam"], "additionalProperties": false, "properties": { "exam": { "type": "string", "examples": ["ai-103"] } } },
                 "ExamDate": { "type": "object", "required": ["exam", "date"], "additionalProperties": false, "properties": { "exam": { "type": "string", "examples": ["ai-103"] }, "date": { "type": "string", "format": "date", "description": "YYYY-MM-DD, today or later" } } },
                 "Calibrate": { "type": "object", "additionalProperties": false, "properties": { "three_pl": { "type": "boolean", "default": false, "description": "fit a guessing parameter (3PL) as well" } } },
-                "Item": { "type": "object", "required": ["item_id"], "additionalProperties": false, "properties": { "item_id": { "type": "string" } } }
+                "Item": { "type": "object", "required": ["item_id"], "additionalProperties": false, "properties": { "item_id": { "type": "string" } } },
+                "NewReport": {
+                    "type": "object", "required": ["item_id", "kind", "note"], "additionalProperties": false,
+                    "properties": {
+                        "item_id": { "type": "string" },
+                        "kind": { "type": "string", "enum": ["wrong-key", "ambiguous", "outdated", "typo", "other"] },
+                        "note": { "type": "string", "minLength": 1, "maxLength": 2000, "description": "what is wrong and why" },
+                        "session_id": { "type": "string", "description": "where the answer was shown (default: found from the caller's answers)" }
+                    }
+                },
+                "Resolve": {
+                    "type": "object", "required": ["resolution", "note"], "additionalProperties": false,
+                    "properties": {
+                        "resolution": { "type": "string", "enum": ["fixed", "rejected", "duplicate"] },
+                        "note": { "type": "string", "minLength": 1, "maxLength": 2000, "description": "what the reporter reads: what was fixed, why the item stands, or which report it duplicates" }
+                    }
+                }
             }
         },
         "security": [{ "bearer": [] }, { "cookie": [] }],
@@ -129,6 +145,22 @@ pub fn spec() -> Value {
             "/api/v1/exam-date": { "put": { "requestBody": body("ExamDate"), "responses": auth_errors(map(json!({ "200": ok("the planned exam date: exam, date"), "400": error_response("a malformed date or one in the past") }))) } },
             "/api/v1/bank/health": { "get": { "responses": auth_errors(map(json!({ "200": ok("item analysis over every user's answers: items (facility, discrimination_index, point_biserial, distractors, flags), forms (kr20, alpha); instructors and admins only") }))) } },
             "/api/v1/calibrate": { "post": { "requestBody": body("Calibrate"), "responses": auth_errors(map(json!({ "200": ok("the calibration report: candidates, responses, items, converged, reliability, usable, misfitting, calibrated; admins only") }))) } },
+            "/api/v1/disputes": {
+                "get": {
+                    "parameters": [
+                        { "name": "open", "in": "query", "schema": { "type": "boolean" }, "description": "only reports not yet resolved" },
+                        { "name": "item", "in": "query", "schema": { "type": "string" }, "description": "only reports about this item" },
+                        { "name": "mine", "in": "query", "schema": { "type": "boolean" }, "description": "only the caller's own (always so for members)" }
+                    ],
+                    "responses": auth_errors(map(json!({ "200": ok("reports, newest first: id, item_id, item_version, kind, note, created_at, and once resolved resolution, resolution_note, resolved_at; instructors and admins see everyone's") })))
+                },
+                "post": { "requestBody": body("NewReport"), "responses": auth_errors(map(json!({ "201": ok("the report, stored with the item's version"), "409": error_response("the item's answer has not been shown to the caller yet"), "422": error_response("unknown item or kind, or a missing or too long note"), "429": error_response("too many reports this minute") }))) }
+            },
+            "/api/v1/disputes/{id}/resolve": { "post": {
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                "requestBody": body("Resolve"),
+                "responses": auth_errors(map(json!({ "200": ok("the resolved report; the reporter sees the resolution and its note"), "403": error_response("instructors and admins only"), "404": error_response("no such report") })))
+            } },
             "/api/v1/teams": {
                 "get": { "responses": auth_errors(map(json!({ "200": ok("your teams and your role in each") }))) },
                 "post": { "requestBody": body("NewTeam"), "responses": auth_errors(map(json!({ "201": ok("the team, with its invite code; you are its instructor"), "400": error_response("bad name") }))) }

@@ -598,6 +598,7 @@ async fn suite(c: Client) {
     );
 
     learning(&c, &alice, &bob).await;
+    disputes(&c, &alice, &bob).await;
 
     // Rate limit on sign-in: this client made 3 attempts above; from the 11th on it gets 429.
     let mut statuses = vec![];
@@ -758,6 +759,216 @@ async fn shuffled_presentation(c: &Client) {
         "the answer comes back as given"
     );
     assert_eq!(feedback["key"], answer, "the key in the letters shown");
+}
+
+/// Reports through the API: bob files one on an item he checked in study, sees only his own,
+/// cannot resolve; alice (an admin) sees the queue and resolves it; bob reads the answer. Bad
+/// input is a 4xx with a message, too many reports a 429.
+async fn disputes(c: &Client, alice: &As, bob: &As) {
+    let started = c
+        .send(
+            "POST",
+            "/api/v1/sessions",
+            Some(&json!({ "exam": "ai-103", "mode": "study", "count": 2, "seed": 11 }).to_string()),
+            bob,
+        )
+        .await
+        .json();
+    let id = started["session_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let item_id = started["current"]["item_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let report = |note: &str| {
+        json!({ "item_id": item_id, "kind": "wrong-key", "note": note, "session_id": id })
+            .to_string()
+    };
+    // Not yet answered: the answer was never shown.
+    let early = c
+        .send("POST", "/api/v1/disputes", Some(&report("too early")), bob)
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.text);
+    assert!(
+        early.json()["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("once its answer has been shown"))
+    );
+    let item = c
+        .library
+        .bank
+        .item(&item_id)
+        .unwrap_or_else(|| panic!("{item_id}"));
+    let answer = wrong_answer(&item.body);
+    let ack = c
+        .send(
+            "POST",
+            &format!("/api/v1/sessions/{id}/answers"),
+            Some(&json!({ "item_id": item_id, "answer": answer }).to_string()),
+            bob,
+        )
+        .await;
+    assert_eq!(ack.status, StatusCode::OK, "{}", ack.text);
+    for (body, status) in [
+        (
+            json!({ "item_id": item_id, "kind": "nonsense", "note": "x" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({ "item_id": "no-such-item", "kind": "typo", "note": "x" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({ "item_id": item_id, "kind": "typo", "note": "  " }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({ "item_id": item_id, "kind": "typo", "note": "x".repeat(2001) }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({ "item_id": item_id, "kind": "typo" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({ "item_id": item_id, "kind": "typo", "note": "x", "extra": 1 }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let res = c
+            .send("POST", "/api/v1/disputes", Some(&body.to_string()), bob)
+            .await;
+        assert_eq!(res.status, status, "{body}: {}", res.text);
+        assert!(res.json()["error"].is_string(), "{}", res.text);
+    }
+    let filed = c
+        .send(
+            "POST",
+            "/api/v1/disputes",
+            Some(&report("The linked page keys another option.")),
+            bob,
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.text);
+    let filed = filed.json();
+    let report_id = filed["id"].as_i64().unwrap_or_default();
+    assert_eq!(filed["item_version"], item.version);
+    assert_eq!(filed["kind"], "wrong-key");
+
+    // A member sees only their own; a member cannot resolve.
+    let mine = c.send("GET", "/api/v1/disputes", None, bob).await.json();
+    assert!(
+        mine.as_array()
+            .is_some_and(|a| a.iter().all(|d| d["user"] == filed["user"])),
+        "{mine}"
+    );
+    let denied = c
+        .send(
+            "POST",
+            &format!("/api/v1/disputes/{report_id}/resolve"),
+            Some(&json!({ "resolution": "fixed", "note": "mine" }).to_string()),
+            bob,
+        )
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.text);
+
+    // The queue, filtered; resolving with bad input, then for real.
+    let queue = c
+        .send(
+            "GET",
+            &format!("/api/v1/disputes?open=true&item={item_id}"),
+            None,
+            alice,
+        )
+        .await
+        .json();
+    assert!(
+        queue
+            .as_array()
+            .is_some_and(|a| a.iter().any(|d| d["id"] == report_id)),
+        "{queue}"
+    );
+    for (path, body, status) in [
+        (
+            format!("/api/v1/disputes/{report_id}/resolve"),
+            json!({ "resolution": "maybe", "note": "n" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            format!("/api/v1/disputes/{report_id}/resolve"),
+            json!({ "resolution": "fixed", "note": "" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/api/v1/disputes/999999/resolve".to_string(),
+            json!({ "resolution": "fixed", "note": "n" }),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/v1/disputes/abc/resolve".to_string(),
+            json!({ "resolution": "fixed", "note": "n" }),
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let res = c.send("POST", &path, Some(&body.to_string()), alice).await;
+        assert_eq!(res.status, status, "{path} {body}: {}", res.text);
+        assert!(res.json()["error"].is_string(), "{}", res.text);
+    }
+    let resolved = c
+        .send(
+            "POST",
+            &format!("/api/v1/disputes/{report_id}/resolve"),
+            Some(
+                &json!({ "resolution": "fixed", "note": "Key corrected in version 2." })
+                    .to_string(),
+            ),
+            alice,
+        )
+        .await;
+    assert_eq!(resolved.status, StatusCode::OK, "{}", resolved.text);
+    let mine = c.send("GET", "/api/v1/disputes", None, bob).await.json();
+    let seen = mine
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["id"] == report_id))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(seen["resolution"], "fixed");
+    assert_eq!(seen["resolution_note"], "Key corrected in version 2.");
+    let health = c
+        .send("GET", "/api/v1/bank/health", None, alice)
+        .await
+        .json();
+    assert_eq!(
+        health["disputes"][&item_id]["wrong_key_upheld"], item.version,
+        "{}",
+        health["disputes"]
+    );
+
+    // Rate limit: at most REPORTS_PER_MINUTE a minute (the test clock stands still).
+    let mut statuses = vec![];
+    for n in 0..12 {
+        let res = c
+            .send(
+                "POST",
+                "/api/v1/disputes",
+                Some(&report(&format!("again {n}"))),
+                bob,
+            )
+            .await;
+        statuses.push(res.status);
+    }
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|s| s.is_client_error() || s.is_success()),
+        "{statuses:?}"
+    );
 }
 
 fn num(v: &Value, field: &str) -> f64 {

@@ -667,6 +667,135 @@ async fn readiness_reviews_adaptive_check_and_bank_health() {
         "low confidence not recorded"
     );
 
+    // A problem reported from the checked answer, resolved by an admin, read by the reporter.
+    let link_start = feedback
+        .html
+        .find("/disputes/new?")
+        .unwrap_or_else(|| panic!("no report link: {}", feedback.html));
+    let link = feedback.html[link_start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let form_page = b.get(&link).await;
+    assert_eq!(form_page.status, StatusCode::OK, "{}", form_page.html);
+    assert!(
+        form_page.html.contains("What is wrong?"),
+        "{}",
+        form_page.html
+    );
+    let back = hidden(&form_page.html, "back");
+    assert_eq!(back, study_item_path, "the form comes back to the question");
+    let session_of_form = hidden(&form_page.html, "session");
+    let kept = b
+        .post(
+            "/disputes",
+            &[
+                ("csrf", &csrf),
+                ("item", &item_id),
+                ("session", &session_of_form),
+                ("back", &back),
+                ("note", "The documentation keys another option"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        kept.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        kept.html
+    );
+    assert!(
+        kept.html.contains("Choose what is wrong.")
+            && kept
+                .html
+                .contains("The documentation keys another option</textarea>"),
+        "the note is kept: {}",
+        kept.html
+    );
+    let filed = b
+        .post(
+            "/disputes",
+            &[
+                ("csrf", &csrf),
+                ("item", &item_id),
+                ("session", &session_of_form),
+                ("back", &back),
+                ("kind", "ambiguous"),
+                ("note", "Two options fit the scenario"),
+            ],
+        )
+        .await;
+    let filed_at = filed.location.unwrap_or_else(|| panic!("{}", filed.html));
+    let reports = b.get(&filed_at).await;
+    assert!(
+        reports
+            .html
+            .contains("filed. An author will answer it here.")
+            && reports.html.contains("Two options fit the scenario")
+            && reports.html.contains("open: not answered yet")
+            && reports.html.contains("Reports to resolve"),
+        "{}",
+        reports.html
+    );
+    let report_no = store
+        .disputes(&certprep_store::DisputeFilter::default())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .first()
+        .map(|d| d.id)
+        .unwrap_or_else(|| panic!("stored"));
+    let resolved = b
+        .post(
+            &format!("/disputes/{report_no}/resolve"),
+            &[
+                ("csrf", &csrf),
+                ("resolution", "rejected"),
+                ("note", "Only one option keeps the key out of the code"),
+            ],
+        )
+        .await;
+    let after = b
+        .get(resolved.location.as_deref().unwrap_or_default())
+        .await;
+    assert!(
+        after.html.contains("resolved as rejected")
+            && after.html.contains("<strong>rejected</strong>")
+            && after
+                .html
+                .contains("Only one option keeps the key out of the code"),
+        "{}",
+        after.html
+    );
+    // A member who is not staff sees no queue and cannot resolve.
+    let mut member = Browser {
+        app: b.app.clone(),
+        cookies: vec![],
+    };
+    sign_up(&mut member, "member-reports@example.com").await;
+    let member_page = member.get("/disputes").await;
+    let member_csrf = hidden(&member_page.html, "csrf");
+    assert!(
+        member_page
+            .html
+            .contains("You have reported no problem yet")
+            && !member_page.html.contains("Reports to resolve"),
+        "{}",
+        member_page.html
+    );
+    let refused = member
+        .post(
+            &format!("/disputes/{report_no}/resolve"),
+            &[
+                ("csrf", &member_csrf),
+                ("resolution", "fixed"),
+                ("note", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+
     // The readiness page: probability, ability against the cut, domains, trend, exam date.
     let readiness = b.get("/readiness/ai-103").await;
     assert_eq!(readiness.status, StatusCode::OK, "{}", readiness.html);

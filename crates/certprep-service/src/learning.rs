@@ -752,10 +752,108 @@ pub async fn calibrate_bank(
 
 /// Item analysis of the bank over every user's log: classical statistics per item, distractor
 /// analysis and reliability per form (a form is the exact item set of an exam session).
+/// Item analysis with the reports filed against each item beside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BankHealthReport {
+    #[serde(flatten)]
+    pub analysis: BankHealth,
+    /// By item id: only items with a report.
+    pub disputes: BTreeMap<String, ItemDisputes>,
+}
+
+/// The reports about one item, as bank health shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ItemDisputes {
+    /// Reports not yet resolved.
+    pub open: usize,
+    /// What the open reports say is wrong.
+    pub open_kinds: Vec<certprep_domain::dispute::DisputeKind>,
+    /// The version an upheld wrong-key report was about, while the bank still serves it: the
+    /// item is flagged until its version moves on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wrong_key_upheld: Option<u32>,
+}
+
+impl ItemDisputes {
+    /// What the author reads in the findings column.
+    pub fn summary(&self) -> Option<String> {
+        let mut parts = vec![];
+        if let Some(v) = self.wrong_key_upheld {
+            parts.push(format!("wrong key upheld on version {v}: fix pending"));
+        }
+        if self.open > 0 {
+            let kinds: Vec<&str> = self.open_kinds.iter().map(|k| k.as_str()).collect();
+            parts.push(format!(
+                "{} open report(s): {}",
+                self.open,
+                kinds.join(", ")
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
+    pub fn needs_attention(&self) -> bool {
+        self.open > 0 || self.wrong_key_upheld.is_some()
+    }
+}
+
+impl BankHealthReport {
+    /// Keeps only the items a statistic or a report flags.
+    pub fn retain_flagged(&mut self) {
+        let disputes = &self.disputes;
+        self.analysis.items.retain(|i| {
+            !i.flags.is_empty()
+                || disputes
+                    .get(&i.item)
+                    .is_some_and(ItemDisputes::needs_attention)
+        });
+    }
+}
+
+/// Each item's reports, summarised against the bank's current versions.
+async fn dispute_summary(bank: &Bank, store: &dyn Store) -> Result<BTreeMap<String, ItemDisputes>> {
+    let mut by_item: BTreeMap<String, ItemDisputes> = BTreeMap::new();
+    for d in store
+        .disputes(&certprep_store::DisputeFilter::default())
+        .await?
+    {
+        let current = bank.item(&d.item_id).map_or(0, |i| i.version);
+        let entry = by_item.entry(d.item_id.clone()).or_default();
+        if d.is_open() {
+            entry.open += 1;
+            if !entry.open_kinds.contains(&d.kind) {
+                entry.open_kinds.push(d.kind);
+            }
+        }
+        if d.flags(current) {
+            entry.wrong_key_upheld = Some(
+                entry
+                    .wrong_key_upheld
+                    .map_or(d.item_version, |v| v.max(d.item_version)),
+            );
+        }
+    }
+    by_item.retain(|_, e| e.needs_attention() || e.open > 0);
+    Ok(by_item)
+}
+
 pub async fn bank_health(
     library: &certprep_bank::Library,
     store: &dyn Store,
-) -> Result<BankHealth> {
+) -> Result<BankHealthReport> {
+    let mut analysis = item_analysis(library, store).await?;
+    let disputes = dispute_summary(&library.bank, store).await?;
+    // Items with a report to act on come first, with those the statistics flag.
+    analysis.items.sort_by_key(|i| {
+        let reported = disputes
+            .get(&i.item)
+            .is_some_and(ItemDisputes::needs_attention);
+        !reported && i.flags.is_empty()
+    });
+    Ok(BankHealthReport { analysis, disputes })
+}
+
+async fn item_analysis(library: &certprep_bank::Library, store: &dyn Store) -> Result<BankHealth> {
     let bank = &library.bank;
     let log = store.all_responses().await?;
     let forms = exam_forms(store).await?;

@@ -5,6 +5,7 @@
 //! The terminal app, the scriptable `certprep session` commands and the web server all call
 //! these functions; none of them talks to the engine and the store separately.
 
+pub mod disputes;
 pub mod learning;
 pub mod teams;
 
@@ -39,6 +40,9 @@ pub enum ServiceError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Invalid(String),
+    /// Not now: the state of things forbids it (a report before the answer was shown).
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl ServiceError {

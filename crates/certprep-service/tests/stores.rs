@@ -194,6 +194,7 @@ async fn sqlite_store_behaves() {
     learning_scenario(&store).await;
     forms_scenario(&store).await;
     frozen_report_scenario(&store).await;
+    disputes_scenario(&store).await;
     // The response log is append-only.
     let url = format!("sqlite://{}", path.display());
     let pool = sqlx::SqlitePool::connect(&url)
@@ -262,6 +263,7 @@ async fn postgres_store_behaves_the_same() {
     learning_scenario(&store).await;
     forms_scenario(&store).await;
     frozen_report_scenario(&store).await;
+    disputes_scenario(&store).await;
     // Two connections (as two server processes would) see the same data; migrations are idempotent.
     let again = PgStore::connect(&url)
         .await
@@ -748,6 +750,7 @@ async fn learning_scenario(store: &dyn Store) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let first = health
+        .analysis
         .items
         .iter()
         .find(|i| i.item == pool[0])
@@ -787,10 +790,11 @@ async fn learning_scenario(store: &dyn Store) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let form = health
+        .analysis
         .forms
         .iter()
         .find(|f| f.candidates == 6)
-        .unwrap_or_else(|| panic!("the shared form: {:?}", health.forms));
+        .unwrap_or_else(|| panic!("the shared form: {:?}", health.analysis.forms));
     assert!(form.items >= 40, "{form:?}");
     assert!(form.kr20.is_some() && form.alpha.is_some(), "{form:?}");
 }
@@ -815,4 +819,214 @@ fn as_shown(
         .find(|i| i.item_id == item.id)
         .and_then(|i| i.arrangement.as_ref())
         .map_or(authored.clone(), |a| a.to_display(item, authored))
+}
+
+/// Reports of a problem with an item: filed once the answer was shown, durable, listed for the
+/// reporter and the authors, resolved with a note the reporter sees, and summarised in bank
+/// health, where an upheld wrong key flags the item until its version changes.
+async fn disputes_scenario(store: &dyn Store) {
+    use certprep_domain::dispute::{DisputeKind, Resolution};
+    use certprep_service::learning::bank_health;
+    let lib = library();
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let ids = singles(&lib);
+    let erin = Service::new(&lib, store, "rhea");
+
+    // During a mock exam the answer is not shown yet: no report.
+    let exam = erin
+        .start(
+            StartRequest {
+                exam: "ai-103".into(),
+                mode: Some(Mode::Exam),
+                seed: Some(3),
+                ..StartRequest::default()
+            },
+            t0,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let in_exam = exam.items[0].item_id.clone();
+    let item = lib
+        .bank
+        .item(&in_exam)
+        .unwrap_or_else(|| panic!("{in_exam}"));
+    erin.answer(&exam.id, &in_exam, shown_key(&exam, item), None, t0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let early = erin
+        .file_dispute(
+            &in_exam,
+            DisputeKind::WrongKey,
+            "B is right",
+            Some(&exam.id),
+            t0,
+        )
+        .await;
+    assert!(
+        matches!(&early, Err(ServiceError::Conflict(m)) if m.contains("once its answer has been shown")),
+        "{early:?}"
+    );
+
+    // In study, once checked, it may be reported; the note is required and bounded.
+    let study = erin
+        .start(only(&ids[..1]), t0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let reported = &ids[0];
+    let item = lib
+        .bank
+        .item(reported)
+        .unwrap_or_else(|| panic!("{reported}"));
+    let unanswered = erin
+        .file_dispute(reported, DisputeKind::Typo, "x", None, t0)
+        .await;
+    assert!(
+        matches!(unanswered, Err(ServiceError::Conflict(_))),
+        "{unanswered:?}"
+    );
+    erin.answer(
+        &study.id,
+        reported,
+        as_shown(&study, item, wrong(&item.body)),
+        None,
+        t0,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        erin.file_dispute(reported, DisputeKind::WrongKey, "   ", None, t0)
+            .await,
+        Err(ServiceError::Invalid(_))
+    ));
+    assert!(matches!(
+        erin.file_dispute(reported, DisputeKind::WrongKey, &"x".repeat(2001), None, t0)
+            .await,
+        Err(ServiceError::Invalid(_))
+    ));
+    let filed = erin
+        .file_dispute(
+            reported,
+            DisputeKind::WrongKey,
+            "The page says the other option is right.",
+            None,
+            t0,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(filed.item_version, item.version);
+    assert_eq!(
+        filed.session_id.as_deref(),
+        Some(study.id.as_str()),
+        "found where it was shown"
+    );
+    assert!(filed.is_open());
+
+    // Only the reporter's own in their list; an author sees everyone's, and the open ones.
+    let frank = Service::new(&lib, store, "sam");
+    assert!(
+        frank
+            .my_disputes()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_empty()
+    );
+    let queue = frank
+        .all_disputes(true, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(queue.iter().any(|d| d.id == filed.id && d.user == "rhea"));
+    let about = frank
+        .all_disputes(false, Some(reported))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(about.iter().all(|d| &d.item_id == reported));
+
+    let health = bank_health(&lib, store)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let summary = health.disputes.get(reported).cloned().unwrap_or_default();
+    assert_eq!(summary.open, 1);
+    assert_eq!(summary.open_kinds, vec![DisputeKind::WrongKey]);
+    assert_eq!(summary.wrong_key_upheld, None, "open is not upheld");
+
+    // Resolved as fixed, with a note the reporter sees.
+    assert!(matches!(
+        frank
+            .resolve_dispute(filed.id, Resolution::Fixed, "", t0)
+            .await,
+        Err(ServiceError::Invalid(_))
+    ));
+    assert!(matches!(
+        frank
+            .resolve_dispute(999_999, Resolution::Fixed, "n", t0)
+            .await,
+        Err(ServiceError::Store(StoreError::NoReport(999_999)))
+    ));
+    let later = t0 + Duration::hours(2);
+    frank
+        .resolve_dispute(
+            filed.id,
+            Resolution::Fixed,
+            "Key corrected in version 2.",
+            later,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mine = erin.my_disputes().await.unwrap_or_else(|e| panic!("{e}"));
+    let seen = mine
+        .iter()
+        .find(|d| d.id == filed.id)
+        .unwrap_or_else(|| panic!("the reporter's report"));
+    assert_eq!(seen.resolution, Some(Resolution::Fixed));
+    assert_eq!(
+        seen.resolution_note.as_deref(),
+        Some("Key corrected in version 2.")
+    );
+    assert_eq!(seen.resolved_by.as_deref(), Some("sam"));
+    assert_eq!(seen.resolved_at, Some(later));
+    assert!(
+        frank
+            .all_disputes(true, Some(reported))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_empty()
+    );
+
+    // Upheld: flagged while the bank serves the reported version, not once it moves on.
+    let health = bank_health(&lib, store)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        health
+            .disputes
+            .get(reported)
+            .and_then(|d| d.wrong_key_upheld),
+        Some(item.version)
+    );
+    let at = health
+        .analysis
+        .items
+        .iter()
+        .position(|i| &i.item == reported)
+        .unwrap_or_else(|| panic!("{reported} in bank health"));
+    assert!(
+        health.analysis.items[..at]
+            .iter()
+            .all(|i| !i.flags.is_empty()),
+        "items to act on come first: only statistically flagged items precede it"
+    );
+    let mut fixed = lib.clone();
+    if let Some(i) = fixed.bank.items.iter_mut().find(|i| &i.id == reported) {
+        i.version += 1;
+    }
+    let health = bank_health(&fixed, store)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !health.disputes.contains_key(reported),
+        "the fix shipped: no flag"
+    );
 }

@@ -5,11 +5,13 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use certprep_domain::dispute::Dispute;
 use certprep_domain::session::{Confidence, Response, Session};
 use certprep_store::{
     Account, AccountStore, ItemCalibration, LoggedResponse, MemoryParameters, Outcome, ResponseRow,
     Result, Role, SessionSummary, Store, StoreError, Team, TeamRole, TeamStore, summary_of,
 };
+use certprep_store::{DisputeFilter, DisputeRow, NewDispute, ResolveDispute};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
@@ -434,6 +436,95 @@ impl Store for PgStore {
             .map_err(db)?;
         }
         tx.commit().await.map_err(db)
+    }
+
+    async fn file_dispute(&self, d: &NewDispute) -> Result<Dispute> {
+        let at = millis(d.created_at);
+        let version = i64::from(d.item_version);
+        let kind = d.kind.as_str();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        Self::ensure_user(&mut tx, &d.user, at).await?;
+        let id = sqlx::query!(
+            r#"INSERT INTO disputes (user_id, item_id, item_version, session_id, kind, note, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"#,
+            d.user,
+            d.item_id,
+            version,
+            d.session_id,
+            kind,
+            d.note,
+            at
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?
+        .id;
+        tx.commit().await.map_err(db)?;
+        self.dispute(id).await
+    }
+
+    async fn disputes(&self, filter: &DisputeFilter) -> Result<Vec<Dispute>> {
+        let rows = sqlx::query_as!(
+            DisputeRow,
+            r#"SELECT d.id, d.user_id, u.email AS "email?", d.item_id, d.item_version,
+                      d.session_id, d.kind, d.note, d.created_at, d.resolution,
+                      d.resolution_note, d.resolved_by, d.resolved_at
+               FROM disputes d JOIN users u ON u.id = d.user_id
+               WHERE ($1::TEXT IS NULL OR d.user_id = $1)
+                 AND (NOT $2 OR d.resolution IS NULL)
+                 AND ($3::TEXT IS NULL OR d.item_id = $3)
+               ORDER BY d.id DESC"#,
+            filter.user,
+            filter.open_only,
+            filter.item_id
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter().map(DisputeRow::dispute).collect()
+    }
+
+    async fn dispute(&self, id: i64) -> Result<Dispute> {
+        sqlx::query_as!(
+            DisputeRow,
+            r#"SELECT d.id, d.user_id, u.email AS "email?", d.item_id, d.item_version,
+                      d.session_id, d.kind, d.note, d.created_at, d.resolution,
+                      d.resolution_note, d.resolved_by, d.resolved_at
+               FROM disputes d JOIN users u ON u.id = d.user_id
+               WHERE d.id = $1"#,
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NoReport(id))?
+        .dispute()
+    }
+
+    async fn resolve_dispute(&self, id: i64, r: &ResolveDispute) -> Result<Dispute> {
+        let at = millis(r.at);
+        let resolution = r.resolution.as_str();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        Self::ensure_user(&mut tx, &r.by, at).await?;
+        let changed = sqlx::query!(
+            r#"UPDATE disputes SET resolution = $1, resolution_note = $2, resolved_by = $3,
+                   resolved_at = $4
+               WHERE id = $5"#,
+            resolution,
+            r.note,
+            r.by,
+            at,
+            id
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NoReport(id));
+        }
+        tx.commit().await.map_err(db)?;
+        self.dispute(id).await
     }
 }
 

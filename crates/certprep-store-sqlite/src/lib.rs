@@ -7,6 +7,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use certprep_domain::dispute::Dispute;
 use certprep_domain::session::Confidence;
 use certprep_domain::session::{Response, Session};
 use certprep_store::ResponseRow;
@@ -14,6 +15,7 @@ use certprep_store::{
     Account, AccountStore, ItemCalibration, LoggedResponse, MemoryParameters, Outcome, Result,
     Role, SessionSummary, Store, StoreError, Team, TeamRole, TeamStore, summary_of,
 };
+use certprep_store::{DisputeFilter, DisputeRow, NewDispute, ResolveDispute};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
@@ -455,6 +457,98 @@ impl Store for SqliteStore {
             .map_err(db)?;
         }
         tx.commit().await.map_err(db)
+    }
+
+    async fn file_dispute(&self, d: &NewDispute) -> Result<Dispute> {
+        let at = millis(d.created_at);
+        let version = i64::from(d.item_version);
+        let kind = d.kind.as_str();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        Self::ensure_user(&mut tx, &d.user, at).await?;
+        let id = sqlx::query!(
+            r#"INSERT INTO disputes (user_id, item_id, item_version, session_id, kind, note, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+            d.user,
+            d.item_id,
+            version,
+            d.session_id,
+            kind,
+            d.note,
+            at
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?
+        .id;
+        tx.commit().await.map_err(db)?;
+        self.dispute(id).await
+    }
+
+    async fn disputes(&self, filter: &DisputeFilter) -> Result<Vec<Dispute>> {
+        let open_only = filter.open_only;
+        let rows = sqlx::query_as!(
+            DisputeRow,
+            r#"SELECT d.id AS "id!", d.user_id, u.email AS "email?", d.item_id, d.item_version,
+                      d.session_id AS "session_id?", d.kind, d.note, d.created_at,
+                      d.resolution AS "resolution?", d.resolution_note AS "resolution_note?",
+                      d.resolved_by AS "resolved_by?", d.resolved_at AS "resolved_at?"
+               FROM disputes d JOIN users u ON u.id = d.user_id
+               WHERE (?1 IS NULL OR d.user_id = ?1)
+                 AND (?2 = 0 OR d.resolution IS NULL)
+                 AND (?3 IS NULL OR d.item_id = ?3)
+               ORDER BY d.id DESC"#,
+            filter.user,
+            open_only,
+            filter.item_id
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter().map(DisputeRow::dispute).collect()
+    }
+
+    async fn dispute(&self, id: i64) -> Result<Dispute> {
+        sqlx::query_as!(
+            DisputeRow,
+            r#"SELECT d.id AS "id!", d.user_id, u.email AS "email?", d.item_id, d.item_version,
+                      d.session_id AS "session_id?", d.kind, d.note, d.created_at,
+                      d.resolution AS "resolution?", d.resolution_note AS "resolution_note?",
+                      d.resolved_by AS "resolved_by?", d.resolved_at AS "resolved_at?"
+               FROM disputes d JOIN users u ON u.id = d.user_id
+               WHERE d.id = ?"#,
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NoReport(id))?
+        .dispute()
+    }
+
+    async fn resolve_dispute(&self, id: i64, r: &ResolveDispute) -> Result<Dispute> {
+        let at = millis(r.at);
+        let resolution = r.resolution.as_str();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        Self::ensure_user(&mut tx, &r.by, at).await?;
+        let changed = sqlx::query!(
+            r#"UPDATE disputes SET resolution = ?, resolution_note = ?, resolved_by = ?,
+                   resolved_at = ?
+               WHERE id = ?"#,
+            resolution,
+            r.note,
+            r.by,
+            at,
+            id
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NoReport(id));
+        }
+        tx.commit().await.map_err(db)?;
+        self.dispute(id).await
     }
 }
 

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use certprep_domain::dispute::{Dispute, DisputeKind, Resolution};
 use certprep_domain::form::ItemHistory;
 use certprep_domain::grading::Answer;
 use certprep_domain::session::{Confidence, Response, Session};
@@ -24,6 +25,8 @@ pub enum StoreError {
     Database(String),
     #[error("no session `{0}`")]
     NotFound(String),
+    #[error("no report #{0}")]
+    NoReport(i64),
     #[error("stored session `{id}` cannot be read: {message}")]
     Corrupt { id: String, message: String },
     #[error("{0} already exists")]
@@ -229,6 +232,96 @@ pub trait Store: Send + Sync {
 
     /// Replaces the stored calibration with a new one, in one transaction.
     async fn save_calibrations(&self, items: &[ItemCalibration]) -> Result<()>;
+
+    // Reports of a problem with an item, and their resolution.
+
+    /// Stores a report; durable (committed and synced) before it returns, like an answer.
+    async fn file_dispute(&self, dispute: &NewDispute) -> Result<Dispute>;
+    /// Reports matching the filter, newest first.
+    async fn disputes(&self, filter: &DisputeFilter) -> Result<Vec<Dispute>>;
+    /// `StoreError::NoReport` when there is no report with this id.
+    async fn dispute(&self, id: i64) -> Result<Dispute>;
+    /// Closes (or re-closes) a report; `StoreError::NoReport` when there is none with this id.
+    async fn resolve_dispute(&self, id: i64, resolve: &ResolveDispute) -> Result<Dispute>;
+}
+
+/// A report as filed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDispute {
+    pub user: String,
+    pub item_id: String,
+    pub item_version: u32,
+    pub session_id: Option<String>,
+    pub kind: DisputeKind,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An author's decision on a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveDispute {
+    pub resolution: Resolution,
+    pub note: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Which reports to list; every field narrows the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DisputeFilter {
+    /// Only this reporter's.
+    pub user: Option<String>,
+    /// Only those not yet resolved.
+    pub open_only: bool,
+    /// Only those about this item.
+    pub item_id: Option<String>,
+}
+
+/// A row of the disputes table as both stores read it (times in milliseconds).
+#[derive(Debug, Clone)]
+pub struct DisputeRow {
+    pub id: i64,
+    pub user_id: String,
+    pub email: Option<String>,
+    pub item_id: String,
+    pub item_version: i64,
+    pub session_id: Option<String>,
+    pub kind: String,
+    pub note: String,
+    pub created_at: i64,
+    pub resolution: Option<String>,
+    pub resolution_note: Option<String>,
+    pub resolved_by: Option<String>,
+    pub resolved_at: Option<i64>,
+}
+
+impl DisputeRow {
+    pub fn dispute(self) -> Result<Dispute> {
+        let corrupt = |what: &str, value: &str| StoreError::Corrupt {
+            id: format!("dispute {}", self.id),
+            message: format!("unknown {what} `{value}`"),
+        };
+        let kind = DisputeKind::parse(&self.kind).ok_or_else(|| corrupt("kind", &self.kind))?;
+        let resolution = match self.resolution.as_deref() {
+            Some(r) => Some(Resolution::parse(r).ok_or_else(|| corrupt("resolution", r))?),
+            None => None,
+        };
+        Ok(Dispute {
+            id: self.id,
+            user: self.user_id,
+            reporter_email: self.email,
+            item_id: self.item_id,
+            item_version: u32::try_from(self.item_version).unwrap_or(0),
+            session_id: self.session_id,
+            kind,
+            note: self.note,
+            created_at: DateTime::from_timestamp_millis(self.created_at).unwrap_or_default(),
+            resolution,
+            resolution_note: self.resolution_note,
+            resolved_by: self.resolved_by,
+            resolved_at: self.resolved_at.and_then(DateTime::from_timestamp_millis),
+        })
+    }
 }
 
 /// What an account may do. The first account on a new server is an admin.

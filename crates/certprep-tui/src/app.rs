@@ -7,6 +7,7 @@
 
 use std::cell::Cell;
 
+use certprep_domain::dispute::{Dispute, DisputeKind, NOTE_MAX_CHARS};
 use certprep_domain::form::{CustomFilter, SectionKind};
 use certprep_domain::report::Report;
 use certprep_domain::session::{Confidence, Mode, Session};
@@ -44,6 +45,15 @@ pub enum Confirm {
     Leave { to: usize },
     /// Start a new exam although one of this exam is unfinished.
     NewExam,
+}
+
+/// A report of a problem with an item, being written (`!` where the answer is shown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportDraft {
+    pub item_id: String,
+    pub session_id: Option<String>,
+    pub kind: Option<DisputeKind>,
+    pub note: String,
 }
 
 /// What the learning model says about the exam under the home screen's cursor: loaded when the
@@ -96,6 +106,10 @@ pub struct App<'a> {
     pub confirm: Option<Confirm>,
     /// The help screen of the current screen is open.
     pub help: bool,
+    /// A report being written: every key goes to it until it is sent or abandoned.
+    pub report_draft: Option<ReportDraft>,
+    /// The user's own reports, newest first (the home screen shows their answers).
+    pub reports: Vec<Dispute>,
     pub insight: Insight,
     pub quit: bool,
 }
@@ -152,6 +166,8 @@ impl<'a> App<'a> {
             message: None,
             confirm: None,
             help: false,
+            report_draft: None,
+            reports: vec![],
             insight: Insight::default(),
             quit: false,
         };
@@ -174,6 +190,10 @@ impl<'a> App<'a> {
                 self.history_cursor = self.history_cursor.min(h.len().saturating_sub(1));
                 self.history = h;
             }
+            Err(e) => self.message = Some(e.to_string()),
+        }
+        match self.block(self.service.my_disputes()) {
+            Ok(r) => self.reports = r,
             Err(e) => self.message = Some(e.to_string()),
         }
     }
@@ -543,6 +563,9 @@ impl<'a> App<'a> {
             self.help = false;
             return;
         }
+        if self.report_draft.is_some() {
+            return self.report_key(key);
+        }
         if key.code == KeyCode::Char('?') {
             self.help = true;
             return;
@@ -749,6 +772,9 @@ impl<'a> App<'a> {
                 Some("You are reading the case study: t or esc shows the question.".into());
             return;
         }
+        if item.feedback.is_some() && key.code == KeyCode::Char('!') {
+            return self.start_report(&item.item_id);
+        }
         if item.feedback.is_some()
             && !matches!(key.code, KeyCode::Up | KeyCode::Down | KeyCode::Char('m'))
         {
@@ -809,6 +835,81 @@ impl<'a> App<'a> {
         match refused {
             Some(why) => self.message = Some(why),
             None => self.draft = Some(draft),
+        }
+    }
+
+    /// `!` on an item whose answer is shown: start a report of a problem with it.
+    fn start_report(&mut self, item_id: &str) {
+        self.report_draft = Some(ReportDraft {
+            item_id: item_id.to_string(),
+            session_id: self.session.as_ref().map(|s| s.id.clone()),
+            kind: None,
+            note: String::new(),
+        });
+        self.message = None;
+    }
+
+    /// Keys while a report is written: 1–5 say what is wrong, typing writes the note, enter
+    /// sends, esc abandons. Nothing else happens meanwhile.
+    fn report_key(&mut self, key: KeyEvent) {
+        let Some(mut draft) = self.report_draft.take() else {
+            return;
+        };
+        self.message = None;
+        match key.code {
+            KeyCode::Esc => {
+                self.message = Some("Report abandoned.".into());
+                return;
+            }
+            KeyCode::Enter => return self.send_report(draft),
+            KeyCode::Backspace => {
+                draft.note.pop();
+            }
+            KeyCode::Char(c @ '1'..='5') if draft.note.is_empty() => {
+                let index = usize::from(c as u8 - b'1');
+                draft.kind = DisputeKind::ALL.get(index).copied();
+            }
+            KeyCode::Char(c) => {
+                if draft.note.chars().count() < NOTE_MAX_CHARS {
+                    draft.note.push(c);
+                } else {
+                    self.message = Some(format!("The note is at its {NOTE_MAX_CHARS} characters."));
+                }
+            }
+            _ => {}
+        }
+        self.report_draft = Some(draft);
+    }
+
+    fn send_report(&mut self, draft: ReportDraft) {
+        let Some(kind) = draft.kind else {
+            self.message = Some("Choose what is wrong first: keys 1 to 5.".into());
+            self.report_draft = Some(draft);
+            return;
+        };
+        let now = self.now();
+        let sent = self.block(self.service.file_dispute(
+            &draft.item_id,
+            kind,
+            &draft.note,
+            draft.session_id.as_deref(),
+            now,
+        ));
+        match sent {
+            Ok(d) => {
+                self.message = Some(format!(
+                    "Report #{} sent. The home screen shows the authors' answer.",
+                    d.id
+                ));
+                if let Ok(r) = self.block(self.service.my_disputes()) {
+                    self.reports = r;
+                }
+            }
+            Err(e) => {
+                // Kept as typed: the candidate fixes it and sends again.
+                self.message = Some(format!("Not sent: {e}."));
+                self.report_draft = Some(draft);
+            }
         }
     }
 
@@ -990,6 +1091,11 @@ impl<'a> App<'a> {
             KeyCode::Char('q') | KeyCode::Esc => {
                 self.reset_scroll();
                 self.screen = Screen::Results;
+            }
+            KeyCode::Char('!') => {
+                if let Some(item) = self.answered_item() {
+                    self.start_report(&item.item_id);
+                }
             }
             _ => {}
         }

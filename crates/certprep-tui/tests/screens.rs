@@ -808,3 +808,60 @@ fn shuffled_options_are_answered_as_shown_and_recorded_as_written() {
         "recorded in the author's letter"
     );
 }
+
+#[test]
+fn a_problem_is_reported_from_a_checked_answer_and_its_resolution_shows_on_home() {
+    use certprep_domain::dispute::{DisputeKind, Resolution};
+    let h = Harness::new();
+    let id = h.session(
+        Mode::Study,
+        vec![(SectionKind::Main, vec!["example-single-001"])],
+    );
+    let mut app = h.app();
+    app.open_id(&id);
+    // Before the answer is shown, ! reports nothing.
+    press(&mut app, &chars("!"));
+    assert!(app.report_draft.is_none());
+    press(&mut app, &[KeyCode::Char(' '), KeyCode::Enter]);
+    press(&mut app, &chars("!"));
+    assert!(app.report_draft.is_some());
+    // Enter before choosing what is wrong says so and keeps the form.
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Choose what is wrong first: keys 1 to 5.")
+    );
+    press(&mut app, &chars("1The page says B is right"));
+    insta::assert_snapshot!("report_form", render(&app));
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.report_draft.is_none());
+    let message = app.message.clone().unwrap_or_default();
+    assert!(message.starts_with("Report #1 sent"), "{message}");
+    let filed = h
+        .runtime
+        .block_on(h.store.dispute(1))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(filed.kind, DisputeKind::WrongKey);
+    assert_eq!(filed.note, "The page says B is right");
+    assert_eq!(filed.session_id.as_deref(), Some(id.as_str()));
+    press(&mut app, &chars("q"));
+    assert!(render(&app).contains("Your reports: 1 open, 0 answered"));
+    // An author answers it; the reporter reads the answer on the home screen.
+    let author = Service::new(&h.library, &h.store, "author");
+    h.runtime
+        .block_on(author.resolve_dispute(
+            1,
+            Resolution::Rejected,
+            "B would need a key; A is keyless.",
+            t0(),
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+    press(&mut app, &chars("h"));
+    press(&mut app, &chars("q"));
+    let home = render(&app);
+    assert!(home.contains("Your reports: 0 open, 1 answered"), "{home}");
+    assert!(
+        home.contains("#1 rejected (example-single-001): B would need a key"),
+        "{home}"
+    );
+}

@@ -111,6 +111,44 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Report a problem with an item whose answer you have seen: a wrong key, an ambiguous
+    /// question, outdated facts, a typo. Authors see it in `certprep disputes` and bank health.
+    Dispute {
+        /// The item's id (shown with its answer, and by `session show --json`).
+        item: String,
+        /// wrong-key, ambiguous, outdated, typo or other.
+        #[arg(long)]
+        kind: String,
+        /// What is wrong and why (at most 2,000 characters).
+        #[arg(long)]
+        note: String,
+        /// The session the item was answered in (default: found from your answers).
+        #[arg(long)]
+        session: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reports of problems with items, newest first: the author's queue, with resolutions.
+    #[command(args_conflicts_with_subcommands = true)]
+    Disputes {
+        #[command(subcommand)]
+        command: Option<DisputesCommand>,
+        /// Only reports not yet resolved.
+        #[arg(long)]
+        open: bool,
+        /// Only reports about this item.
+        #[arg(long)]
+        item: Option<String>,
+        /// Only your own reports (with the answers authors gave).
+        #[arg(long)]
+        mine: bool,
+        /// postgres://… to read a team server's reports (default: the local SQLite file);
+        /// resolve those on the web.
+        #[arg(long, env = "CERTPREP_DATABASE_URL")]
+        database_url: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Calibrate the bank's items (IRT, marginal maximum likelihood) from every user's
     /// responses in the database, and store the result for readiness and score reports.
     Calibrate {
@@ -236,6 +274,22 @@ pub struct StartArgs {
     pub written_order: bool,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DisputesCommand {
+    /// Close a report with a note the reporter will read.
+    Resolve {
+        id: i64,
+        /// fixed, rejected or duplicate.
+        #[arg(long = "as", value_name = "RESOLUTION")]
+        resolution: String,
+        /// Why: what was fixed, why the item stands, or which report it duplicates.
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

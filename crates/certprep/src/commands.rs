@@ -66,6 +66,41 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         })) => {
             crate::server::create_admin(cli.data_dir.as_deref(), database_url.as_deref(), &email)
         }
+        Some(Command::Dispute {
+            item,
+            kind,
+            note,
+            session,
+            json,
+        }) => {
+            let library = load_all(&cli.banks, today)?.library;
+            let filing = crate::disputes::Filing {
+                item: &item,
+                kind: &kind,
+                note: &note,
+                session: session.as_deref(),
+                json,
+            };
+            crate::disputes::file(&library, data_dir, filing, now)
+        }
+        Some(Command::Disputes {
+            command,
+            open,
+            item,
+            mine,
+            database_url,
+            json,
+        }) => {
+            let library = load_all(&cli.banks, today)?.library;
+            let listing = crate::disputes::Listing {
+                open,
+                item: item.as_deref(),
+                mine,
+                database_url: database_url.as_deref(),
+                json,
+            };
+            crate::disputes::run(&library, data_dir, command, listing, now)
+        }
         Some(Command::History { json }) => {
             let library = load_all(&cli.banks, today)?.library;
             session::history(&library, cli.data_dir.as_deref(), json)

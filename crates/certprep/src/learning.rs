@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use certprep_bank::Library;
-use certprep_learning::analysis::BankHealth;
 use certprep_service::Service;
+use certprep_service::learning::BankHealthReport;
 use certprep_service::learning::{
     CalibrationReport, ReadinessReport, Recommendation, ReviewQueue, bank_health, calibrate_bank,
     recommend,
@@ -17,6 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::server::server_store;
 use crate::session::{LOCAL_USER, open_store, print_json, print_view, refusal, runtime};
+use crate::table::truncate;
 
 fn percent(p: f64) -> String {
     format!("{:.0}%", p * 100.0)
@@ -228,16 +229,6 @@ pub fn readiness_text(r: &ReadinessReport, next: Option<&Recommendation>) -> Str
     s
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
 pub fn next(
     library: &Library,
     data_dir: Option<&Path>,
@@ -373,7 +364,7 @@ pub fn health(
         let store = server_store(data_dir, database_url).await?;
         let mut report = bank_health(library, &*store).await.map_err(refusal)?;
         if flagged {
-            report.items.retain(|i| !i.flags.is_empty());
+            report.retain_flagged();
         }
         if json {
             print_json(&report)?;
@@ -384,7 +375,8 @@ pub fn health(
     })
 }
 
-fn health_text(h: &BankHealth) -> String {
+fn health_text(report: &BankHealthReport) -> String {
+    let h = &report.analysis;
     let mut s = format!(
         "{} attempts by {} candidates ({} repeats ignored: first attempts only).\n\n",
         h.attempts, h.respondents, h.repeats_ignored
@@ -392,6 +384,10 @@ fn health_text(h: &BankHealth) -> String {
     s.push_str("ITEM                                  N  FACILITY     D  R(PB)  FINDINGS\n");
     let stat = |v: Option<f64>| v.map_or_else(|| "    –".to_string(), |x| format!("{x:>5.2}"));
     for i in &h.items {
+        let findings = match report.disputes.get(&i.item).and_then(|d| d.summary()) {
+            Some(d) => format!("{d}; {}", i.summary()),
+            None => i.summary(),
+        };
         let _ = writeln!(
             s,
             "{:<34} {:>4}  {:>8.2} {} {}  {}",
@@ -400,7 +396,7 @@ fn health_text(h: &BankHealth) -> String {
             i.facility,
             stat(i.discrimination_index),
             stat(i.point_biserial),
-            i.summary()
+            findings
         );
     }
     if !h.forms.is_empty() {

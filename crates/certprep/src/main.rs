@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod content;
+mod disputes;
 mod learning;
 mod qa;
 mod server;

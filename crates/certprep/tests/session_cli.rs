@@ -643,3 +643,79 @@ fn stdin_answers_every_valid_line_and_reports_each_bad_one() {
     let view = env.json(&["session", "show", &id, "--json"]);
     assert_eq!(view["answered"], 2);
 }
+
+/// `certprep dispute` once the answer was shown, `disputes` with its filters, `disputes
+/// resolve`, and the reporter's view with `--mine`; bad input exits 1 with the reason.
+#[test]
+fn disputes_from_the_command_line() {
+    let env = Env::new();
+    let start = env.json(&[
+        "session", "start", "--exam", "ai-103", "--mode", "study", "--count", "1", "--seed", "4",
+        "--json",
+    ]);
+    let id = start["session_id"].as_str().unwrap_or_default().to_string();
+    let item = ids(&start)[0].clone();
+    let err = env.fails(&["dispute", &item, "--kind", "typo", "--note", "a typo in B"]);
+    assert!(err.contains("once its answer has been shown"), "{err}");
+    let err = env.fails(&["dispute", &item, "--kind", "sideways", "--note", "x"]);
+    assert!(err.contains("unknown kind `sideways`"), "{err}");
+    // Answer it (any valid answer), then report it.
+    let lib = library();
+    let body = &lib
+        .bank
+        .item(&item)
+        .unwrap_or_else(|| panic!("{item}"))
+        .body;
+    let answer = serde_json::to_string(&key(body)).unwrap_or_default();
+    env.json(&[
+        "session", "answer", &id, &item, "--answer", &answer, "--json",
+    ]);
+    let filed = env.json(&[
+        "dispute",
+        &item,
+        "--kind",
+        "typo",
+        "--note",
+        "A typo in option B",
+        "--json",
+    ]);
+    assert_eq!(filed["id"], 1);
+    assert_eq!(filed["session_id"], id.as_str());
+    let open = env.json(&["disputes", "--open", "--json"]);
+    assert_eq!(open.as_array().map(Vec::len), Some(1));
+    let other_item = env.json(&["disputes", "--item", "no-such-item", "--json"]);
+    assert_eq!(other_item.as_array().map(Vec::len), Some(0));
+    let err = env.fails(&["disputes", "resolve", "1", "--as", "maybe", "--note", "n"]);
+    assert!(err.contains("unknown resolution `maybe`"), "{err}");
+    let err = env.fails(&["disputes", "resolve", "7", "--as", "fixed", "--note", "n"]);
+    assert!(err.contains("no report #7"), "{err}");
+    env.json(&[
+        "disputes",
+        "resolve",
+        "1",
+        "--as",
+        "fixed",
+        "--note",
+        "Fixed in version 2",
+        "--json",
+    ]);
+    assert_eq!(
+        env.json(&["disputes", "--open", "--json"])
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    let mine = env.json(&["disputes", "--mine", "--json"]);
+    assert_eq!(mine[0]["resolution"], "fixed");
+    assert_eq!(mine[0]["resolution_note"], "Fixed in version 2");
+    let text = env
+        .cmd()
+        .args(["disputes", "--mine"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("→ fixed") && text.contains("Fixed in version 2"),
+        "{text}"
+    );
+}

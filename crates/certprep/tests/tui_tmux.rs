@@ -394,3 +394,152 @@ fn wait_for_any(socket: &str, texts: &[&str]) -> String {
         sleep(Duration::from_millis(100));
     }
 }
+
+/// One HTTP/1.1 request to the running server; returns the status and the body.
+fn http(addr: &str, method: &str, path: &str, body: &str, token: Option<&str>) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("{e}"));
+    let auth = token.map_or_else(String::new, |t| format!("Authorization: Bearer {t}\r\n"));
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// A report filed in the terminal app, resolved through the web server on the same database,
+/// and its answer read by the reporter on the terminal app's home screen and on the command line.
+#[test]
+fn a_report_filed_in_the_terminal_app_is_resolved_on_the_web_and_seen_by_the_reporter() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bin = assert_cmd::cargo::cargo_bin("certprep");
+    let started = Command::new(&bin)
+        .env("CERTPREP_DATA_DIR", dir.path())
+        .args([
+            "session", "start", "--exam", "ai-103", "--mode", "study", "--count", "1", "--seed",
+            "3", "--json",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let started: serde_json::Value =
+        serde_json::from_slice(&started.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let id = started["session_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let socket = format!("certprep-e2e-report-{}", std::process::id());
+    launch(&socket, dir.path(), &format!("--session {id}"));
+    wait_for(&socket, "question 1/1");
+    // Answer (space picks, y answers Yes, a places source A), check, then report.
+    keys(&socket, &["Space", "y", "a", "Enter"]);
+    wait_for(&socket, "! report a problem");
+    keys(&socket, &["!"]);
+    wait_for(&socket, "Report a problem with this question");
+    keys(&socket, &["1"]);
+    tmux(&[
+        "-L",
+        &socket,
+        "send-keys",
+        "-t",
+        "e2e",
+        "-l",
+        "The linked page keys another option",
+    ]);
+    wait_for(&socket, "The linked page keys another option");
+    keys(&socket, &["Enter"]);
+    wait_for(&socket, "Report #1 sent");
+    keys(&socket, &["q"]);
+    wait_for(&socket, "Your reports: 1 open, 0 answered");
+    keys(&socket, &["q"]);
+    sleep(Duration::from_millis(300));
+    tmux(&["-L", &socket, "kill-server"]);
+
+    // The web server on the same database: its first account is an admin, who resolves it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = Command::new(&bin)
+        .env("CERTPREP_DATA_DIR", dir.path())
+        .args(["serve", "--bind", &addr])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let start = Instant::now();
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the server did not start"
+        );
+        sleep(Duration::from_millis(100));
+    }
+    let (status, body) = http(
+        &addr,
+        "POST",
+        "/api/v1/auth/register",
+        r#"{"email":"author@example.com","password":"a long enough password"}"#,
+        None,
+    );
+    assert_eq!(status, 201, "{body}");
+    let token = serde_json::from_str::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v["token"].as_str().map(String::from))
+        .unwrap_or_else(|| panic!("no token in {body}"));
+    let (status, queue) = http(&addr, "GET", "/api/v1/disputes?open=true", "", Some(&token));
+    assert_eq!(status, 200, "{queue}");
+    assert!(
+        queue.contains("The linked page keys another option"),
+        "{queue}"
+    );
+    let (status, body) = http(
+        &addr,
+        "POST",
+        "/api/v1/disputes/1/resolve",
+        r#"{"resolution":"rejected","note":"The key matches the page's second section"}"#,
+        Some(&token),
+    );
+    assert_eq!(status, 200, "{body}");
+    let _ = server.kill();
+    let _ = server.wait();
+
+    // The reporter sees the answer: on the home screen, and with `disputes --mine`.
+    launch(&socket, dir.path(), "");
+    let home = wait_for(&socket, "Your reports: 0 open, 1 answered");
+    assert!(
+        home.contains("#1 rejected") && home.contains("The key matches the page"),
+        "{home}"
+    );
+    keys(&socket, &["q"]);
+    sleep(Duration::from_millis(300));
+    tmux(&["-L", &socket, "kill-server"]);
+    let mine = Command::new(&bin)
+        .env("CERTPREP_DATA_DIR", dir.path())
+        .args(["disputes", "--mine"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mine = String::from_utf8_lossy(&mine.stdout);
+    assert!(
+        mine.contains("rejected") && mine.contains("The key matches the page's second section"),
+        "{mine}"
+    );
+}

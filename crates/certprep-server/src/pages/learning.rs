@@ -407,6 +407,8 @@ pub(crate) struct HealthRow {
     r_pb: String,
     findings: String,
     flagged: bool,
+    /// Open reports, linked to the queue filtered on the item.
+    reports: usize,
 }
 
 #[derive(Template)]
@@ -446,27 +448,47 @@ pub async fn bank_health(State(state): State<AppState>, Viewer(viewer): Viewer) 
         Err(e) => return e.into_response(),
     };
     let stat = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |x| format!("{x:.2}"));
+    let reports = |item: &str| h.disputes.get(item);
     render(&HealthPage {
         title: "Bank health",
         nav: nav(&viewer, None),
-        attempts: h.attempts,
-        respondents: h.respondents,
-        repeats_ignored: h.repeats_ignored,
-        flagged: h.items.iter().filter(|i| !i.flags.is_empty()).count(),
-        rows: h
+        attempts: h.analysis.attempts,
+        respondents: h.analysis.respondents,
+        repeats_ignored: h.analysis.repeats_ignored,
+        flagged: h
+            .analysis
             .items
             .iter()
-            .map(|i| HealthRow {
-                item: i.item.clone(),
-                respondents: i.respondents,
-                facility: format!("{:.2}", i.facility),
-                d: stat(i.discrimination_index),
-                r_pb: stat(i.point_biserial),
-                findings: i.summary(),
-                flagged: !i.flags.is_empty(),
+            .filter(|i| {
+                !i.flags.is_empty()
+                    || reports(&i.item).is_some_and(|d| d.wrong_key_upheld.is_some())
+            })
+            .count(),
+        rows: h
+            .analysis
+            .items
+            .iter()
+            .map(|i| {
+                let disputes = reports(&i.item);
+                let findings = match disputes.and_then(|d| d.summary()) {
+                    Some(d) => format!("{d}; {}", i.summary()),
+                    None => i.summary(),
+                };
+                HealthRow {
+                    item: i.item.clone(),
+                    respondents: i.respondents,
+                    facility: format!("{:.2}", i.facility),
+                    d: stat(i.discrimination_index),
+                    r_pb: stat(i.point_biserial),
+                    findings,
+                    flagged: !i.flags.is_empty()
+                        || disputes.is_some_and(|d| d.wrong_key_upheld.is_some()),
+                    reports: disputes.map_or(0, |d| d.open),
+                }
             })
             .collect(),
         forms: h
+            .analysis
             .forms
             .iter()
             .enumerate()

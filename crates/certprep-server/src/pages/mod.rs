@@ -4,12 +4,14 @@
 //! cookie. Every change goes through the same service as the API.
 
 mod accounts;
+mod disputes;
 mod home;
 mod learning;
 mod sessions;
 mod teams;
 
 pub use accounts::*;
+pub use disputes::*;
 pub use home::*;
 pub use learning::*;
 pub use sessions::*;

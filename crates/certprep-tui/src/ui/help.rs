@@ -96,6 +96,14 @@ pub fn help_keys(app: &App) -> (&'static str, Vec<(&'static str, &'static str)>)
             if case {
                 keys.push(("t", "the case study's tabs; esc back to the question"));
             }
+            let checked = app
+                .view
+                .as_ref()
+                .and_then(|v| v.current.as_ref())
+                .is_some_and(|c| c.feedback.is_some());
+            if checked {
+                keys.push(("!", "report a problem with the question (a wrong key…)"));
+            }
             keys.extend([
                 ("PgUp PgDn", "scroll"),
                 ("S", "finish (asks first, with the counts)"),
@@ -136,6 +144,10 @@ pub fn help_keys(app: &App) -> (&'static str, Vec<(&'static str, &'static str)>)
             vec![
                 ("← →", "previous / next question"),
                 ("↑ ↓ PgUp PgDn", "scroll"),
+                (
+                    "!",
+                    "report a problem with the question (a wrong key, an ambiguity…)",
+                ),
                 ("q esc", "back to the results"),
             ],
         ),
@@ -182,6 +194,71 @@ pub(super) fn help(frame: &mut Frame, app: &App) {
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" Keys · {title} ")),
+        ),
+        popup,
+    );
+}
+
+/// The report form over the question: what is wrong (1–5) and a note typed in place.
+pub(super) fn report_form(frame: &mut Frame, app: &App) {
+    let Some(draft) = &app.report_draft else {
+        return;
+    };
+    let area = frame.area();
+    let width = area.width.min(76);
+    let inner = width.saturating_sub(2) as usize;
+    let mut lines = vec![Line::from(dim(truncate(
+        &format!("Question {}", draft.item_id),
+        inner,
+    )))];
+    lines.push(Line::from(bold("What is wrong? (1–5)")));
+    for (n, kind) in certprep_domain::dispute::DisputeKind::ALL
+        .iter()
+        .enumerate()
+    {
+        let chosen = draft.kind == Some(*kind);
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {} {} ", if chosen { ">" } else { " " }, n + 1)),
+            if chosen {
+                bold(kind.describe())
+            } else {
+                Span::raw(kind.describe())
+            },
+        ]));
+    }
+    lines.push(Line::from(bold(
+        "Your note (type it; what you found, and where)",
+    )));
+    let mut note = text::wrap(
+        &[(format!("{}▏", draft.note), Style::default())],
+        inner.saturating_sub(1),
+        vec![Span::raw(" ")],
+        " ",
+    );
+    // The end of a long note stays in view, where the typing happens.
+    let room = usize::from(
+        area.height
+            .saturating_sub(u16::try_from(lines.len()).unwrap_or(0) + 5),
+    )
+    .max(1);
+    if note.len() > room {
+        note = note.split_off(note.len() - room);
+    }
+    lines.extend(note);
+    lines.push(Line::from(dim(" enter send · esc abandon · ⌫ delete")));
+    let height = (u16::try_from(lines.len()).unwrap_or(20) + 2).min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Report a problem with this question "),
         ),
         popup,
     );

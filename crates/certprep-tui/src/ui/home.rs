@@ -144,6 +144,7 @@ pub(super) fn home(frame: &mut Frame, app: &App) {
             dim(if q.due.is_empty() { "" } else { " (R)" }),
         ]));
     }
+    lines.extend(report_lines(app, width));
     let unfinished = app.unfinished();
     if !unfinished.is_empty() {
         lines.push(Line::default());
@@ -190,4 +191,34 @@ pub(super) fn home(frame: &mut Frame, app: &App) {
         keys,
         "↑↓ exam  n do next  a adaptive check  p readiness  R review due  ? help\ns study  e mock exam  c practise missed  r resume  h history  q quit",
     );
+}
+
+/// The user's reports of problems with items: how many are open, and the authors' latest
+/// answers, so a reporter sees how a report was resolved.
+pub(super) fn report_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    if app.reports.is_empty() {
+        return vec![];
+    }
+    let open = app.reports.iter().filter(|d| d.is_open()).count();
+    let mut lines = vec![Line::from(format!(
+        "Your reports: {} open, {} answered",
+        open,
+        app.reports.len() - open
+    ))];
+    for d in app.reports.iter().filter(|d| !d.is_open()).take(2) {
+        let text = format!(
+            "#{} {} ({}): {}",
+            d.id,
+            d.resolution.map_or("", |r| r.as_str()),
+            d.item_id,
+            d.resolution_note.as_deref().unwrap_or_default()
+        );
+        lines.extend(text::wrap(
+            &[(text, Style::default().fg(Color::DarkGray))],
+            width,
+            vec![Span::raw("  ")],
+            "    ",
+        ));
+    }
+    lines
 }

@@ -102,7 +102,7 @@ pub(super) fn item_hints(item: &PresentedItem, mode: Mode, reading_case: bool) -
         ItemKind::Solution => "y yes  n no",
     };
     let save = if item.feedback.is_some() {
-        "checked"
+        "checked  ! report a problem"
     } else if mode.gives_feedback() {
         "enter check"
     } else {

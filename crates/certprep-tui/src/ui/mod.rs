@@ -58,6 +58,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Answers => answers(frame, app),
         Screen::Readiness => readiness(frame, app),
     }
+    if app.report_draft.is_some() {
+        report_form(frame, app);
+    }
     if app.help {
         help(frame, app);
     }

@@ -211,7 +211,7 @@ pub(super) fn answers(frame: &mut Frame, app: &App) {
     hints(
         frame,
         keys,
-        "←→ question   ↑↓ PgUp/PgDn scroll   ? help   q results",
+        "←→ question   ↑↓ PgUp/PgDn scroll   ! report a problem   ? help   q results",
     );
 }
 

@@ -61,7 +61,11 @@ pub(crate) fn item_page(
     nav: Nav,
 ) -> ItemPage {
     let bank = &state.library.bank;
-    let area = answer_area(item, "item");
+    let mut area = answer_area(item, "item");
+    if let Some(f) = area.feedback.as_mut() {
+        let here = format!("/s/{}/i/{}", session.id, item.position);
+        f.report_href = view::report_href(&item.item_id, &session.id, &here);
+    }
     let is_series = item.series.is_some();
     let adaptive = session.mode == Mode::Adaptive;
     let feedback_mode = session.mode.gives_feedback();

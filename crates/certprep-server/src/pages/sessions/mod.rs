@@ -94,6 +94,11 @@ pub(crate) fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// The start of a question as plain text, for pages that name it (a report form).
+pub(crate) fn question_excerpt(stem: &str) -> String {
+    view::excerpt(stem, 240)
+}
+
 pub(crate) fn page_service<'a>(state: &'a AppState, account: &Account) -> Service<'a> {
     let store: &dyn Store = &*state.store;
     Service::new(&state.library, store, account.id.clone())
@@ -330,7 +335,7 @@ pub async fn answer_review(
     render(&AnswerPage {
         title: format!("Question {n} of {total}: your answer"),
         nav: nav(&viewer, None),
-        session_id: id,
+        session_id: id.clone(),
         position: n,
         total,
         prev: (n > 1).then(|| n - 1),
@@ -342,7 +347,14 @@ pub async fn answer_review(
             .as_ref()
             .map_or_else(String::new, |s| markdown(&s.scenario)),
         is_series: item.series.is_some(),
-        area: view::answer_area(&item, "review"),
+        area: {
+            let mut area = view::answer_area(&item, "review");
+            if let Some(f) = area.feedback.as_mut() {
+                let here = format!("/s/{id}/answers/{n}");
+                f.report_href = view::report_href(&item.item_id, &id, &here);
+            }
+            area
+        },
         editable: false,
     })
 }

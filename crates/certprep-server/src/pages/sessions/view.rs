@@ -171,6 +171,8 @@ pub(crate) struct FeedbackView {
     pub other_notes: Vec<(String, String)>,
     pub explanation_html: String,
     pub references: Vec<(String, String)>,
+    /// Where to report a problem with the item (set by the page, which knows the session).
+    pub report_href: String,
 }
 
 /// The answer area and feedback of one item.
@@ -213,6 +215,16 @@ fn yes_no(b: Option<bool>) -> &'static str {
 
 /// Builds the answer area; `editable` is false once feedback shows or the session is over, and
 /// the candidate's choices are then marked against the key.
+/// The address of the form that reports a problem with `item_id`, coming back to `back`.
+pub(crate) fn report_href(item_id: &str, session_id: &str, back: &str) -> String {
+    format!(
+        "/disputes/new?item={}&session={}&back={}",
+        super::urlencode(item_id),
+        super::urlencode(session_id),
+        super::urlencode(back)
+    )
+}
+
 pub(crate) fn answer_area(item: &PresentedItem, name: &str) -> AnswerArea {
     let given = labels_of(item.answer.as_ref());
     let given_yn = yes_no_of(item.answer.as_ref());
@@ -557,6 +569,7 @@ fn feedback_view(
                 )
             })
             .collect(),
+        report_href: String::new(),
     }
 }
 

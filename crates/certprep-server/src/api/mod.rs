@@ -1,5 +1,7 @@
 //! The JSON API under `/api/v1`: the same use cases as `certprep session …`, per signed-in user.
 
+pub mod disputes;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

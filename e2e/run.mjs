@@ -309,12 +309,50 @@ async function reportAProblem(page, prefix) {
   await page.goto(question);
 }
 
+/// Per choice item met in a study session: whether its options were shown out of written order.
+const optionOrders = [];
+
+/// The written order of an item's options in the spec's examples: the first words of each.
+function writtenOptions(itemId) {
+  const spec = readFileSync(join(root, "docs/bank-format.md"), "utf8");
+  const at = spec.indexOf(`## Item: ${itemId}\n`);
+  if (at < 0) return [];
+  const rest = spec.slice(at + 1);
+  const end = rest.search(/\n## Item: |\n# |\n````/);
+  const block = end < 0 ? rest : rest.slice(0, end);
+  const options = block.split("\n### Options\n")[1] || "";
+  return options.split("\n### ")[0].split("\n")
+    .map((l) => l.match(/^- \[[ x]\] [A-Z]\. (.*)$/))
+    .filter(Boolean)
+    .map((m) => firstWords(m[1]));
+}
+
+function firstWords(text) {
+  return text.replace(/[`*_]/g, "").trim().slice(0, 24);
+}
+
+/// Whether the page shows a choice item's options in another order than written.
+async function optionsMoved(page) {
+  const id = await page.locator("#item-form input[name=item]").inputValue();
+  const written = writtenOptions(id);
+  if (written.length < 2) return null;
+  const letters = await page.locator("#item-form .option .letter").allInnerTexts();
+  check(letters.join("") === "ABCDEFGH".slice(0, letters.length).split("").map((l) => `${l}.`).join(""), `the options of ${id} are lettered A, B, C… as shown (${letters.join(" ")})`);
+  const shown = (await page.locator("#item-form .option .text").allInnerTexts()).map(firstWords);
+  return shown.join("|") !== written.join("|");
+}
+
 /// A study session: checking moves to the result, each choice is marked in place.
 async function studyFeedback(page, base, prefix) {
   await page.goto(`${base}/`);
   await startSession(page, "study");
   for (let i = 0; i < 9; i++) {
     const kind = await kindOf(page);
+    if (kind === "single choice" || kind === "multiple response") {
+      const m = await optionsMoved(page);
+      if (m !== null) optionOrders.push(m);
+      if (m) await audit(page, `${prefix}-shuffled-options`);
+    }
     await answerItem(page);
     await clickAndWait(page, page.locator("#item-form .nav button[value=check]"));
     check(/#result$/.test(page.url()), `checking a ${kind} moves to the result`);
@@ -441,6 +479,9 @@ async function main() {
     await signIn(phonePage, base, "e2e@example.com");
     await audit(phonePage, "phone-home");
     await studyFeedback(phonePage, base, "phone");
+    // Three study sessions: a choice item that kept its written order in all of them would
+    // mean no shuffling (each keeps it by chance with probability 1/24).
+    check(optionOrders.length >= 3 && optionOrders.some(Boolean), `sessions show choice options in their own order, not as written (${optionOrders.join(", ")})`);
     await phonePage.goto(`${base}/`);
     await startSession(phonePage, "exam");
     for (let i = 0; i < 12; i++) {

@@ -129,6 +129,10 @@ pub struct Session {
     /// later, by the adaptive check, follow it too). False for sessions stored before shuffling.
     #[serde(default)]
     pub shuffled: bool,
+    /// On an exam, per yes/no series, how many of its items (in order) are behind the candidate:
+    /// answered and left, or skipped by moving on. They cannot be visited again.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub series_behind: BTreeMap<String, usize>,
 }
 
 /// What the adaptive readiness check decided.
@@ -245,6 +249,10 @@ pub enum RuleError {
         "item `{0}` belongs to a yes/no series and was answered; series items cannot be revisited or changed"
     )]
     SeriesFinal(String),
+    #[error(
+        "item `{item}` comes later in its yes/no series: series items come one after another, and `{next}` is next"
+    )]
+    SeriesOrder { item: String, next: String },
     #[error(
         "item `{0}` was part of the adaptive check: each answer is final and the next item depends on it"
     )]
@@ -393,6 +401,7 @@ impl Session {
             adaptive: None,
             form: None,
             shuffled: new.shuffle,
+            series_behind: BTreeMap::new(),
         }
     }
 
@@ -541,12 +550,78 @@ impl Session {
             if self.sections[item.section].locked {
                 return Err(RuleError::SectionLocked(item.item_id.clone()));
             }
-            let answered = self.states[position].answer.is_some();
-            if item.series.is_some() && answered && position != self.current {
-                return Err(RuleError::SeriesFinal(item.item_id.clone()));
+            if let Some(series) = &item.series
+                && position != self.current
+            {
+                return self.series_allows(series, position);
             }
         }
         Ok(())
+    }
+
+    /// The positions of a series' items, in order.
+    fn series_positions(&self, series: &str) -> Vec<usize> {
+        (0..self.items.len())
+            .filter(|p| self.items[*p].series.as_deref() == Some(series))
+            .collect()
+    }
+
+    /// How many of a series' items are behind the candidate: those recorded as passed, and every
+    /// answered one that is not on screen (an answered series item locks once left).
+    fn series_behind_count(&self, series: &str) -> usize {
+        let recorded = self.series_behind.get(series).copied().unwrap_or(0);
+        let answered = self
+            .series_positions(series)
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| self.states[**p].answer.is_some() && **p != self.current)
+            .map(|(i, _)| i + 1)
+            .max()
+            .unwrap_or(0);
+        recorded.max(answered)
+    }
+
+    /// On an exam, a series is taken one item after another: only the first item not behind the
+    /// candidate may be visited, and moving on from the one on screen leaves it behind.
+    fn series_allows(&self, series: &str, position: usize) -> Result<(), RuleError> {
+        let positions = self.series_positions(series);
+        let index = positions.iter().position(|p| *p == position).unwrap_or(0);
+        let mut next = self.series_behind_count(series);
+        // Moving forward from the series item on screen leaves it behind.
+        if let Some(at) = positions.iter().position(|p| *p == self.current)
+            && at == next
+            && position > self.current
+        {
+            next += 1;
+        }
+        let id = |p: usize| self.items[p].item_id.clone();
+        match index.cmp(&next) {
+            std::cmp::Ordering::Less => Err(RuleError::SeriesFinal(id(position))),
+            std::cmp::Ordering::Equal => Ok(()),
+            std::cmp::Ordering::Greater => Err(RuleError::SeriesOrder {
+                item: id(position),
+                next: positions.get(next).map_or_else(String::new, |p| id(*p)),
+            }),
+        }
+    }
+
+    /// Records that the series item on screen is left behind, when moving to `position` does.
+    fn leave_series_item(&mut self, position: usize) {
+        let Some(series) = self.items.get(self.current).and_then(|i| i.series.clone()) else {
+            return;
+        };
+        if self.mode != Mode::Exam || position == self.current {
+            return;
+        }
+        let positions = self.series_positions(&series);
+        let Some(at) = positions.iter().position(|p| *p == self.current) else {
+            return;
+        };
+        let answered = self.states[self.current].answer.is_some();
+        if answered || position > self.current {
+            let behind = self.series_behind.entry(series).or_default();
+            *behind = (*behind).max(at + 1);
+        }
     }
 
     /// Moves to an item, if the rules allow. Leaving a section on an exam locks it.
@@ -557,6 +632,7 @@ impl Session {
         };
         let target_section = target.section;
         self.can_visit(position)?;
+        self.leave_series_item(position);
         self.charge_time(now);
         let current_section = self.items.get(self.current).map(|i| i.section);
         if self.mode == Mode::Exam

@@ -178,6 +178,64 @@ fn answered_series_items_are_final_and_left_out_of_review() {
     }
 }
 
+/// A yes/no series on an exam is taken in order: after item 1, item 3 is refused until item 2
+/// is behind; an item left behind (answered, or skipped by moving on) cannot be reached again.
+#[test]
+fn a_series_is_taken_one_item_after_another() {
+    let lib = library();
+    let mut s = (1..500)
+        .map(|seed| exam_session(&lib, seed))
+        .find(|s| s.items.iter().filter(|i| i.series.is_some()).count() >= 3)
+        .unwrap_or_else(|| panic!("no form with a series of three in 500 seeds"));
+    let series: Vec<usize> = (0..s.items.len())
+        .filter(|p| s.items[*p].series.is_some())
+        .collect();
+    let ids: Vec<String> = s.items.iter().map(|i| i.item_id.clone()).collect();
+    let id = |p: usize| ids[p].clone();
+    let (one, two, three) = (series[0], series[1], series[2]);
+    let now = t0() + Duration::minutes(1);
+    // Jumping into the middle of the series is refused, naming the item that comes next.
+    assert_eq!(
+        s.goto(three, now),
+        Err(RuleError::SeriesOrder {
+            item: id(three),
+            next: id(one)
+        })
+    );
+    s.answer(&lib.bank, &id(one), Answer::Bool(true), now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Answering item 3 directly (the API's finding) is refused as well.
+    assert_eq!(
+        s.answer(&lib.bank, &id(three), Answer::Bool(true), now),
+        Err(RuleError::SeriesOrder {
+            item: id(three),
+            next: id(two)
+        })
+    );
+    // Moving on to item 2 leaves item 1 behind for good.
+    s.goto(two, now).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.goto(one, now), Err(RuleError::SeriesFinal(id(one))));
+    // Skipping item 2 (moving on unanswered) leaves it behind too.
+    s.goto(three, now).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.goto(two, now), Err(RuleError::SeriesFinal(id(two))));
+    assert_eq!(
+        s.answer(&lib.bank, &id(two), Answer::Bool(false), now),
+        Err(RuleError::SeriesFinal(id(two)))
+    );
+    // Next and previous follow the same rules: previous skips every item behind.
+    assert!(
+        s.previous_position()
+            .is_none_or(|p| s.items[p].series.is_none())
+    );
+    // The state survives a save: a reloaded session keeps the series behind.
+    let json = serde_json::to_string(&s).unwrap_or_default();
+    let reloaded: Session = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        reloaded.can_visit(two),
+        Err(RuleError::SeriesFinal(id(two)))
+    );
+}
+
 #[test]
 fn review_lists_unanswered_and_marked_items_of_the_section() {
     let lib = library();

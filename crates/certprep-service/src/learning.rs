@@ -273,7 +273,7 @@ impl Service<'_> {
         let (outline_ref, outline) = self.outline(exam, None)?;
         let bank = &self.library.bank;
         let model = self.item_model().await?;
-        let log = self.store.responses(&self.user).await?;
+        let log = certprep_store::settled_responses(self.store, &self.user, now).await?;
         let attempts = first_attempts(&log, bank, &outline_ref, outline, &model);
         let all: Vec<&Attempted<'_>> = attempts.iter().collect();
         let print = blueprint(exam, &outline_ref, outline, bank, &model);
@@ -551,7 +551,7 @@ impl Service<'_> {
             }
             None => None,
         };
-        let log = self.store.responses(&self.user).await?;
+        let log = certprep_store::settled_responses(self.store, &self.user, now).await?;
         let model = self.memory_model(&log).await?;
         let states = model
             .item_states(&self.review_events(&log))
@@ -658,7 +658,7 @@ pub async fn calibrate_bank(
     now: DateTime<Utc>,
 ) -> Result<CalibrationReport> {
     let bank = &library.bank;
-    let log = store.all_responses().await?;
+    let log = certprep_store::settled_all_responses(store, now).await?;
     let item_index: BTreeMap<&str, usize> = bank
         .items
         .iter()
@@ -840,8 +840,9 @@ async fn dispute_summary(bank: &Bank, store: &dyn Store) -> Result<BTreeMap<Stri
 pub async fn bank_health(
     library: &certprep_bank::Library,
     store: &dyn Store,
+    now: DateTime<Utc>,
 ) -> Result<BankHealthReport> {
-    let mut analysis = item_analysis(library, store).await?;
+    let mut analysis = item_analysis(library, store, now).await?;
     let disputes = dispute_summary(&library.bank, store).await?;
     // Items with a report to act on come first, with those the statistics flag.
     analysis.items.sort_by_key(|i| {
@@ -853,9 +854,13 @@ pub async fn bank_health(
     Ok(BankHealthReport { analysis, disputes })
 }
 
-async fn item_analysis(library: &certprep_bank::Library, store: &dyn Store) -> Result<BankHealth> {
+async fn item_analysis(
+    library: &certprep_bank::Library,
+    store: &dyn Store,
+    now: DateTime<Utc>,
+) -> Result<BankHealth> {
     let bank = &library.bank;
-    let log = store.all_responses().await?;
+    let log = certprep_store::settled_all_responses(store, now).await?;
     let forms = exam_forms(store).await?;
     let attempts: Vec<Attempt> = log
         .iter()

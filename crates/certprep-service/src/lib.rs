@@ -211,7 +211,7 @@ impl<'a> Service<'a> {
             Mode::Adaptive => certprep_domain::form::Form { sections: vec![] },
             Mode::Study | Mode::Custom => {
                 let history = if needs_history(&request.filter) {
-                    item_history(self.store, &self.user).await?
+                    item_history(self.store, &self.user, now).await?
                 } else {
                     BTreeMap::new()
                 };

@@ -191,7 +191,7 @@ async fn member_progress(
 ) -> Result<MemberProgress> {
     let outline_name = outline_ref.to_string();
     let sessions = store.sessions(&account.id).await?;
-    let responses = store.responses(&account.id).await?;
+    let responses = certprep_store::settled_responses(store, &account.id, now).await?;
     let outline = library.catalog.outline(outline_ref);
     let mut by_domain: BTreeMap<String, (u32, u32, usize)> = BTreeMap::new();
     for r in responses.iter().filter(|r| r.outline == outline_name) {

@@ -106,7 +106,7 @@ async fn scenario(store: &dyn Store) {
             .unwrap_or_else(|e| panic!("{e}")),
         vec![main[1].clone()]
     );
-    let history = item_history(store, "alice")
+    let history = item_history(store, "alice", Utc::now())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(history[&main[0]].answered && !history[&main[0]].missed && history[&main[1]].marked);
@@ -746,7 +746,7 @@ async fn learning_scenario(store: &dyn Store) {
     assert_eq!(kept.reviews, 100);
     assert!(kept.parameters.len() >= 19);
 
-    let health = bank_health(&lib, store)
+    let health = bank_health(&lib, store, Utc::now())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let first = health
@@ -786,7 +786,7 @@ async fn learning_scenario(store: &dyn Store) {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    let health = bank_health(&lib, store)
+    let health = bank_health(&lib, store, Utc::now())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let form = health
@@ -944,7 +944,7 @@ async fn disputes_scenario(store: &dyn Store) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(about.iter().all(|d| &d.item_id == reported));
 
-    let health = bank_health(&lib, store)
+    let health = bank_health(&lib, store, Utc::now())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let summary = health.disputes.get(reported).cloned().unwrap_or_default();
@@ -996,7 +996,7 @@ async fn disputes_scenario(store: &dyn Store) {
     );
 
     // Upheld: flagged while the bank serves the reported version, not once it moves on.
-    let health = bank_health(&lib, store)
+    let health = bank_health(&lib, store, Utc::now())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -1022,7 +1022,7 @@ async fn disputes_scenario(store: &dyn Store) {
     if let Some(i) = fixed.bank.items.iter_mut().find(|i| &i.id == reported) {
         i.version += 1;
     }
-    let health = bank_health(&fixed, store)
+    let health = bank_health(&fixed, store, Utc::now())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(

@@ -467,10 +467,65 @@ pub trait ServerStore: Store + AccountStore + TeamStore {}
 
 impl<T: Store + AccountStore + TeamStore> ServerStore for T {}
 
+/// Whether a session's answers are still sealed: an exam or an adaptive check in progress
+/// (not submitted, time not up). Nothing shown anywhere may move with the correctness of such
+/// an answer, or a candidate could re-answer an item and watch a figure to learn its key.
+pub fn is_sealed(
+    mode: &str,
+    submitted: bool,
+    deadline: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    matches!(mode, "exam" | "adaptive") && !submitted && deadline.is_none_or(|d| d > now)
+}
+
+/// The user's responses without those of sealed sessions.
+pub async fn settled_responses(
+    store: &dyn Store,
+    user: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<LoggedResponse>> {
+    let sealed: std::collections::BTreeSet<String> = store
+        .sessions(user)
+        .await?
+        .into_iter()
+        .filter(|s| is_sealed(&s.mode, s.submitted_at.is_some(), s.deadline, now))
+        .map(|s| s.id)
+        .collect();
+    let mut log = store.responses(user).await?;
+    log.retain(|r| !sealed.contains(&r.session_id));
+    Ok(log)
+}
+
+/// Every user's responses without those of sealed sessions (for item analysis and calibration).
+pub async fn settled_all_responses(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+) -> Result<Vec<LoggedResponse>> {
+    let mut sealed = std::collections::BTreeSet::new();
+    for mode in ["exam", "adaptive"] {
+        for s in store.sessions_in_mode(mode).await? {
+            let deadline = s.deadline(now);
+            if is_sealed(mode, s.is_submitted(), deadline, now) {
+                sealed.insert(s.id);
+            }
+        }
+    }
+    let mut log = store.all_responses().await?;
+    log.retain(|r| !sealed.contains(&r.session_id));
+    Ok(log)
+}
+
 /// What earlier sessions say about each item: answered, latest answer missed, ever marked.
-pub async fn item_history(store: &dyn Store, user: &str) -> Result<BTreeMap<String, ItemHistory>> {
+/// Answers of sealed sessions are left out until the exam ends, so "practise what you missed"
+/// cannot reveal a key either.
+pub async fn item_history(
+    store: &dyn Store,
+    user: &str,
+    now: DateTime<Utc>,
+) -> Result<BTreeMap<String, ItemHistory>> {
     let mut history: BTreeMap<String, ItemHistory> = BTreeMap::new();
-    for r in store.responses(user).await? {
+    for r in settled_responses(store, user, now).await? {
         let h = history.entry(r.item_id).or_default();
         h.answered = true;
         h.missed = r.points < r.max_points;

@@ -1178,8 +1178,11 @@ pub fn friendly_rule(e: &certprep_domain::session::RuleError) -> String {
             "The questions before this one are locked: you left their section.".into()
         }
         R::SeriesFinal(_) => {
-            "That question of a yes/no series was answered: series questions cannot be revisited."
+            "That question of a yes/no series is behind you: series questions cannot be revisited."
                 .into()
+        }
+        R::SeriesOrder { .. } => {
+            "Yes/no series questions come one after another: take the next one first.".into()
         }
         R::AdaptiveFinal(_) => "Each answer of the readiness check is final.".into(),
         R::UnknownItem(_) => "That question is not part of this session.".into(),

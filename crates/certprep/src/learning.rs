@@ -362,7 +362,9 @@ pub fn health(
 ) -> Result<ExitCode> {
     runtime()?.block_on(async {
         let store = server_store(data_dir, database_url).await?;
-        let mut report = bank_health(library, &*store).await.map_err(refusal)?;
+        let mut report = bank_health(library, &*store, chrono::Utc::now())
+            .await
+            .map_err(refusal)?;
         if flagged {
             report.retain_flagged();
         }

@@ -709,8 +709,8 @@ pub async fn bank_health(State(state): State<AppState>, caller: Caller) -> ApiRe
             "bank health is for instructors and admins",
         ));
     }
-    let health = off_the_workers(&state, async |library, store, _| {
-        certprep_service::learning::bank_health(library, store).await
+    let health = off_the_workers(&state, async |library, store, now| {
+        certprep_service::learning::bank_health(library, store, now).await
     })
     .await?;
     Ok(Json(health).into_response())

@@ -440,8 +440,8 @@ pub async fn bank_health(State(state): State<AppState>, Viewer(viewer): Viewer) 
         *r.status_mut() = StatusCode::FORBIDDEN;
         return r;
     }
-    let health = crate::api::off_the_workers(&state, async |library, store, _| {
-        certprep_service::learning::bank_health(library, store).await
+    let health = crate::api::off_the_workers(&state, async |library, store, now| {
+        certprep_service::learning::bank_health(library, store, now).await
     });
     let h = match health.await {
         Ok(h) => h,

@@ -70,8 +70,12 @@ pub(crate) fn friendly(e: &certprep_domain::session::RuleError) -> String {
         R::SectionLocked(_) => "That question is in a section you have left: on the exam a \
                                 section locks once you leave it."
             .into(),
-        R::SeriesFinal(_) => "That question belongs to a yes/no series and was answered: \
-                              series questions cannot be revisited or changed."
+        R::SeriesFinal(_) => "That question belongs to a yes/no series and is behind you \
+                              (answered, or passed by moving on): series questions cannot be \
+                              revisited or changed."
+            .into(),
+        R::SeriesOrder { .. } => "Yes/no series questions come one after another: take the \
+                                  next one of the series first."
             .into(),
         R::AdaptiveFinal(_) => {
             "Each answer of the readiness check is final: the next question depends on it.".into()

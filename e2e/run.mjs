@@ -180,11 +180,14 @@ async function clickAndWait(page, locator) {
   await page.waitForLoadState("load");
 }
 
+/// Signs up, which answers the same whether the email was free or not, then signs in.
 async function signUp(page, base, email) {
   await page.goto(`${base}/signup`);
   await page.fill("#email", email);
   await page.fill("#password", "a long enough password");
-  await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")]);
+  await Promise.all([page.waitForURL(/\/signin\?m=registered$/), page.click("button[type=submit]")]);
+  check((await page.locator("main").innerText()).includes("sign in with it"), "a sign-up says to sign in, whatever the email");
+  await signIn(page, base, email);
 }
 
 async function signIn(page, base, email) {

@@ -37,6 +37,13 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
+/// A hash of a random password, made once with the same parameters as real ones: a sign-in for
+/// an unknown email is checked against it, so it costs the same time as a wrong password.
+pub fn unknown_account_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&new_token()).unwrap_or_default())
+}
+
 /// A fresh random token (256 bits, hex).
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -80,9 +87,12 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
+/// The token of `Authorization: Bearer …`; the scheme is case-insensitive (RFC 9110).
 fn bearer_token(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    value.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+    let (scheme, token) = value.trim().split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
+        .then(|| token.trim().to_string())
 }
 
 /// How the caller proved who they are.
@@ -124,7 +134,7 @@ impl FromRequestParts<AppState> for Caller {
             .map_err(ApiError::from)?
             .ok_or_else(ApiError::unauthorized)?;
         if credential == Credential::Cookie && is_state_changing(&parts.method) {
-            check_csrf(&parts.headers, &csrf_token)?;
+            check_csrf(&parts.headers, &csrf_token, state.secure(&parts.headers))?;
         }
         Ok(Caller {
             account,
@@ -141,12 +151,12 @@ fn is_state_changing(method: &Method) -> bool {
 
 /// A cookie-authenticated change must come from our own pages: a same-origin `Origin` header
 /// (JSON calls from the page) or the session's CSRF token in `X-CSRF-Token` (forms and scripts).
-pub fn check_csrf(headers: &HeaderMap, csrf_token: &str) -> Result<(), ApiError> {
+pub fn check_csrf(headers: &HeaderMap, csrf_token: &str, https: bool) -> Result<(), ApiError> {
     let token_ok = headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| constant_time_eq(t.as_bytes(), csrf_token.as_bytes()));
-    if token_ok || same_origin(headers) {
+    if token_ok || same_origin(headers, https) {
         Ok(())
     } else {
         Err(ApiError::forbidden(
@@ -155,16 +165,18 @@ pub fn check_csrf(headers: &HeaderMap, csrf_token: &str) -> Result<(), ApiError>
     }
 }
 
-/// Whether the `Origin` header names the host the request was sent to.
-pub fn same_origin(headers: &HeaderMap) -> bool {
+/// Whether the `Origin` header names this site: the scheme the request came over (https when
+/// the server is reached over TLS) and the host it was sent to. An `http://` page of the same
+/// host cannot act for an `https://` session.
+pub fn same_origin(headers: &HeaderMap, https: bool) -> bool {
     let (Some(origin), Some(host)) = (
         headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
         headers.get(header::HOST).and_then(|v| v.to_str().ok()),
     ) else {
         return false;
     };
-    let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
-    origin_host == host
+    let scheme = if https { "https" } else { "http" };
+    origin.eq_ignore_ascii_case(&format!("{scheme}://{host}"))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -222,13 +234,25 @@ mod tests {
                 .parse()
                 .unwrap_or_else(|_| header::HeaderValue::from_static("")),
         );
-        assert!(same_origin(&h));
+        assert!(same_origin(&h, false));
+        assert!(
+            !same_origin(&h, true),
+            "an http page cannot act for an https session"
+        );
+        h.insert(
+            header::ORIGIN,
+            "https://example.test:8080"
+                .parse()
+                .unwrap_or_else(|_| header::HeaderValue::from_static("")),
+        );
+        assert!(same_origin(&h, true));
+        assert!(!same_origin(&h, false));
         h.insert(
             header::ORIGIN,
             "http://evil.test"
                 .parse()
                 .unwrap_or_else(|_| header::HeaderValue::from_static("")),
         );
-        assert!(!same_origin(&h));
+        assert!(!same_origin(&h, false));
     }
 }

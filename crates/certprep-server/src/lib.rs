@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod charts;
 pub mod error;
+pub mod hardening;
 pub mod openapi;
 pub mod pages;
 pub mod state;
@@ -123,6 +124,12 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(
+            hardening::reject_control_characters,
+        ))
+        .layer(axum::middleware::from_fn(
+            hardening::error_bodies_and_caching,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal("a request handler panicked").into_response()
         }));

@@ -122,11 +122,11 @@ pub fn spec() -> Value {
             "/healthz": { "get": { "security": [], "responses": { "200": { "description": "the server is up", "content": { "text/plain": { "schema": { "type": "string" } } } } } } },
             "/api/v1/auth/register": { "post": {
                 "security": [], "requestBody": body("Credentials"),
-                "responses": { "201": ok("signed up and signed in; sets the session cookie"), "400": error_response("invalid email or password"), "409": error_response("email taken"), "429": error_response("too many attempts") }
+                "responses": { "202": ok("the same answer whether the email was free or already had an account (so a sign-up form cannot tell which emails have one); sign in next with POST /api/v1/auth/login"), "400": error_response("invalid email, or a password that is short, common or the email itself (the message says why)"), "429": error_response("too many sign-ups from this address this minute") }
             } },
             "/api/v1/auth/login": { "post": {
                 "security": [], "requestBody": body("Credentials"),
-                "responses": { "200": ok("signed in; a new session cookie and token"), "400": error_response("invalid email"), "401": error_response("wrong email or password"), "429": error_response("too many attempts") }
+                "responses": { "200": ok("signed in; a new session cookie and token"), "400": error_response("invalid email"), "401": error_response("wrong email or password (the same answer, and the same work, for an unknown email)"), "429": error_response("too many failed sign-ins from this address this minute; failures on one account slow further attempts on it instead, and a correct password still signs in") }
             } },
             "/api/v1/auth/logout": { "post": { "responses": auth_errors(map(json!({ "204": { "description": "signed out" } }))) } },
             "/api/v1/me": { "get": { "responses": auth_errors(map(json!({ "200": ok("the signed-in account") }))) } },

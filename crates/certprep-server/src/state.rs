@@ -16,11 +16,21 @@ pub struct AppState {
     pub clock: Clock,
     /// Mark cookies Secure (set when the server is reached over TLS, directly or via a proxy).
     pub secure_cookies: bool,
-    /// Sign-in and sign-up attempts allowed per minute, per client address and per email.
-    pub auth_attempts_per_minute: u32,
+    /// Failed sign-ins allowed per minute from one client address before it is refused (a
+    /// class behind one address signs in freely: successes do not count).
+    pub login_failures_per_address: u32,
+    /// Failed sign-ins to one account per minute before every further attempt on it waits,
+    /// longer each time (a correct password still passes: the owner is slowed, never locked
+    /// out, and a guesser gets a few tries a minute).
+    pub login_failures_before_delay: u32,
+    /// Sign-ups allowed per minute from one client address.
+    pub registrations_per_address: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it;
     /// otherwise a client could pick its own address and escape the rate limits).
     pub trust_forwarded_for: bool,
+    /// How many proxies in front of the server append to `X-Forwarded-For`: the client is the
+    /// entry that many places from the right (the ones further left are the client's own).
+    pub trusted_proxies: usize,
 }
 
 impl AppState {
@@ -30,8 +40,11 @@ impl AppState {
             store,
             clock: Arc::new(Utc::now),
             secure_cookies: false,
-            auth_attempts_per_minute: 10,
+            login_failures_per_address: 20,
+            login_failures_before_delay: 5,
+            registrations_per_address: 30,
             trust_forwarded_for: false,
+            trusted_proxies: 1,
         }
     }
 

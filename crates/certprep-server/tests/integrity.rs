@@ -252,3 +252,469 @@ async fn the_api_takes_a_series_in_order() {
         .await;
     assert_eq!(back.status, StatusCode::CONFLICT, "{}", back.text);
 }
+
+/// Finding 3 (redirects): a `back` field that a browser would read as another site, or that
+/// holds a control character, sends the browser to a page of this site instead, never to a
+/// `Location` outside it and never to a 5xx.
+#[tokio::test]
+async fn back_fields_never_leave_the_site() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let store = certprep_store_sqlite::SqliteStore::open(&dir.path().join("b.db"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let c = Client::new(std::sync::Arc::new(store), |_| {});
+    let (_, browser) = c.account("back@example.com").await;
+    let csrf = browser.csrf.clone().unwrap_or_default();
+    for back in [
+        "/%09/evil.example",
+        "//evil.example",
+        "/%5Cevil.example",
+        "https://evil.example",
+        "/%0D%0ASet-Cookie:%20x=1",
+        "/ok%00",
+    ] {
+        let body = format!("csrf={csrf}&exam=ai-103&date=2020-01-01&back={back}");
+        let res = c
+            .raw(
+                "POST",
+                "/readiness/ai-103/date",
+                &[("content-type", "application/x-www-form-urlencoded")],
+                body.into_bytes(),
+                &browser,
+            )
+            .await;
+        assert!(!res.status.is_server_error(), "{back}: {}", res.status);
+        let location = res.header("location");
+        assert!(
+            location.is_empty() || certprep_server::hardening::local_path(&location).is_some(),
+            "{back}: Location {location:?}"
+        );
+        assert!(!location.contains("evil"), "{back}: Location {location:?}");
+    }
+    // Control characters in a path are a 400 with a body, for the API and for pages alike.
+    for (path, json) in [
+        ("/api/v1/sessions/%00", true),
+        ("/api/v1/teams/a%00b", true),
+        ("/s/%00", false),
+        ("/s/%0Ax/nav", false),
+    ] {
+        let res = c.send("GET", path, None, &browser).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{path}");
+        let content_type = res.header("content-type");
+        if json {
+            assert!(res.json()["error"].is_string(), "{path}: {}", res.text);
+        } else {
+            assert!(
+                content_type.starts_with("text/html"),
+                "{path}: {content_type}"
+            );
+        }
+    }
+}
+
+/// Finding 4: a member whose email begins with a formula character cannot put a formula into
+/// the instructor's CSV.
+#[tokio::test]
+async fn team_csv_cells_cannot_run_as_formulas() {
+    on_both_stores(|store, name| async move {
+        let c = Client::new(store, |_| {});
+        let (teacher, _) = c.account("teacher@example.com").await;
+        let team = c
+            .send(
+                "POST",
+                "/api/v1/teams",
+                Some(r#"{"name":"Formulas"}"#),
+                &teacher,
+            )
+            .await
+            .json();
+        let code = team["invite_code"].as_str().unwrap_or_default().to_string();
+        let id = team["id"].as_str().unwrap_or_default().to_string();
+        for email in ["=cmd@example.com", "+sum@example.com", "-calc@example.com"] {
+            let (member, _) = c.account(email).await;
+            let joined = c
+                .send(
+                    "POST",
+                    "/api/v1/teams/join",
+                    Some(&json!({ "code": code }).to_string()),
+                    &member,
+                )
+                .await;
+            assert_eq!(joined.status, StatusCode::OK, "{name}: {}", joined.text);
+        }
+        let csv = c
+            .send(
+                "GET",
+                &format!("/api/v1/teams/{id}/export.csv"),
+                None,
+                &teacher,
+            )
+            .await;
+        assert_eq!(csv.status, StatusCode::OK, "{name}");
+        let mut reader = csv::Reader::from_reader(csv.text.as_bytes());
+        let emails: Vec<String> = reader
+            .records()
+            .filter_map(Result::ok)
+            .filter_map(|r| r.get(0).map(String::from))
+            .collect();
+        assert_eq!(emails.len(), 4, "{name}: {}", csv.text);
+        for e in &emails {
+            assert!(
+                !e.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{name}: the cell {e:?} would run as a formula"
+            );
+        }
+        assert!(
+            emails.iter().any(|e| e == "'=cmd@example.com"),
+            "{name}: {emails:?}"
+        );
+    })
+    .await;
+}
+
+/// Finding 5: wrong guesses slow an account down but never lock its owner out; an address is
+/// refused only for failures (a class signs in freely); a sign-up answers the same whether the
+/// email is free; behind a proxy the client is the right-most untrusted address.
+#[tokio::test]
+async fn sign_in_limits_slow_attackers_without_locking_out_owners() {
+    on_both_stores(|store, name| async move {
+        let c = Client::new(store, |s| {
+            s.login_failures_per_address = 5;
+            s.login_failures_before_delay = 3;
+            s.trust_forwarded_for = true;
+            s.trusted_proxies = 1;
+        });
+        let login = |email: &str, password: &str, from: &str| {
+            let c = c.clone();
+            let body = json!({ "email": email, "password": password }).to_string();
+            let from = from.to_string();
+            async move {
+                c.raw(
+                    "POST",
+                    "/api/v1/auth/login",
+                    &[
+                        ("content-type", "application/json"),
+                        ("x-forwarded-for", &from),
+                    ],
+                    body.into_bytes(),
+                    &As::default(),
+                )
+                .await
+            }
+        };
+        // A class behind one address: twelve people sign in within the minute.
+        for n in 0..12 {
+            let email = format!("student{n}@example.com");
+            let body = json!({ "email": email, "password": "a long enough password" }).to_string();
+            c.send("POST", "/api/v1/auth/register", Some(&body), &As::default())
+                .await;
+            let res = login(&email, "a long enough password", "10.0.0.1").await;
+            assert_eq!(
+                res.status,
+                StatusCode::OK,
+                "{name}: student {n}: {}",
+                res.text
+            );
+        }
+        // Four wrong guesses at student0 from four addresses (the per-address limit is not
+        // reached): the owner still signs in, after a short wait.
+        for n in 0..4 {
+            let res = login(
+                "student0@example.com",
+                "wrong guess number",
+                &format!("10.0.1.{n}"),
+            )
+            .await;
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{name}: guess {n}");
+        }
+        let owner = login("student0@example.com", "a long enough password", "10.0.0.1").await;
+        assert_eq!(
+            owner.status,
+            StatusCode::OK,
+            "{name}: the owner is not locked out"
+        );
+        // Failures from one address: the sixth attempt from it is refused, even a right one.
+        // (each guess at another account, so no account's own delay comes into it)
+        for n in 0..5 {
+            login(
+                &format!("nobody{n}@example.com"),
+                "wrong guess number",
+                "10.0.2.1",
+            )
+            .await;
+        }
+        let refused = login("student1@example.com", "a long enough password", "10.0.2.1").await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{name}");
+        // The client cannot escape by writing addresses of its own into X-Forwarded-For: the
+        // proxy appends the real one, and that is the one counted.
+        for n in 0..5 {
+            let spoofed = format!("203.0.113.{n}, 10.0.3.1");
+            login(
+                &format!("other{n}@example.com"),
+                "wrong guess number",
+                &spoofed,
+            )
+            .await;
+        }
+        let spoofed = login(
+            "student2@example.com",
+            "a long enough password",
+            "198.51.100.9, 10.0.3.1",
+        )
+        .await;
+        assert_eq!(
+            spoofed.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{name}: spoofed entries count for the real address"
+        );
+        // Sign-up: the same status and body for a new email and a taken one.
+        let body = |email: &str| {
+            json!({ "email": email, "password": "a long enough password" }).to_string()
+        };
+        let fresh = c
+            .send(
+                "POST",
+                "/api/v1/auth/register",
+                Some(&body("fresh@example.com")),
+                &As::default(),
+            )
+            .await;
+        let taken = c
+            .send(
+                "POST",
+                "/api/v1/auth/register",
+                Some(&body("student3@example.com")),
+                &As::default(),
+            )
+            .await;
+        assert_eq!(
+            (fresh.status, fresh.text.clone()),
+            (taken.status, taken.text.clone()),
+            "{name}"
+        );
+        assert!(fresh.header("set-cookie").is_empty() && taken.header("set-cookie").is_empty());
+    })
+    .await;
+}
+
+#[test]
+fn waiting_grows_after_the_threshold_and_stays_bounded() {
+    use certprep_server::api::delay_after;
+    use std::time::Duration;
+    assert_eq!(delay_after(3, 5), Duration::ZERO);
+    assert_eq!(delay_after(5, 5), Duration::ZERO);
+    assert_eq!(delay_after(6, 5), Duration::from_secs(1));
+    assert_eq!(delay_after(7, 5), Duration::from_secs(2));
+    assert_eq!(delay_after(9, 5), Duration::from_secs(8));
+    assert_eq!(delay_after(50, 5), Duration::from_secs(16));
+}
+
+#[test]
+fn an_unknown_email_costs_the_same_argon2_work_as_a_wrong_password() {
+    let real = certprep_server::auth::hash_password("a long enough password").unwrap_or_default();
+    let dummy = certprep_server::auth::unknown_account_hash();
+    // The same algorithm, version and cost parameters: only the salt and hash differ.
+    let params = |h: &str| h.split('$').take(4).collect::<Vec<_>>().join("$");
+    assert!(dummy.starts_with("$argon2id$"), "{dummy}");
+    assert_eq!(params(dummy), params(&real));
+    assert!(!certprep_server::auth::verify_password(
+        "a long enough password",
+        dummy
+    ));
+}
+
+/// Finding 6: common passwords and the email as password are refused with the reason; signed-in
+/// pages and personal API answers are never cached; the Origin's scheme counts; `bearer` works
+/// in any case.
+#[tokio::test]
+async fn passwords_caching_origin_and_bearer() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let store = certprep_store_sqlite::SqliteStore::open(&dir.path().join("p.db"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let c = Client::new(std::sync::Arc::new(store), |_| {});
+    for (password, why) in [
+        ("password123456", "commonly used password"),
+        ("qwertyuiopasdf", "choose another password"),
+        ("weak@example.com", "may not be your email"),
+    ] {
+        let res = c
+            .send(
+                "POST",
+                "/api/v1/auth/register",
+                Some(&json!({ "email": "weak@example.com", "password": password }).to_string()),
+                &As::default(),
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::BAD_REQUEST,
+            "{password}: {}",
+            res.text
+        );
+        assert!(
+            res.json()["error"]
+                .as_str()
+                .is_some_and(|e| e.to_lowercase().contains(why)),
+            "{password}: {}",
+            res.text
+        );
+    }
+    let (api, browser) = c.account("cache@example.com").await;
+    let login = c
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            Some(r#"{"email":"cache@example.com","password":"a long enough password"}"#),
+            &As::default(),
+        )
+        .await;
+    for res in [
+        login,
+        c.send("GET", "/api/v1/me", None, &api).await,
+        c.send("GET", "/api/v1/history", None, &api).await,
+        c.send("GET", "/", None, &browser).await,
+        c.send("GET", "/history", None, &browser).await,
+    ] {
+        assert_eq!(
+            res.header("cache-control"),
+            "no-store",
+            "{}",
+            res.text.chars().take(80).collect::<String>()
+        );
+    }
+    // Static files may be cached.
+    assert_ne!(
+        c.send("GET", "/static/app.css", None, &As::default())
+            .await
+            .header("cache-control"),
+        "no-store"
+    );
+    // The Origin must match the scheme as well as the host.
+    let token = browser.cookie.clone();
+    let start = r#"{"exam":"ai-103","mode":"study","count":1}"#;
+    let with_origin = |origin: &'static str| {
+        let c = c.clone();
+        let token = token.clone();
+        async move {
+            c.raw(
+                "POST",
+                "/api/v1/sessions",
+                &[("content-type", "application/json"), ("origin", origin)],
+                start.as_bytes().to_vec(),
+                &As {
+                    cookie: token,
+                    ..As::default()
+                },
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        with_origin("http://certprep.test").await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        with_origin("https://certprep.test").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        with_origin("http://evil.test").await.status,
+        StatusCode::FORBIDDEN
+    );
+    // The Bearer scheme in any case.
+    let bearer = api.bearer.clone().unwrap_or_default();
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let res = c
+            .raw(
+                "GET",
+                "/api/v1/me",
+                &[("authorization", &format!("{scheme} {bearer}"))],
+                vec![],
+                &As::default(),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{scheme}");
+    }
+}
+
+/// Finding 7: a member of a team smaller than five sees no team figures (they would give away
+/// the others' results); from five members on they do; the instructor always does.
+#[tokio::test]
+async fn small_teams_keep_their_members_results_to_themselves() {
+    on_both_stores(|store, name| async move {
+        let c = Client::new(store, |_| {});
+        let (teacher, _) = c.account("coach@example.com").await;
+        let team = c
+            .send(
+                "POST",
+                "/api/v1/teams",
+                Some(r#"{"name":"Pair"}"#),
+                &teacher,
+            )
+            .await
+            .json();
+        let code = team["invite_code"].as_str().unwrap_or_default().to_string();
+        let id = team["id"].as_str().unwrap_or_default().to_string();
+        let join = |who: As| {
+            let c = c.clone();
+            let code = code.clone();
+            async move {
+                c.send(
+                    "POST",
+                    "/api/v1/teams/join",
+                    Some(&json!({ "code": code }).to_string()),
+                    &who,
+                )
+                .await
+            }
+        };
+        let (first, first_browser) = c.account("m1@example.com").await;
+        join(first.clone()).await;
+        let board = c
+            .send("GET", &format!("/api/v1/teams/{id}"), None, &first)
+            .await
+            .json();
+        assert!(board["projected_passes"].is_null(), "{name}: {board}");
+        assert!(board["expected_passes"].is_null(), "{name}");
+        assert!(board["aggregates_withheld"].is_string(), "{name}");
+        assert!(
+            board["domain_averages"].as_array().is_some_and(|d| d
+                .iter()
+                .all(|x| x["percent"].is_null() && x["answered"] == 0)),
+            "{name}: {board}"
+        );
+        let page = c
+            .send("GET", &format!("/teams/{id}"), None, &first_browser)
+            .await;
+        assert!(
+            page.text
+                .contains("Team figures are shown to members once the team has 5"),
+            "{name}"
+        );
+        assert!(!page.text.contains("Team average per skill area"), "{name}");
+        let coach = c
+            .send("GET", &format!("/api/v1/teams/{id}"), None, &teacher)
+            .await
+            .json();
+        assert!(
+            coach["projected_passes"].is_number(),
+            "{name}: the instructor sees everything"
+        );
+        for n in 2..=4 {
+            let (m, _) = c.account(&format!("m{n}@example.com")).await;
+            join(m).await;
+        }
+        let board = c
+            .send("GET", &format!("/api/v1/teams/{id}"), None, &first)
+            .await
+            .json();
+        assert_eq!(board["member_count"], 5, "{name}");
+        assert!(
+            board["projected_passes"].is_number(),
+            "{name}: five members see the figures"
+        );
+        assert!(board["aggregates_withheld"].is_null(), "{name}");
+    })
+    .await;
+}

@@ -257,11 +257,46 @@ async fn a_candidate_signs_up_takes_an_exam_and_sees_results() {
             ],
         )
         .await;
+    // A sign-up signs nobody in: the same answer whether the email was free or not.
     assert_eq!(
         (done.status, done.location.as_deref()),
-        (StatusCode::SEE_OTHER, Some("/")),
+        (StatusCode::SEE_OTHER, Some("/signin?m=registered")),
         "{}",
         done.html
+    );
+    assert!(!b.cookies.iter().any(|(k, _)| k == "certprep_session"));
+    let again = b
+        .post(
+            "/signup",
+            &[
+                ("csrf", &form_csrf),
+                ("email", "dee@example.com"),
+                ("password", "another long password"),
+            ],
+        )
+        .await;
+    assert_eq!(again.location, done.location, "{}", again.html);
+    let signin = b.get("/signin?m=registered").await;
+    assert!(
+        signin.html.contains(certprep_server::api::REGISTERED),
+        "{}",
+        signin.html
+    );
+    let signed_in = b
+        .post(
+            "/signin",
+            &[
+                ("csrf", &hidden(&signin.html, "csrf")),
+                ("email", "dee@example.com"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        signed_in.location.as_deref(),
+        Some("/"),
+        "{}",
+        signed_in.html
     );
     assert!(b.cookies.iter().any(|(k, _)| k == "certprep_session"));
 
@@ -482,7 +517,29 @@ async fn sign_up(b: &mut Browser, email: &str) {
             ],
         )
         .await;
-    assert_eq!(done.location.as_deref(), Some("/"), "{}", done.html);
+    assert_eq!(
+        done.location.as_deref(),
+        Some("/signin?m=registered"),
+        "{}",
+        done.html
+    );
+    let signin = b.get("/signin").await;
+    let signed_in = b
+        .post(
+            "/signin",
+            &[
+                ("csrf", &hidden(&signin.html, "csrf")),
+                ("email", email),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        signed_in.location.as_deref(),
+        Some("/"),
+        "{}",
+        signed_in.html
+    );
 }
 
 #[tokio::test]

@@ -54,19 +54,28 @@ pub struct TeamDashboard {
     pub exam: String,
     pub outline: String,
     pub member_count: usize,
-    /// Members likely to pass now (see the module comment).
-    pub projected_passes: usize,
+    /// Members likely to pass now (see the module comment). Like every team figure below, shown
+    /// to a member only once the team has [`MIN_MEMBERS_FOR_AGGREGATES`] members: in a smaller
+    /// team the aggregates give away the others' results.
+    pub projected_passes: Option<usize>,
     /// The sum of the members' pass probabilities: how many passes to expect if all sat now.
-    pub expected_passes: f64,
+    pub expected_passes: Option<f64>,
     /// Members projected to pass within a year, counting those likely now.
-    pub projected_passes_within_year: usize,
+    pub projected_passes_within_year: Option<usize>,
     /// When the last of those is projected to pass.
     pub projected_by: Option<NaiveDate>,
+    /// Per domain; a member of a small team gets the titles without the figures.
     pub domain_averages: Vec<DomainStrength>,
+    /// Why the team figures are withheld, when they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggregates_withheld: Option<String>,
     /// Every member for instructors; only the caller's own row for members.
     pub members: Vec<MemberProgress>,
     pub note: &'static str,
 }
+
+/// The smallest team whose aggregates a member may see.
+pub const MIN_MEMBERS_FOR_AGGREGATES: usize = 5;
 
 pub const PROJECTION_NOTE: &str = "Likely to pass: a pass probability of 50% or more on a real form \
 (readiness from each member's first attempts). Expected passes: the sum of the members' pass \
@@ -148,13 +157,33 @@ pub async fn team_dashboard(
         .filter(|d| *d <= year)
         .collect();
     let (viewer_id, viewer_role) = viewer;
+    let shown = viewer_role == TeamRole::Instructor || rows.len() >= MIN_MEMBERS_FOR_AGGREGATES;
+    let domain_averages: Vec<DomainStrength> = if shown {
+        domain_averages
+    } else {
+        domain_averages
+            .into_iter()
+            .map(|d| DomainStrength {
+                percent: None,
+                answered: 0,
+                ..d
+            })
+            .collect()
+    };
     let dashboard = TeamDashboard {
         member_count: rows.len(),
-        projected_passes: rows.iter().filter(|r| r.likely_to_pass).count(),
-        expected_passes: round1(rows.iter().filter_map(|r| r.pass_probability).sum()),
-        projected_passes_within_year: projected.len(),
-        projected_by: projected.iter().max().copied(),
+        projected_passes: shown.then(|| rows.iter().filter(|r| r.likely_to_pass).count()),
+        expected_passes: shown
+            .then(|| round1(rows.iter().filter_map(|r| r.pass_probability).sum())),
+        projected_passes_within_year: shown.then_some(projected.len()),
+        projected_by: projected.iter().max().copied().filter(|_| shown),
         domain_averages,
+        aggregates_withheld: (!shown).then(|| {
+            format!(
+                "Team figures are shown to members once the team has {MIN_MEMBERS_FOR_AGGREGATES} \
+                 members: in a smaller team they would give away the others' results."
+            )
+        }),
         members: if viewer_role == TeamRole::Instructor {
             rows
         } else {
@@ -297,10 +326,20 @@ fn projected_date(
     (date <= now + Duration::days(365)).then(|| date.date_naive())
 }
 
-/// The dashboard as CSV, one row per member, for instructors.
-pub fn dashboard_csv(d: &TeamDashboard) -> String {
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut header = vec![
+/// A text cell made safe for spreadsheets: one that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would run as a formula (`=HYPERLINK(…)`, `=cmd|…`), so it gets a leading
+/// apostrophe, as OWASP recommends; the apostrophe shows as text and nothing runs.
+pub fn spreadsheet_safe(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+/// The dashboard as CSV, one row per member, for instructors (written with the `csv` crate,
+/// text cells made safe for spreadsheets).
+pub fn dashboard_csv(d: &TeamDashboard) -> Result<String> {
+    let mut header: Vec<String> = [
         "email",
         "role",
         "sessions",
@@ -314,23 +353,23 @@ pub fn dashboard_csv(d: &TeamDashboard) -> String {
     ]
     .into_iter()
     .map(String::from)
-    .collect::<Vec<_>>();
+    .collect();
     header.extend(
         d.domain_averages
             .iter()
             .map(|x| format!("{}_percent", x.id)),
     );
-    let mut out = header
-        .iter()
-        .map(|h| quote(h))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push('\n');
+    let mut out = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::NonNumeric)
+        .from_writer(vec![]);
+    let failed = |e: csv::Error| ServiceError::Invalid(format!("cannot write the CSV: {e}"));
+    out.write_record(header.iter().map(|h| spreadsheet_safe(h)))
+        .map_err(failed)?;
     for m in &d.members {
         let opt = |v: Option<u32>| v.map_or_else(String::new, |x| x.to_string());
         let mut row = vec![
-            quote(&m.email),
-            quote(m.role.as_str()),
+            spreadsheet_safe(&m.email),
+            spreadsheet_safe(m.role.as_str()),
             m.sessions.to_string(),
             m.items_answered.to_string(),
             m.exams_taken.to_string(),
@@ -347,15 +386,34 @@ pub fn dashboard_csv(d: &TeamDashboard) -> String {
                 .iter()
                 .map(|x| x.percent.map_or_else(String::new, |p| p.to_string())),
         );
-        out.push_str(&row.join(","));
-        out.push('\n');
+        out.write_record(&row).map_err(failed)?;
     }
-    out
+    let bytes = out
+        .into_inner()
+        .map_err(|e| ServiceError::Invalid(format!("cannot write the CSV: {e}")))?;
+    String::from_utf8(bytes)
+        .map_err(|e| ServiceError::Invalid(format!("cannot write the CSV: {e}")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_that_would_run_as_formulas_are_neutralised() {
+        for (cell, safe) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1@example.com", "'+1@example.com"),
+            ("-2@example.com", "'-2@example.com"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tcmd", "'\tcmd"),
+            ("\rcmd", "'\rcmd"),
+            ("ada@example.com", "ada@example.com"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), safe, "{cell:?}");
+        }
+    }
     use chrono::TimeZone;
 
     #[test]

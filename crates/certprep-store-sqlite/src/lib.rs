@@ -698,6 +698,19 @@ impl AccountStore for SqliteStore {
         tx.commit().await.map_err(db)?;
         Ok(u32::try_from(row.hits).unwrap_or(u32::MAX))
     }
+
+    async fn hits(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32> {
+        let start = millis(window_start);
+        let row = sqlx::query!(
+            "SELECT hits FROM rate_limits WHERE key = ? AND window_start = ?",
+            key,
+            start
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.map_or(0, |r| u32::try_from(r.hits).unwrap_or(u32::MAX)))
+    }
 }
 
 fn team(

@@ -398,6 +398,9 @@ pub trait AccountStore: Send + Sync {
 
     /// Counts one more hit for `key` in the window starting at `window_start`; returns the count.
     async fn hit(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32>;
+
+    /// The hits counted for `key` in the window starting at `window_start`, counting none.
+    async fn hits(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32>;
 }
 
 /// A team and the caller's place in it.

@@ -391,12 +391,30 @@ pub struct ServeArgs {
     /// SQLite store in the data directory.
     #[arg(long, env = "CERTPREP_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// Mark cookies Secure (set this when users reach the server over HTTPS).
-    #[arg(long)]
+    /// Mark cookies Secure. The default whenever --bind is not a loopback address: users then
+    /// reach the server over the network, which must be HTTPS.
+    #[arg(long, conflicts_with = "insecure_cookies")]
     pub secure_cookies: bool,
+    /// Do not mark cookies Secure even off loopback (a plain-HTTP test network only).
+    #[arg(long)]
+    pub insecure_cookies: bool,
     /// Trust X-Forwarded-For for client addresses (only behind a proxy that sets it).
     #[arg(long)]
     pub behind_proxy: bool,
+    /// With --behind-proxy: how many proxies append to X-Forwarded-For; the client is the entry
+    /// that many places from the right.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub trusted_proxies: u16,
+    /// Failed sign-ins per minute from one address before it must wait (successes never count).
+    #[arg(long, default_value_t = 20)]
+    pub login_failures_per_address: u32,
+    /// Failed sign-ins per minute to one account before each attempt on it waits longer (1 s,
+    /// 2 s, 4 s… 16 s); a correct password still signs in.
+    #[arg(long, default_value_t = 5)]
+    pub login_failures_before_delay: u32,
+    /// Sign-ups per minute from one address.
+    #[arg(long, default_value_t = 30)]
+    pub registrations_per_address: u32,
 }
 
 #[derive(Debug, Subcommand)]

@@ -30,6 +30,19 @@ pub(crate) async fn server_store(
     })
 }
 
+/// Whether a `--bind` address only serves this machine (no network in between, so no TLS).
+fn is_loopback(bind: &str) -> bool {
+    let host = bind
+        .rsplit_once(':')
+        .map_or(bind, |(h, _)| h)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 pub fn serve(library: Library, data_dir: Option<&Path>, args: ServeArgs) -> Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -38,8 +51,13 @@ pub fn serve(library: Library, data_dir: Option<&Path>, args: ServeArgs) -> Resu
     rt.block_on(async {
         let store = server_store(data_dir, args.database_url.as_deref()).await?;
         let mut state = AppState::new(Arc::new(library), store);
-        state.secure_cookies = args.secure_cookies;
+        state.secure_cookies =
+            args.secure_cookies || (!args.insecure_cookies && !is_loopback(&args.bind));
         state.trust_forwarded_for = args.behind_proxy;
+        state.trusted_proxies = usize::from(args.trusted_proxies);
+        state.login_failures_per_address = args.login_failures_per_address;
+        state.login_failures_before_delay = args.login_failures_before_delay;
+        state.registrations_per_address = args.registrations_per_address;
         let listener = tokio::net::TcpListener::bind(&args.bind)
             .await
             .with_context(|| format!("cannot listen on {}", args.bind))?;
@@ -53,9 +71,9 @@ pub fn create_admin(data_dir: Option<&Path>, url: Option<&str>, email: &str) -> 
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password)?;
     let password = password.trim_end_matches(['\r', '\n']);
-    if password.chars().count() < 10 {
-        bail!("the password (read from standard input) needs at least 10 characters");
-    }
+    // The same rules as a sign-up: long enough, not the email, not a common password.
+    certprep_server::api::check_password(password, &email.trim().to_lowercase())
+        .map_err(|e| anyhow::anyhow!("the password (read from standard input): {}", e.message))?;
     let hash = hash_password(password).map_err(|e| anyhow::anyhow!(e.message))?;
     let rt = runtime()?;
     rt.block_on(async {
@@ -77,4 +95,29 @@ pub fn create_admin(data_dir: Option<&Path>, url: Option<&str>, email: &str) -> 
 
 fn uuid_v4() -> String {
     certprep_server::auth::new_token()[..32].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn only_loopback_binds_skip_secure_cookies() {
+        for b in [
+            "127.0.0.1:8080",
+            "localhost:80",
+            "[::1]:8080",
+            "127.0.0.2:1",
+        ] {
+            assert!(is_loopback(b), "{b}");
+        }
+        for b in [
+            "0.0.0.0:8080",
+            "192.168.1.5:8080",
+            "[::]:8080",
+            "example.org:443",
+        ] {
+            assert!(!is_loopback(b), "{b}");
+        }
+    }
 }

@@ -493,14 +493,11 @@ fn a_report_filed_in_the_terminal_app_is_resolved_on_the_web_and_seen_by_the_rep
         );
         sleep(Duration::from_millis(100));
     }
-    let (status, body) = http(
-        &addr,
-        "POST",
-        "/api/v1/auth/register",
-        r#"{"email":"author@example.com","password":"a long enough password"}"#,
-        None,
-    );
-    assert_eq!(status, 201, "{body}");
+    let account = r#"{"email":"author@example.com","password":"a long enough password"}"#;
+    let (status, body) = http(&addr, "POST", "/api/v1/auth/register", account, None);
+    assert_eq!(status, 202, "{body}");
+    let (status, body) = http(&addr, "POST", "/api/v1/auth/login", account, None);
+    assert_eq!(status, 200, "{body}");
     let token = serde_json::from_str::<serde_json::Value>(&body)
         .ok()
         .and_then(|v| v["token"].as_str().map(String::from))

@@ -32,6 +32,23 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        // NUL is valid JSON (`\u0000`) but no text we keep may hold it: PostgreSQL refuses it
+        // with an error that would otherwise surface as a 500.
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, crate::MAX_BODY_BYTES)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "the request body is too large",
+                )
+            })?;
+        if bytes.contains(&0) || contains_escaped_nul(&bytes) {
+            return Err(ApiError::bad_request(
+                "text may not hold the NUL character (\\u0000)",
+            ));
+        }
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
         let Json(value) = Json::<T>::from_request(req, state).await?;
         Ok(Body(value))
     }
@@ -59,7 +76,8 @@ fn normalise_email(email: &str) -> ApiResult<String> {
         && email.split_once('@').is_some_and(|(user, domain)| {
             !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
         })
-        && !email.contains(char::is_whitespace);
+        && !email.contains(char::is_whitespace)
+        && !crate::hardening::has_control(&email, false);
     if valid {
         Ok(email)
     } else {
@@ -69,16 +87,41 @@ fn normalise_email(email: &str) -> ApiResult<String> {
     }
 }
 
-fn check_password(password: &str) -> ApiResult<()> {
+/// A password worth its name: 10 to 1,024 characters, not the email, and not among the
+/// passwords people pick most (zxcvbn's estimate of the guesses it takes, with the email's
+/// parts as known words, must reach "safely unguessable"); the refusal says why.
+pub fn check_password(password: &str, email: &str) -> ApiResult<()> {
     match password.chars().count() {
-        0..=9 => Err(ApiError::bad_request(
-            "the password needs at least 10 characters",
-        )),
-        1025.. => Err(ApiError::bad_request(
-            "the password may have at most 1,024 characters",
-        )),
-        _ => Ok(()),
+        0..=9 => {
+            return Err(ApiError::bad_request(
+                "the password needs at least 10 characters",
+            ));
+        }
+        1025.. => {
+            return Err(ApiError::bad_request(
+                "the password may have at most 1,024 characters",
+            ));
+        }
+        _ => {}
     }
+    let local = email.split('@').next().unwrap_or_default();
+    if password.trim().eq_ignore_ascii_case(email.trim()) || password.eq_ignore_ascii_case(local) {
+        return Err(ApiError::bad_request(
+            "the password may not be your email address",
+        ));
+    }
+    let estimate = zxcvbn::zxcvbn(password, &[email, local]);
+    if estimate.score() < zxcvbn::Score::Three {
+        let why = estimate
+            .feedback()
+            .and_then(|f| f.warning().map(|w| w.to_string()))
+            .unwrap_or_else(|| "it would be guessed quickly".into());
+        return Err(ApiError::bad_request(format!(
+            "choose another password: {}. A few unrelated words make a strong one",
+            why.trim_end_matches('.').to_lowercase()
+        )));
+    }
+    Ok(())
 }
 
 /// The client's address, for rate limits: the peer address, or behind a trusted proxy the
@@ -92,17 +135,27 @@ impl axum::extract::FromRequestParts<AppState> for ClientAddr {
         parts: &mut axum::http::request::Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Behind N trusted proxies the client is the Nth entry from the right: everything to
+        // its left was written by the client and proves nothing.
         let forwarded = state
             .trust_forwarded_for
             .then(|| {
                 parts
                     .headers
-                    .get("x-forwarded-for")
-                    .and_then(|v| v.to_str().ok())
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(','))
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+                    .collect::<Vec<_>>()
             })
-            .flatten()
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_string());
+            .and_then(|entries| {
+                entries
+                    .len()
+                    .checked_sub(state.trusted_proxies.max(1))
+                    .and_then(|i| entries.get(i).cloned())
+            });
         let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -173,56 +226,115 @@ fn old_cookie(headers: &HeaderMap) -> Option<String> {
         })
 }
 
+/// Whether a sign-up created an account. Both answers look the same to the client, so a
+/// sign-up form cannot tell whether an email already has an account.
+pub enum Registered {
+    New(certprep_store::Account),
+    AlreadyThere,
+}
+
 /// Creates an account after the checks every sign-up path shares (rate limit, email, password).
+/// An email that already has an account does the same work and gives the same answer.
 pub async fn register_account(
     state: &AppState,
     client: &str,
     c: Credentials,
-) -> ApiResult<certprep_store::Account> {
+) -> ApiResult<Registered> {
     auth::rate_limit(
         state,
         &format!("register:{client}"),
-        state.auth_attempts_per_minute,
+        state.registrations_per_address,
     )
     .await?;
     let email = normalise_email(&c.email)?;
-    check_password(&c.password)?;
+    check_password(&c.password, &email)?;
     let hash = auth::hash_password(&c.password)?;
     let id = uuid::Uuid::new_v4().to_string();
-    Ok(state
+    match state
         .store
         .create_account(&id, &email, &hash, Role::Member, state.now())
-        .await?)
+        .await
+    {
+        Ok(account) => Ok(Registered::New(account)),
+        Err(certprep_store::StoreError::Conflict(_)) => Ok(Registered::AlreadyThere),
+        Err(e) => Err(e.into()),
+    }
 }
 
-/// Checks a sign-in (rate limits per client and per email, then the password).
+/// The one minute window a rate-limit count belongs to.
+fn window(state: &AppState) -> chrono::DateTime<chrono::Utc> {
+    let now = state.now();
+    chrono::DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(60), 0)
+        .unwrap_or(now)
+}
+
+/// How long an attempt on an account waits after `failures` recent failures: nothing up to the
+/// threshold, then 1 s, 2 s, 4 s… up to 16 s.
+pub fn delay_after(failures: u32, threshold: u32) -> std::time::Duration {
+    let excess = failures.saturating_sub(threshold);
+    if excess == 0 {
+        return std::time::Duration::ZERO;
+    }
+    std::time::Duration::from_secs(1 << excess.saturating_sub(1).min(4))
+}
+
+/// Checks a sign-in. Only failures count: an address with too many failures this minute is
+/// refused; an account with too many is slowed down (each attempt waits longer), but a correct
+/// password still passes, so nobody can lock its owner out. An unknown email costs the same
+/// Argon2 work as a wrong password and gets the same answer.
 pub async fn login_account(
     state: &AppState,
     client: &str,
     c: Credentials,
 ) -> ApiResult<certprep_store::Account> {
     let email = normalise_email(&c.email)?;
-    let limit = state.auth_attempts_per_minute;
-    auth::rate_limit(state, &format!("login-ip:{client}"), limit).await?;
-    auth::rate_limit(state, &format!("login-email:{email}"), limit).await?;
+    let (address_key, account_key) = (
+        format!("login-fail-ip:{client}"),
+        format!("login-fail-email:{email}"),
+    );
+    let window = window(state);
+    if state.store.hits(&address_key, window).await? >= state.login_failures_per_address {
+        return Err(ApiError::too_many(
+            "too many failed sign-ins from your address: wait a minute and try again",
+        ));
+    }
+    let failures = state.store.hits(&account_key, window).await?;
+    let wait = delay_after(failures, state.login_failures_before_delay);
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
+    }
     let found = state.store.account_by_email(&email).await?;
-    match found.filter(|(_, hash)| auth::verify_password(&c.password, hash)) {
+    let hash = found
+        .as_ref()
+        .map_or_else(|| auth::unknown_account_hash(), |(_, h)| h.as_str());
+    let verified = auth::verify_password(&c.password, hash);
+    match found.filter(|_| verified) {
         Some((account, _)) => Ok(account),
-        None => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "wrong email or password",
-        )),
+        None => {
+            state.store.hit(&address_key, window).await?;
+            state.store.hit(&account_key, window).await?;
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "wrong email or password",
+            ))
+        }
     }
 }
+
+/// What a sign-up answers, whether the email was free or not: sign in next.
+pub const REGISTERED: &str = "If this email had no account, it has one now: sign in with it.";
 
 pub async fn register(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
     Body(c): Body<Credentials>,
 ) -> ApiResult<Response> {
-    let account = register_account(&state, &client, c).await?;
-    sign_in(&state, &headers, account, StatusCode::CREATED).await
+    register_account(&state, &client, c).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "status": "accepted", "message": REGISTERED })),
+    )
+        .into_response())
 }
 
 pub async fn login(
@@ -441,7 +553,7 @@ pub async fn create_team(
     Body(b): Body<NewTeam>,
 ) -> ApiResult<Response> {
     let name = b.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    if name.is_empty() || name.chars().count() > 100 || crate::hardening::has_control(name, false) {
         return Err(ApiError::bad_request(
             "a team needs a name of 1–100 characters",
         ));
@@ -536,7 +648,7 @@ pub async fn team_csv(
             "only the team's instructors may export it",
         ));
     }
-    let csv = certprep_service::teams::dashboard_csv(&d);
+    let csv = certprep_service::teams::dashboard_csv(&d)?;
     Ok((
         [
             (
@@ -569,6 +681,23 @@ fn required_exam(q: ExamParam) -> ApiResult<String> {
             "name the exam: ?exam=CODE (for example ?exam=ai-103)",
         )),
     }
+}
+
+/// Whether a JSON text holds the escape `\u0000` (hex digits in either case), not itself escaped.
+fn contains_escaped_nul(bytes: &[u8]) -> bool {
+    let mut backslashes = 0usize;
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\\' {
+            backslashes += 1;
+            continue;
+        }
+        let escaped = backslashes % 2 == 1;
+        backslashes = 0;
+        if escaped && *b == b'u' && bytes.get(i + 1..i + 5) == Some(b"0000") {
+            return true;
+        }
+    }
+    false
 }
 
 /// Query strings, with rejections turned into our 400 messages.

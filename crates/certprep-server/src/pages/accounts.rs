@@ -11,6 +11,7 @@ pub(crate) struct AuthPage {
     form_csrf: String,
     email: String,
     error: Option<String>,
+    notice: Option<&'static str>,
     autocomplete: &'static str,
     other: &'static str,
 }
@@ -20,6 +21,17 @@ pub(crate) fn auth_page(
     headers: &HeaderMap,
     email: String,
     error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    auth_page_with(signup, headers, email, error, None, status)
+}
+
+fn auth_page_with(
+    signup: bool,
+    headers: &HeaderMap,
+    email: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
     status: StatusCode,
 ) -> Response {
     let token = cookie(headers, FORM_CSRF_COOKIE)
@@ -32,6 +44,7 @@ pub(crate) fn auth_page(
         form_csrf: token.clone(),
         email,
         error,
+        notice,
         autocomplete: if signup {
             "new-password"
         } else {
@@ -52,8 +65,20 @@ pub(crate) fn auth_page(
     response
 }
 
-pub async fn signin_page(headers: HeaderMap) -> Response {
-    auth_page(false, &headers, String::new(), None, StatusCode::OK)
+pub async fn signin_page(headers: HeaderMap, Query(q): Query<Message>) -> Response {
+    let mut page = auth_page(false, &headers, String::new(), None, StatusCode::OK);
+    // After a sign-up: the same words whether the email was free or not.
+    if q.m.as_deref() == Some("registered") {
+        page = auth_page_with(
+            false,
+            &headers,
+            String::new(),
+            None,
+            Some(crate::api::REGISTERED),
+            StatusCode::OK,
+        );
+    }
+    page
 }
 
 pub async fn signup_page(headers: HeaderMap) -> Response {
@@ -77,12 +102,14 @@ pub(crate) async fn auth_submit(
         email: email.clone(),
         password: form.get("password").unwrap_or_default().to_string(),
     };
-    let result = if signup {
-        crate::api::register_account(&state, &client, body).await
-    } else {
-        crate::api::login_account(&state, &client, body).await
-    };
-    let account = match result {
+    if signup {
+        // Whether the email was free or not, the answer is the same: sign in next.
+        return match crate::api::register_account(&state, &client, body).await {
+            Ok(_) => Redirect::to("/signin?m=registered").into_response(),
+            Err(e) => fail(e.message, e.status),
+        };
+    }
+    let account = match crate::api::login_account(&state, &client, body).await {
         Ok(a) => a,
         Err(e) => return fail(e.message, e.status),
     };

@@ -61,8 +61,10 @@ pub async fn new_report(
         session: q.session.unwrap_or_default(),
         back: q
             .back
-            .filter(|b| b.starts_with('/') && !b.starts_with("//"))
-            .unwrap_or_else(|| "/disputes".into()),
+            .as_deref()
+            .and_then(crate::hardening::local_path)
+            .unwrap_or("/disputes")
+            .to_string(),
         excerpt: sessions::question_excerpt(&item.stem),
         kinds: kinds(None),
         note: String::new(),

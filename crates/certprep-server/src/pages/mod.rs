@@ -296,9 +296,17 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for FormPairs {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
-        Ok(FormPairs(
-            form_urlencoded::parse(&bytes).into_owned().collect(),
-        ))
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+        // Text fields may span lines; nothing may hold NUL or other control characters, which
+        // the database or a response header would refuse.
+        if pairs.iter().any(|(k, v)| {
+            crate::hardening::has_control(k, false) || crate::hardening::has_control(v, true)
+        }) {
+            return Err(ApiError::bad_request(
+                "the form holds a control character (such as NUL): remove it and send it again",
+            ));
+        }
+        Ok(FormPairs(pairs))
     }
 }
 
@@ -329,10 +337,10 @@ pub(crate) fn check_form_csrf(form: &FormPairs, expected: &str) -> Result<(), Ap
 
 /// Where a learning form goes back to: a path of ours (never another site), else home.
 pub(crate) fn back_to(form: &FormPairs, default: &str) -> String {
-    match form.get("back") {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
-        _ => default.to_string(),
-    }
+    form.get("back")
+        .and_then(crate::hardening::local_path)
+        .unwrap_or(default)
+        .to_string()
 }
 
 pub(crate) fn with_message(path: &str, m: &str) -> Response {

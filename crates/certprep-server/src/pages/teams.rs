@@ -41,7 +41,8 @@ pub async fn create_team(
         Err(r) => return *r,
     };
     let name = form.get("name").unwrap_or_default().trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
+    if name.is_empty() || name.chars().count() > 100 || crate::hardening::has_control(&name, false)
+    {
         return Redirect::to(&format!(
             "/teams?m={}",
             urlencode("A team needs a name of 1–100 characters.")
@@ -109,9 +110,10 @@ pub(crate) struct TeamPage {
     exam: String,
     exam_label: String,
     member_count: usize,
-    projected_passes: usize,
+    projected_passes: Option<usize>,
     expected_passes: String,
-    within_year: usize,
+    withheld: Option<String>,
+    within_year: Option<usize>,
     projected_by: Option<String>,
     note: &'static str,
     chart: String,
@@ -176,7 +178,10 @@ pub async fn team(
         exam: d.exam.clone(),
         member_count: d.member_count,
         projected_passes: d.projected_passes,
-        expected_passes: format!("{:.1}", d.expected_passes),
+        expected_passes: d
+            .expected_passes
+            .map_or_else(String::new, |e| format!("{e:.1}")),
+        withheld: d.aggregates_withheld.clone(),
         within_year: d.projected_passes_within_year,
         projected_by: d.projected_by.map(|x| x.to_string()),
         note: d.note,

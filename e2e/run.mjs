@@ -434,6 +434,50 @@ async function otherPages(page, base, prefix) {
     await page.goto(`${base}${path}`);
     await audit(page, `${prefix}-${name}`);
   }
+  await advisorPages(page, base, prefix);
+}
+
+/// Is it worth it: the advice for a profile, AI-102's carry-over, a study plan with its
+/// calendar file, and a real result with its renewal.
+async function advisorPages(page, base, prefix) {
+  await page.goto(`${base}/advise?exam=ai-103`);
+  await page.selectOption("#role", "cloud-engineer");
+  await page.fill("#years", "4");
+  for (const f of ["software", "cloud", "data"]) await page.locator(`input[name=foundation][value=${f}]`).check();
+  await page.selectOption("#employer_cloud", "azure");
+  await page.selectOption("#partner", "yes");
+  await page.fill("#hours_per_week", "8");
+  await page.fill("#budget", "500");
+  await clickAndWait(page, page.locator("form[action='/advise'] button[type=submit]"));
+  const advice = await page.locator("main").innerText();
+  check(/Go ahead/i.test(advice) && advice.includes("Solutions Partner designations"), `${prefix}: the advice gives a verdict with its reasons`);
+  check(advice.includes("US$255–US$525") && /unverified/.test(advice), `${prefix}: the cost is a range with unverified figures labelled`);
+  check(advice.includes("80–115 hours"), `${prefix}: the hours narrow by the profile`);
+  await audit(page, `${prefix}-advise`);
+  await page.goto(`${base}/advise?exam=ai-102`);
+  const old = await page.locator("main").innerText();
+  check(old.includes("retired on 2026-06-30") && /carries over to AI-103/.test(old), `${prefix}: AI-102's advice says it retired and what carries over`);
+  await audit(page, `${prefix}-advise-ai102`);
+  await page.goto(`${base}/plan/ai-103`);
+  const day = new Date(Date.now() + 70 * 86400000).toISOString().slice(0, 10);
+  await page.fill("#date", day);
+  await page.fill("#hours_per_week", "8");
+  await clickAndWait(page, page.locator("form[action='/plan/ai-103'] button[type=submit]"));
+  const plan = await page.locator("main").innerText();
+  check(/Week 1/.test(plan) && /Adaptive check/.test(plan) && /mock exam/i.test(plan), `${prefix}: the plan lists weeks with a check and mock exams`);
+  check((await page.locator("svg[aria-label='Hours planned and logged per week']").count()) === 1, `${prefix}: the plan has its progress chart`);
+  const ics = await page.request.get(`${base}/plan/ai-103/plan.ics`);
+  check(ics.ok() && (await ics.text()).startsWith("BEGIN:VCALENDAR"), `${prefix}: the plan downloads as a calendar`);
+  await audit(page, `${prefix}-plan`);
+  await page.goto(`${base}/results`);
+  await page.selectOption("#exam", "ai-103");
+  await page.fill("#date", new Date(Date.now() - 86400000).toISOString().slice(0, 10));
+  await page.locator("input[name=outcome][value=pass]").check();
+  await page.fill("#score", "812");
+  await clickAndWait(page, page.locator("form[action='/results'] button[type=submit]"));
+  const results = await page.locator("main").innerText();
+  check(/Recorded\./.test(results) && /free renewal assessment opens on/.test(results), `${prefix}: a real result shows its renewal`);
+  await audit(page, `${prefix}-exam-results`);
 }
 
 async function main() {

@@ -49,6 +49,16 @@ fn main() {
             errors.join("\n")
         );
     }
+    // The advisor's facts, rules and objective maps are checked here too (every objective of a
+    // retired outline mapped once, to objectives that exist), so bad advisor data fails the build.
+    let advisor = loaded
+        .library
+        .advisor
+        .iter()
+        .map(|f| (f.path.as_str(), f.text.as_str()));
+    if let Err(e) = certprep_advisor::AdvisorContent::load(advisor, &loaded.library.catalog) {
+        panic!("the embedded advisor content is invalid: {e}");
+    }
     match serde_json::to_string(&loaded.library) {
         Ok(json) => write(&out_dir.join("library.json"), &json),
         Err(e) => panic!("cannot serialise the embedded library: {e}"),

@@ -22,6 +22,6 @@ pub mod render;
 pub mod syntax;
 
 pub use diag::{Diagnostic, Severity};
-pub use load::{Library, Loaded, Source, load, load_onto};
+pub use load::{AdvisorFile, Library, Loaded, Source, load, load_onto};
 pub use parse::parse;
 pub use render::render;

@@ -44,6 +44,9 @@ pub enum SourceKind {
     /// The content QA bounds (`qa.toml`).
     QaTargets,
     Bank,
+    /// The advisor's facts, rules and objective maps (`advisor/*.toml`): read by
+    /// `certprep-advisor`, not by the bank loader.
+    Advisor,
     Other,
 }
 
@@ -57,6 +60,8 @@ pub fn kind_of(path: &str) -> SourceKind {
         SourceKind::QaTargets
     } else if folder == "forms" && name.ends_with(".toml") {
         SourceKind::Forms
+    } else if folder == "advisor" {
+        SourceKind::Advisor
     } else if name.ends_with(".toml") {
         SourceKind::Exam
     } else if name.ends_with(".md") && !name.eq_ignore_ascii_case("README.md") {
@@ -77,6 +82,16 @@ pub struct Library {
     pub forms: Vec<FixedForm>,
     #[serde(default)]
     pub qa: Option<QaTargets>,
+    /// The advisor's files (`advisor/*.toml`) as text: `certprep-advisor` reads and checks them.
+    #[serde(default)]
+    pub advisor: Vec<AdvisorFile>,
+}
+
+/// One of the advisor's data files, kept as text for `certprep-advisor`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AdvisorFile {
+    pub path: String,
+    pub text: String,
 }
 
 impl Library {
@@ -123,9 +138,11 @@ pub fn load_onto(
         names: base_names,
         forms: base_forms,
         qa: base_qa,
+        advisor: base_advisor,
     } = base;
     loaded.library.names = base_names;
     loaded.library.qa = base_qa;
+    loaded.library.advisor = base_advisor;
     let mut exams: Vec<(LoadedExam, usize)> = Vec::new();
     let mut items: Vec<(LoweredItem, usize)> = Vec::new();
     let mut forms: Vec<LoadedForm> = Vec::new();
@@ -179,6 +196,19 @@ pub fn load_onto(
                         layer_bank.series.push(series);
                     }
                     layer_items.extend(lowered.items);
+                }
+                SourceKind::Advisor => {
+                    // A later layer's file replaces an earlier one of the same name.
+                    let name = source
+                        .path
+                        .rsplit(['/', '\\'])
+                        .next()
+                        .unwrap_or(&source.path);
+                    loaded.library.advisor.retain(|f| !f.path.ends_with(name));
+                    loaded.library.advisor.push(AdvisorFile {
+                        path: source.path.clone(),
+                        text: source.text.clone(),
+                    });
                 }
                 SourceKind::Other => {}
             }

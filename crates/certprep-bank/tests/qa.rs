@@ -270,3 +270,34 @@ fn fixed_forms_are_checked_with_positions() {
         "a form with errors is left out"
     );
 }
+
+/// The items of one yes/no series restate one goal by design: they are not near-duplicates of
+/// each other, but an item outside the series with the same material still is.
+#[test]
+fn items_of_one_series_are_not_near_duplicates_of_each_other() {
+    let goal = "Contoso's web app calls a Foundry model and must not store secrets in settings.";
+    let solution = |id: &str, text: &str, yes: bool| {
+        format!(
+            "## Item: {id}\n\n### Solution\n\n- [{}] {text}\n  Because the page says so about managed identities and keys.\n\n### Explanation\n\nBecause the page says so about managed identities and keys.\n\n### References\n\n- https://learn.microsoft.com/azure/ai-services/authentication#overview\n\n",
+            if yes { "yes" } else { "no" }
+        )
+    };
+    let series = format!(
+        "# Series: ser\n\n```meta\nai-103@2026-04-16: secure-access\ndifficulty: 3\nreviewed: 2026-11-01\n```\n\n{goal}\n\n{}{}",
+        solution("ser-1", "Use a managed identity for the app.", true),
+        solution("ser-2", "Use an API key stored in the app settings.", false)
+    );
+    let loaded = bank(&[series]);
+    assert!(loaded.errors().next().is_none(), "{:?}", loaded.diagnostics);
+    let mut t = targets();
+    t.duplicates.threshold = 0.2;
+    let report = run(&loaded, &t);
+    assert!(
+        report
+            .duplicates
+            .iter()
+            .all(|p| !(p.a.starts_with("ser-") && p.b.starts_with("ser-"))),
+        "{:?}",
+        report.duplicates
+    );
+}

@@ -256,6 +256,47 @@ pub fn probability_trend(points: &[ProbabilityPoint]) -> String {
     svg
 }
 
+/// Hours planned against hours logged per week of a study plan: two bars per week, with a
+/// legend and labelled axis, so progress reads without colour alone (the logged bar is hatched
+/// by its outline).
+pub fn plan_progress(weeks: &[(String, f64, f64)]) -> String {
+    if weeks.is_empty() {
+        return String::new();
+    }
+    let top = weeks
+        .iter()
+        .map(|(_, p, l)| p.max(*l))
+        .fold(1.0_f64, f64::max)
+        .ceil();
+    let (left, width, plot_h, base) = (40.0, 600.0, 140.0, 160.0);
+    let slot = (width / weeks.len() as f64).min(60.0);
+    let bar = (slot / 2.0 - 2.0).max(2.0);
+    let mut svg = format!(
+        "<svg role=\"img\" aria-label=\"Hours planned and logged per week\" width=\"100%\" viewBox=\"0 0 660 200\" xmlns=\"http://www.w3.org/2000/svg\"><line x1=\"{left}\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\" stroke=\"#767676\"/><text x=\"0\" y=\"{}\">{top} h</text><text x=\"0\" y=\"{base}\">0 h</text>",
+        left + width,
+        base - plot_h + 10.0
+    );
+    for (i, (label, planned, logged)) in weeks.iter().enumerate() {
+        let x = left + i as f64 * slot + 2.0;
+        let hp = (planned / top * plot_h).max(0.0);
+        let hl = (logged / top * plot_h).max(0.0);
+        svg.push_str(&format!(
+            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{hp:.1}\" fill=\"#9bb9d9\"><title>{} planned: {:.2} h</title></rect><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{hl:.1}\" fill=\"#0b5cad\" stroke=\"#1b1b1b\"><title>{} logged: {:.2} h</title></rect><text x=\"{x:.1}\" y=\"{}\">{}</text>",
+            base - hp,
+            escape(label),
+            planned,
+            x + bar + 1.0,
+            base - hl,
+            escape(label),
+            logged,
+            base + 16.0,
+            escape(label)
+        ));
+    }
+    svg.push_str("<rect x=\"420\" y=\"186\" width=\"12\" height=\"10\" fill=\"#9bb9d9\"/><text x=\"436\" y=\"195\">planned</text><rect x=\"520\" y=\"186\" width=\"12\" height=\"10\" fill=\"#0b5cad\" stroke=\"#1b1b1b\"/><text x=\"536\" y=\"195\">logged</text></svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

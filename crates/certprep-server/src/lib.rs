@@ -91,6 +91,17 @@ pub fn router(state: AppState) -> Router {
         .route("/readiness/{exam}", get(pages::readiness))
         .route("/readiness/{exam}/date", post(pages::set_exam_date))
         .route("/bank/health", get(pages::bank_health))
+        .route(
+            "/advise",
+            get(pages::advise_page).post(pages::save_advice_profile),
+        )
+        .route("/plan/{exam}", get(pages::plan_page).post(pages::save_plan))
+        .route("/plan/{exam}/plan.ics", get(pages::plan_calendar))
+        .route(
+            "/results",
+            get(pages::results_page).post(pages::record_result),
+        )
+        .route("/results/{id}/delete", post(pages::delete_result))
         .route("/disputes", get(pages::reports).post(pages::file_report))
         .route("/disputes/new", get(pages::new_report))
         .route("/disputes/{id}/resolve", post(pages::resolve_report))

@@ -749,12 +749,12 @@ async fn shuffled_presentation(c: &Client) {
     let answer = match certprep_domain::grading::key(&item.body) {
         certprep_domain::grading::Answer::Choice(k) => json!(shown_letter(k)),
         certprep_domain::grading::Answer::Labels(v) => {
-            json!(
-                v.iter()
-                    .flatten()
-                    .map(|k| shown_letter(*k))
-                    .collect::<Vec<_>>()
-            )
+            let mut letters: Vec<String> = v.iter().flatten().map(|k| shown_letter(*k)).collect();
+            // A "choose N" answer is a set: it comes back in letter order.
+            if item.kind() == certprep_domain::ItemKind::Multiple {
+                letters.sort();
+            }
+            json!(letters)
         }
         other => json!(other),
     };

@@ -759,6 +759,8 @@ pub struct BankHealthReport {
     pub analysis: BankHealth,
     /// By item id: only items with a report.
     pub disputes: BTreeMap<String, ItemDisputes>,
+    /// How well certprep's pass probability predicted the real results recorded here.
+    pub prediction_accuracy: certprep_advisor::Accuracy,
 }
 
 /// The reports about one item, as bank health shows them.
@@ -851,7 +853,12 @@ pub async fn bank_health(
             .is_some_and(ItemDisputes::needs_attention);
         !reported && i.flags.is_empty()
     });
-    Ok(BankHealthReport { analysis, disputes })
+    let prediction_accuracy = crate::advisor::prediction_accuracy(store).await?;
+    Ok(BankHealthReport {
+        analysis,
+        disputes,
+        prediction_accuracy,
+    })
 }
 
 async fn item_analysis(

@@ -5,6 +5,7 @@
 //! The terminal app, the scriptable `certprep session` commands and the web server all call
 //! these functions; none of them talks to the engine and the store separately.
 
+pub mod advisor;
 pub mod disputes;
 pub mod learning;
 pub mod teams;

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use certprep_advisor::RenewalStatus;
 use certprep_bank::Library;
 use certprep_domain::stats::primary_domain;
 use certprep_domain::{ExamCode, OutlineRef};
@@ -45,6 +46,8 @@ pub struct MemberProgress {
     pub pass_interval: Option<[f64; 2]>,
     pub projected_pass_date: Option<NaiveDate>,
     pub domains: Vec<DomainStrength>,
+    /// The member's credential for this exam from their recorded results: expiry and renewal.
+    pub credential: Option<certprep_advisor::Renewal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -64,6 +67,13 @@ pub struct TeamDashboard {
     pub projected_passes_within_year: Option<usize>,
     /// When the last of those is projected to pass.
     pub projected_by: Option<NaiveDate>,
+    /// Members holding the credential now (a recorded pass, not expired): what a partner
+    /// organisation counts toward its designation.
+    pub certified: Option<usize>,
+    /// Of those, members whose free renewal assessment is open now.
+    pub due_for_renewal: Option<usize>,
+    /// Of those, members whose credential lapses because the exam retired.
+    pub cannot_renew: Option<usize>,
     /// Per domain; a member of a small team gets the titles without the figures.
     pub domain_averages: Vec<DomainStrength>,
     /// Why the team figures are withheld, when they are.
@@ -99,21 +109,45 @@ pub async fn team_dashboard(
         .current_outline()
         .ok_or_else(|| ServiceError::Invalid(format!("{} has no outline", exam.code.display())))?;
     let outline_ref = exam.outline_ref(outline);
+    let results = store.exam_results(None).await?;
+    let today = now.date_naive();
     let mut rows = Vec::new();
     for (account, role) in &members {
-        rows.push(
-            member_progress(
-                library,
-                store,
-                account,
-                *role,
-                &outline_ref,
-                exam.passing_score,
-                now,
-            )
-            .await?,
+        let mut row = member_progress(
+            library,
+            store,
+            account,
+            *role,
+            &outline_ref,
+            exam.passing_score,
+            now,
+        )
+        .await?;
+        row.credential = crate::advisor::credential_of(
+            library,
+            &results,
+            &account.id,
+            exam.code.as_str(),
+            today,
         );
+        rows.push(row);
     }
+    let holding = |wanted: &[RenewalStatus]| {
+        rows.iter()
+            .filter(|r| {
+                r.credential
+                    .as_ref()
+                    .is_some_and(|c| wanted.contains(&c.status))
+            })
+            .count()
+    };
+    let certified = holding(&[
+        RenewalStatus::Valid,
+        RenewalStatus::WindowOpen,
+        RenewalStatus::CannotRenew,
+    ]);
+    let due_for_renewal = holding(&[RenewalStatus::WindowOpen]);
+    let cannot_renew = holding(&[RenewalStatus::CannotRenew]);
     let domain_averages = outline
         .domains
         .iter()
@@ -177,6 +211,9 @@ pub async fn team_dashboard(
             .then(|| round1(rows.iter().filter_map(|r| r.pass_probability).sum())),
         projected_passes_within_year: shown.then_some(projected.len()),
         projected_by: projected.iter().max().copied().filter(|_| shown),
+        certified: shown.then_some(certified),
+        due_for_renewal: shown.then_some(due_for_renewal),
+        cannot_renew: shown.then_some(cannot_renew),
         domain_averages,
         aggregates_withheld: (!shown).then(|| {
             format!(
@@ -288,6 +325,7 @@ async fn member_progress(
             projected_date(&exams, passing, now)
         },
         domains,
+        credential: None,
     })
 }
 

@@ -655,7 +655,9 @@ async fn learning_scenario(store: &dyn Store) {
             .start(only(pool), t0)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        for (k, id) in s.items.iter().map(|i| i.item_id.clone()).enumerate() {
+        for id in s.items.iter().map(|i| i.item_id.clone()) {
+            // Each item has one difficulty for everyone, whatever order a session shows it in.
+            let k = pool.iter().position(|p| *p == id).unwrap_or(0);
             let b = -1.5 + 3.0 * (k as f64) / 19.0;
             let right = uniform() < 1.0 / (1.0 + (-(theta - b)).exp());
             let body = &item(&id).body;
@@ -716,9 +718,11 @@ async fn learning_scenario(store: &dyn Store) {
             .start(only(studied), at)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        for (k, id) in s.items.iter().map(|i| i.item_id.clone()).enumerate() {
+        for id in s.items.iter().map(|i| i.item_id.clone()) {
             let body = &item(&id).body;
-            // Mostly remembered, a few lapses that move around.
+            // Mostly remembered, a few lapses that move around (by item, whatever the order a
+            // session shows them in).
+            let k = studied.iter().position(|p| *p == id).unwrap_or(0);
             let answer = if (k + round) % 5 == 0 {
                 wrong(body)
             } else {

@@ -12,6 +12,7 @@ use certprep_store::{
     Result, Role, SessionSummary, Store, StoreError, Team, TeamRole, TeamStore, summary_of,
 };
 use certprep_store::{DisputeFilter, DisputeRow, NewDispute, ResolveDispute};
+use certprep_store::{ExamResult, ExamResultRow, NewExamResult, StoredPlan};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
@@ -525,6 +526,149 @@ impl Store for PgStore {
         }
         tx.commit().await.map_err(db)?;
         self.dispute(id).await
+    }
+
+    async fn record_exam_result(&self, r: &NewExamResult) -> Result<ExamResult> {
+        let at = millis(r.recorded_at);
+        let day = r.taken_on.format("%Y-%m-%d").to_string();
+        let score = r.score.map(i64::from);
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        Self::ensure_user(&mut tx, &r.user, at).await?;
+        let id = sqlx::query!(
+            r#"INSERT INTO exam_results (user_id, exam, taken_on, passed, score, predicted, recorded_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"#,
+            r.user,
+            r.exam,
+            day,
+            r.passed,
+            score,
+            r.predicted,
+            at
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?
+        .id;
+        tx.commit().await.map_err(db)?;
+        Ok(ExamResult {
+            id,
+            user: r.user.clone(),
+            exam: r.exam.clone(),
+            taken_on: r.taken_on,
+            passed: r.passed,
+            score: r.score,
+            predicted: r.predicted,
+            recorded_at: time(at),
+        })
+    }
+
+    async fn exam_results(&self, user: Option<&str>) -> Result<Vec<ExamResult>> {
+        let rows = sqlx::query!(
+            r#"SELECT id, user_id, exam, taken_on, passed, score,
+                      predicted, recorded_at
+               FROM exam_results WHERE ($1::TEXT IS NULL OR user_id = $1)
+               ORDER BY taken_on DESC, id DESC"#,
+            user
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter()
+            .map(|r| {
+                ExamResultRow {
+                    id: r.id,
+                    user_id: r.user_id,
+                    exam: r.exam,
+                    taken_on: r.taken_on,
+                    passed: r.passed,
+                    score: r.score,
+                    predicted: r.predicted,
+                    recorded_at: r.recorded_at,
+                }
+                .into_result()
+            })
+            .collect()
+    }
+
+    async fn delete_exam_result(&self, user: &str, id: i64) -> Result<bool> {
+        let gone = sqlx::query!(
+            "DELETE FROM exam_results WHERE id = $1 AND user_id = $2",
+            id,
+            user
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        Ok(gone > 0)
+    }
+
+    async fn study_plan(&self, user: &str, exam: &str) -> Result<Option<StoredPlan>> {
+        let row = sqlx::query!(
+            "SELECT hours_per_week, starts_on FROM study_plans WHERE user_id = $1 AND exam = $2",
+            user,
+            exam
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.and_then(|r| {
+            Some(StoredPlan {
+                hours_per_week: r.hours_per_week,
+                starts_on: NaiveDate::parse_from_str(&r.starts_on, "%Y-%m-%d").ok()?,
+            })
+        }))
+    }
+
+    async fn set_study_plan(&self, user: &str, exam: &str, plan: &StoredPlan) -> Result<()> {
+        let now = millis(Utc::now());
+        let day = plan.starts_on.format("%Y-%m-%d").to_string();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        Self::ensure_user(&mut tx, user, now).await?;
+        sqlx::query!(
+            r#"INSERT INTO study_plans (user_id, exam, hours_per_week, starts_on, updated_at)
+               VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT (user_id, exam) DO UPDATE SET hours_per_week = excluded.hours_per_week,
+                   starts_on = excluded.starts_on, updated_at = excluded.updated_at"#,
+            user,
+            exam,
+            plan.hours_per_week,
+            day,
+            now
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn advisor_profile(&self, user: &str) -> Result<Option<String>> {
+        let row = sqlx::query!(
+            "SELECT profile FROM advisor_profiles WHERE user_id = $1",
+            user
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| r.profile))
+    }
+
+    async fn set_advisor_profile(&self, user: &str, profile: &str) -> Result<()> {
+        let now = millis(Utc::now());
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        Self::ensure_user(&mut tx, user, now).await?;
+        sqlx::query!(
+            r#"INSERT INTO advisor_profiles (user_id, profile, updated_at) VALUES ($1, $2, $3)
+               ON CONFLICT (user_id) DO UPDATE SET profile = excluded.profile,
+                   updated_at = excluded.updated_at"#,
+            user,
+            profile,
+            now
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)
     }
 }
 

@@ -243,6 +243,87 @@ pub trait Store: Send + Sync {
     async fn dispute(&self, id: i64) -> Result<Dispute>;
     /// Closes (or re-closes) a report; `StoreError::NoReport` when there is none with this id.
     async fn resolve_dispute(&self, id: i64, resolve: &ResolveDispute) -> Result<Dispute>;
+
+    // The real exam, the study plan and the advisor's profile.
+
+    /// Stores a real exam result; durable before it returns.
+    async fn record_exam_result(&self, result: &NewExamResult) -> Result<ExamResult>;
+    /// One user's recorded results, or every user's with `None`, newest exam first.
+    async fn exam_results(&self, user: Option<&str>) -> Result<Vec<ExamResult>>;
+    /// Deletes one of the user's results (a mistaken entry); false when there is none.
+    async fn delete_exam_result(&self, user: &str, id: i64) -> Result<bool>;
+    /// The hours a week and first day of the user's plan for an exam.
+    async fn study_plan(&self, user: &str, exam: &str) -> Result<Option<StoredPlan>>;
+    async fn set_study_plan(&self, user: &str, exam: &str, plan: &StoredPlan) -> Result<()>;
+    /// The advisor's profile as JSON, as the user last gave it.
+    async fn advisor_profile(&self, user: &str) -> Result<Option<String>>;
+    async fn set_advisor_profile(&self, user: &str, profile: &str) -> Result<()>;
+}
+
+/// A real exam result as the candidate records it, with certprep's last pass probability
+/// before that day (kept as it stood, so the accuracy report never changes after the fact).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewExamResult {
+    pub user: String,
+    pub exam: String,
+    pub taken_on: NaiveDate,
+    pub passed: bool,
+    pub score: Option<u32>,
+    pub predicted: Option<f64>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExamResult {
+    pub id: i64,
+    pub user: String,
+    pub exam: String,
+    pub taken_on: NaiveDate,
+    pub passed: bool,
+    pub score: Option<u32>,
+    pub predicted: Option<f64>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// An exam result as both stores read it back, before its day is parsed.
+#[derive(Debug, Clone)]
+pub struct ExamResultRow {
+    pub id: i64,
+    pub user_id: String,
+    pub exam: String,
+    pub taken_on: String,
+    pub passed: bool,
+    pub score: Option<i64>,
+    pub predicted: Option<f64>,
+    pub recorded_at: i64,
+}
+
+impl ExamResultRow {
+    pub fn into_result(self) -> Result<ExamResult> {
+        let taken_on = NaiveDate::parse_from_str(&self.taken_on, "%Y-%m-%d").map_err(|e| {
+            StoreError::Database(format!(
+                "exam result {}: date {:?}: {e}",
+                self.id, self.taken_on
+            ))
+        })?;
+        Ok(ExamResult {
+            id: self.id,
+            user: self.user_id,
+            exam: self.exam,
+            taken_on,
+            passed: self.passed,
+            score: self.score.and_then(|s| u32::try_from(s).ok()),
+            predicted: self.predicted,
+            recorded_at: DateTime::from_timestamp_millis(self.recorded_at).unwrap_or_default(),
+        })
+    }
+}
+
+/// What a study plan is built on besides the exam date.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StoredPlan {
+    pub hours_per_week: f64,
+    pub starts_on: NaiveDate,
 }
 
 /// A report as filed.

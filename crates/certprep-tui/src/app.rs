@@ -34,6 +34,18 @@ pub enum Screen {
     Answers,
     /// Pass probability, ability per domain, its trend and the weakest objectives.
     Readiness,
+    /// Is it worth it: the advice, the study plan with progress, results and renewal.
+    Advisor,
+}
+
+/// What the advisor screen shows for one exam, loaded when it opens.
+#[derive(Debug, Clone)]
+pub struct AdvisorView {
+    pub exam: String,
+    /// The advice for the profile the user gave (`certprep advise` or the web), or why not.
+    pub advice: Result<certprep_advisor::Advice, String>,
+    pub plan: Option<certprep_service::advisor::PlanView>,
+    pub results: Vec<certprep_service::advisor::ResultView>,
 }
 
 /// A question the app asks before doing something that cannot be undone.
@@ -111,6 +123,7 @@ pub struct App<'a> {
     /// The user's own reports, newest first (the home screen shows their answers).
     pub reports: Vec<Dispute>,
     pub insight: Insight,
+    pub advisor: Option<AdvisorView>,
     pub quit: bool,
 }
 
@@ -169,6 +182,7 @@ impl<'a> App<'a> {
             report_draft: None,
             reports: vec![],
             insight: Insight::default(),
+            advisor: None,
             quit: false,
         };
         app.load_history();
@@ -579,6 +593,7 @@ impl<'a> App<'a> {
             Screen::Results => self.results_key(key),
             Screen::History => self.history_key(key),
             Screen::Readiness => self.readiness_key(key),
+            Screen::Advisor => self.readiness_key(key),
         }
     }
 
@@ -621,6 +636,7 @@ impl<'a> App<'a> {
                 }
             }
             KeyCode::Char('s') => self.start(Mode::Study, CustomFilter::default()),
+            KeyCode::Char('w') => self.open_advisor(),
             KeyCode::Char('e') => self.ask_new_exam(),
             KeyCode::Char('c') => self.start(
                 Mode::Custom,
@@ -638,6 +654,34 @@ impl<'a> App<'a> {
             KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
             _ => {}
         }
+    }
+
+    /// `w`: the advice for the profile the user gave, the plan with progress, and results.
+    fn open_advisor(&mut self) {
+        let Some(exam) = self.selected_exam() else {
+            return;
+        };
+        let now = self.now();
+        let profile = self
+            .block(self.service.saved_profile())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let advice = self
+            .block(self.service.advise(&exam, &profile, now))
+            .map_err(|e| e.to_string());
+        let plan = self
+            .block(self.service.study_plan(&exam, None, None, now))
+            .ok();
+        let results = self.block(self.service.results(now)).unwrap_or_default();
+        self.advisor = Some(AdvisorView {
+            exam,
+            advice,
+            plan,
+            results,
+        });
+        self.reset_scroll();
+        self.screen = Screen::Advisor;
     }
 
     /// A mock exam's clock starts when it is created, so `e` (and `n` when it recommends one)

@@ -865,3 +865,64 @@ fn a_problem_is_reported_from_a_checked_answer_and_its_resolution_shows_on_home(
         "{home}"
     );
 }
+
+/// `w`: the advice for the profile given (with `certprep advise`), the plan with planned and
+/// logged hours, and the real results with renewal; readable at 80×24 and 120×40.
+#[test]
+fn w_shows_the_advice_the_plan_and_results() {
+    let h = Harness::embedded();
+    let service = Service::new(&h.library, &h.store, "local");
+    let profile = certprep_advisor::Profile {
+        role: Some(certprep_advisor::Role::CloudEngineer),
+        years: Some(4),
+        foundations: Some(certprep_advisor::Foundations {
+            software: true,
+            cloud: true,
+            data: true,
+        }),
+        employer_cloud: Some(certprep_advisor::EmployerCloud::Azure),
+        partner: Some(true),
+        hours_per_week: Some(8.0),
+        budget: Some(500),
+        ..certprep_advisor::Profile::default()
+    };
+    h.runtime
+        .block_on(service.save_profile(&profile))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let exam_day = chrono::NaiveDate::from_ymd_opt(2027, 2, 26).unwrap_or_default();
+    h.runtime
+        .block_on(service.study_plan("ai-103", Some(exam_day), Some(8.0), t0()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let passed = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
+    h.runtime
+        .block_on(service.record_result("ai-102", passed, true, Some(760), t0()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut app = h.app();
+    assert_eq!(app.selected_exam().as_deref(), Some("ai-103"));
+    press(&mut app, &chars("w"));
+    assert_eq!(app.screen, Screen::Advisor, "{:?}", app.message);
+    let top = render(&app);
+    assert!(top.contains("AI-103: GO AHEAD"), "{top}");
+    insta::assert_snapshot!("advisor_80x24", top);
+    press(&mut app, &[KeyCode::PageDown, KeyCode::PageDown]);
+    let lower = render(&app);
+    insta::assert_snapshot!("advisor_80x24_plan", lower);
+    insta::assert_snapshot!("advisor_120x40", render_at(&app, 120, 40));
+    // Every part is reachable by scrolling: the plan, this week's work and the AI-102 result.
+    let mut seen = String::new();
+    press(&mut app, &[KeyCode::Home]);
+    for _ in 0..12 {
+        seen.push_str(&render(&app));
+        press(&mut app, &[KeyCode::PageDown]);
+    }
+    for words in [
+        "Plan to 2027-02-26",
+        "This week",
+        "AI-102 on 2026-03-02: passed (760)",
+        "cannot be renewed",
+    ] {
+        assert!(seen.contains(words), "{words} missing:\n{seen}");
+    }
+    press(&mut app, &chars("q"));
+    assert_eq!(app.screen, Screen::Home);
+}

@@ -102,14 +102,70 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Set (or show) the day you plan to sit an exam; readiness projects recall to it.
+    /// Is the certification worth it for you? The cost and time, a recommendation with its
+    /// reasons, the alternatives, and for a retired exam what carries over to its successor.
+    /// Asks about you in a terminal; flags answer for scripts. Your answers are remembered.
+    Advise(AdviseArgs),
+    /// Your study plan: the exam day and the hours a week you have become a week-by-week plan
+    /// (domains by weight and weakness, mock exams, checks, review) with progress against it.
+    /// With only --date, records the day you plan to sit the exam.
     Plan {
         #[arg(long)]
         exam: String,
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<NaiveDate>,
+        /// Hours you can study a week (saved with the plan).
+        #[arg(long, value_name = "N")]
+        hours_per_week: Option<f64>,
+        /// Also write the plan as an iCalendar file (.ics) to import into a calendar.
+        #[arg(long, value_name = "FILE")]
+        ics: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+    },
+    /// Import question banks from other tools into native bank files (one `.md` per file in
+    /// --out): Moodle GIFT, Moodle XML, CSV, Markdown checkbox banks, Anki text. Anything dropped
+    /// or approximated is reported at its `file:line:col`.
+    Import {
+        files: Vec<PathBuf>,
+        /// The folder for the bank files (use it with --bank).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// gift, moodle-xml, csv, markdown or anki-txt (default: detected).
+        #[arg(long)]
+        format: Option<String>,
+        /// The outline objectives of items that name none, such as ai-103@2026-04-16:rag.
+        #[arg(long = "objective", value_name = "EXAM@DATE:ID[,ID…]")]
+        objectives: Vec<String>,
+        /// A learn.microsoft.com reference for items that have none.
+        #[arg(long = "reference", value_name = "URL")]
+        references: Vec<String>,
+        /// Difficulty (1–5) of items whose source has none.
+        #[arg(long)]
+        difficulty: Option<u8>,
+        /// Replace bank files that already exist in --out.
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the bank (or one exam's items) to another tool's format: gift, moodle-xml, csv
+    /// or anki-txt.
+    Export {
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        exam: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The real exam: record its result (certprep shows how its prediction compared), list
+    /// your results with each credential's expiry and renewal, or delete a mistaken entry.
+    Result {
+        #[command(subcommand)]
+        command: ResultCommand,
     },
     /// Report a problem with an item whose answer you have seen: a wrong key, an ambiguous
     /// question, outdated facts, a typo. Authors see it in `certprep disputes` and bank health.
@@ -426,4 +482,83 @@ pub enum AdminCommand {
         #[arg(long, env = "CERTPREP_DATABASE_URL")]
         database_url: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct AdviseArgs {
+    /// The exam (default: the newest exam that can be taken).
+    #[arg(long)]
+    pub exam: Option<String>,
+    /// software-engineer, cloud-engineer, data-engineer, data-scientist, solution-architect,
+    /// consultant, it-pro, researcher, student, manager or other.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Years of professional experience.
+    #[arg(long)]
+    pub years: Option<u32>,
+    /// Your foundations, comma-separated: software, cloud, data (or none).
+    #[arg(long)]
+    pub foundations: Option<String>,
+    /// The cloud your employer uses: azure, azure-planned, aws, gcp, other or none.
+    #[arg(long)]
+    pub employer_cloud: Option<String>,
+    /// You work for a Microsoft partner organisation or a system integrator (yes/no).
+    #[arg(long, value_name = "yes|no")]
+    pub partner: Option<String>,
+    /// Your work is consulting or client-facing (yes/no).
+    #[arg(long, value_name = "yes|no")]
+    pub client_facing: Option<String>,
+    /// financial-services, healthcare, government, retail, manufacturing, technology,
+    /// education or other.
+    #[arg(long)]
+    pub industry: Option<String>,
+    #[arg(long, value_name = "N")]
+    pub hours_per_week: Option<f64>,
+    /// What you can spend, in your currency.
+    #[arg(long, value_name = "AMOUNT")]
+    pub budget: Option<u32>,
+    /// Your currency (three letters, such as EUR); certprep's figures are in USD.
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// Units of your currency per US dollar, to convert certprep's figures.
+    #[arg(long, value_name = "RATE")]
+    pub usd_rate: Option<f64>,
+    /// The exam fee in your country, in your currency.
+    #[arg(long, value_name = "AMOUNT")]
+    pub fee: Option<u32>,
+    /// Your own figure for a cost line, such as course=0 (lines: course, book, labs).
+    #[arg(long = "cost", value_name = "LINE=AMOUNT")]
+    pub costs: Vec<String>,
+    /// Do not ask; use the flags and what you said before.
+    #[arg(long)]
+    pub no_questions: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResultCommand {
+    /// Record the real exam's result.
+    Record {
+        #[arg(long)]
+        exam: String,
+        /// The day you sat it.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: NaiveDate,
+        /// pass or fail.
+        #[arg(long, value_name = "pass|fail")]
+        outcome: String,
+        /// The score on the report (1–1000), if you know it.
+        #[arg(long)]
+        score: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Your results, with each credential's expiry and renewal.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a result recorded by mistake.
+    Delete { id: i64 },
 }

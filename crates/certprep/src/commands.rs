@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let now = now(&cli);
+    let advisor_now = day_now(&cli, today);
     let data_dir = cli.data_dir.as_deref();
     match cli.command {
         None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
@@ -117,9 +118,66 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let library = load_all(&cli.banks, today)?.library;
             learning::next(&library, data_dir, &exam, start, json, now)
         }
-        Some(Command::Plan { exam, date, json }) => {
+        Some(Command::Plan {
+            exam,
+            date,
+            hours_per_week,
+            ics,
+            json,
+        }) => {
             let library = load_all(&cli.banks, today)?.library;
-            learning::plan(&library, data_dir, &exam, date, json, today)
+            if hours_per_week.is_some() || ics.is_some() {
+                let request = crate::advise::PlanCommand {
+                    exam: &exam,
+                    date,
+                    hours_per_week,
+                    ics: ics.as_deref(),
+                    json,
+                };
+                crate::advise::plan(&library, data_dir, request, advisor_now)
+            } else {
+                crate::advise::plan_or_date(&library, data_dir, &exam, date, json, advisor_now)
+            }
+        }
+        Some(Command::Advise(args)) => {
+            let library = load_all(&cli.banks, today)?.library;
+            crate::advise::advise(&library, data_dir, args, advisor_now)
+        }
+        Some(Command::Import {
+            files,
+            out,
+            format,
+            objectives,
+            references,
+            difficulty,
+            force,
+            json,
+        }) => {
+            let library = load_all(&cli.banks, today)?.library;
+            let command = crate::interchange::ImportCommand {
+                files: &files,
+                out: &out,
+                format: format.as_deref(),
+                objectives: &objectives,
+                references: &references,
+                difficulty,
+                force,
+                json,
+            };
+            crate::interchange::import(&library, command, today)
+        }
+        Some(Command::Export {
+            format,
+            exam,
+            out,
+            json,
+        }) => {
+            let library = load_all(&cli.banks, today)?.library;
+            crate::interchange::export(&library, &format, exam.as_deref(), &out, json)
+        }
+        Some(Command::Result { command }) => {
+            let library = load_all(&cli.banks, today)?.library;
+            crate::advise::result(&library, data_dir, command, advisor_now)
         }
         Some(Command::Calibrate {
             three_pl,
@@ -150,6 +208,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// The current time, or `--now` / `CERTPREP_NOW` (for tests that need time to pass).
 fn now(cli: &Cli) -> chrono::DateTime<chrono::Utc> {
     cli.now.unwrap_or_else(chrono::Utc::now)
+}
+
+/// Now for the commands that reason in days (advice, plans, results): `--today` moves it to
+/// that day's noon when no instant is given.
+fn day_now(cli: &Cli, today: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    match (cli.now, cli.today) {
+        (Some(now), _) => now,
+        (None, Some(day)) => day
+            .and_hms_opt(12, 0, 0)
+            .map_or_else(chrono::Utc::now, |t| t.and_utc()),
+        (None, None) => {
+            let _ = today;
+            chrono::Utc::now()
+        }
+    }
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<ExitCode> {

@@ -13,7 +13,7 @@ use certprep_service::learning::{
     CalibrationReport, ReadinessReport, Recommendation, ReviewQueue, bank_health, calibrate_bank,
     recommend,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::server::server_store;
 use crate::session::{LOCAL_USER, open_store, print_json, print_view, refusal, runtime};
@@ -24,7 +24,7 @@ fn percent(p: f64) -> String {
 }
 
 /// Runs `work` with the local user's service over the SQLite store in the data directory.
-fn with_local_service(
+pub(crate) fn with_local_service(
     library: &Library,
     data_dir: Option<&Path>,
     work: impl AsyncFnOnce(&Service<'_>) -> Result<ExitCode>,
@@ -250,40 +250,6 @@ pub fn next(
             print_json(&next)?;
         } else {
             println!("{}\n  {}", next.reason, next.command);
-        }
-        Ok(ExitCode::SUCCESS)
-    })
-}
-
-pub fn plan(
-    library: &Library,
-    data_dir: Option<&Path>,
-    exam: &str,
-    date: Option<NaiveDate>,
-    json: bool,
-    today: NaiveDate,
-) -> Result<ExitCode> {
-    with_local_service(library, data_dir, async |service| {
-        let date = match date {
-            Some(d) => Some(
-                service
-                    .set_exam_date(exam, d, today)
-                    .await
-                    .map_err(refusal)?,
-            ),
-            None => service.exam_date(exam).await.map_err(refusal)?,
-        };
-        if json {
-            print_json(&serde_json::json!({ "exam": exam.to_lowercase(), "exam_date": date }))?;
-        } else {
-            match date {
-                Some(d) => println!(
-                    "{} planned for {d} ({} days from today).",
-                    exam.to_uppercase(),
-                    (d - today).num_days()
-                ),
-                None => println!("No exam date set: certprep plan --exam {exam} --date YYYY-MM-DD"),
-            }
         }
         Ok(ExitCode::SUCCESS)
     })

@@ -1,10 +1,12 @@
 //! The `certprep` binary: parses the command line, loads the content, and hands each command to
 //! the library crates. It owns presentation (tables, JSON) and nothing else.
 
+mod advise;
 mod cli;
 mod commands;
 mod content;
 mod disputes;
+mod interchange;
 mod learning;
 mod qa;
 mod server;

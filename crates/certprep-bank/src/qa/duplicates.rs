@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use certprep_domain::Item;
-use certprep_domain::item::ItemBody;
+use certprep_domain::item::{ItemBody, Membership};
 use serde::Serialize;
 
 use super::config::DuplicateSettings;
@@ -109,6 +109,13 @@ fn jaccard(a: &BTreeSet<u64>, b: &BTreeSet<u64>) -> f64 {
     a.intersection(b).count() as f64 / union as f64
 }
 
+fn same_series(a: &Item, b: &Item) -> bool {
+    matches!(
+        (&a.group, &b.group),
+        (Some(Membership::Series(x)), Some(Membership::Series(y))) if x == y
+    )
+}
+
 /// Pairs of items at or above the threshold, most similar first.
 pub fn near_duplicates<'a>(
     items: impl IntoIterator<Item = &'a Item>,
@@ -141,6 +148,9 @@ pub fn near_duplicates<'a>(
     }
     let mut pairs: Vec<DuplicatePair> = candidates
         .into_iter()
+        // The items of one yes/no series restate one goal by design (each proposes another
+        // solution to it), so their similarity says nothing about duplication.
+        .filter(|(a, b)| !same_series(items[*a], items[*b]))
         .filter_map(|(a, b)| {
             let similarity = jaccard(&sets[a], &sets[b]);
             (similarity >= settings.threshold).then(|| {

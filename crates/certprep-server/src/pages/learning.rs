@@ -423,6 +423,43 @@ pub(crate) struct HealthPage {
     rows: Vec<HealthRow>,
     /// (number, candidates, items, KR-20, alpha)
     forms: Vec<(usize, usize, usize, String, String)>,
+    accuracy: AccuracyView,
+}
+
+/// How well certprep predicted real results recorded on this server.
+pub(crate) struct AccuracyView {
+    results: usize,
+    minimum: usize,
+    enough: bool,
+    brier: String,
+    baseline: String,
+    /// (range, count, mean predicted, observed pass rate)
+    bins: Vec<(String, usize, String, String)>,
+}
+
+fn accuracy_view(a: &certprep_advisor::Accuracy) -> AccuracyView {
+    let pct = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |x| format!("{:.0}%", x * 100.0));
+    AccuracyView {
+        results: a.results,
+        minimum: a.minimum,
+        enough: a.enough,
+        brier: a.brier.map_or_else(|| "–".into(), |b| format!("{b:.3}")),
+        baseline: a
+            .brier_baseline
+            .map_or_else(|| "–".into(), |b| format!("{b:.3}")),
+        bins: a
+            .bins
+            .iter()
+            .map(|b| {
+                (
+                    format!("{:.0}–{:.0}%", b.range[0] * 100.0, b.range[1] * 100.0),
+                    b.count,
+                    pct(b.mean_predicted),
+                    pct(b.observed_pass_rate),
+                )
+            })
+            .collect(),
+    }
 }
 
 /// `/bank/health`: item analysis over every user's answers, for instructors and admins.
@@ -494,5 +531,6 @@ pub async fn bank_health(State(state): State<AppState>, Viewer(viewer): Viewer) 
             .enumerate()
             .map(|(n, f)| (n + 1, f.candidates, f.items, stat(f.kr20), stat(f.alpha)))
             .collect(),
+        accuracy: accuracy_view(&h.prediction_accuracy),
     })
 }

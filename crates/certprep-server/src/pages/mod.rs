@@ -4,6 +4,7 @@
 //! cookie. Every change goes through the same service as the API.
 
 mod accounts;
+mod advisor;
 mod disputes;
 mod home;
 mod learning;
@@ -11,6 +12,7 @@ mod sessions;
 mod teams;
 
 pub use accounts::*;
+pub use advisor::*;
 pub use disputes::*;
 pub use home::*;
 pub use learning::*;

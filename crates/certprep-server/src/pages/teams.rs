@@ -96,6 +96,8 @@ pub(crate) struct MemberRow {
     likely: String,
     projected: String,
     domains: String,
+    /// The member's credential: valid until, renewal open, or lapsing.
+    credential: String,
 }
 
 #[derive(Template)]
@@ -115,6 +117,8 @@ pub(crate) struct TeamPage {
     withheld: Option<String>,
     within_year: Option<usize>,
     projected_by: Option<String>,
+    /// Certified now, due for renewal, lapsing: what a partner organisation tracks.
+    certified: Option<(usize, usize, usize)>,
     note: &'static str,
     chart: String,
     instructor: bool,
@@ -184,6 +188,10 @@ pub async fn team(
         withheld: d.aggregates_withheld.clone(),
         within_year: d.projected_passes_within_year,
         projected_by: d.projected_by.map(|x| x.to_string()),
+        certified: match (d.certified, d.due_for_renewal, d.cannot_renew) {
+            (Some(c), Some(due), Some(lapsing)) => Some((c, due, lapsing)),
+            _ => None,
+        },
         note: d.note,
         chart: crate::charts::bars(&averages),
         instructor: d.your_role == certprep_store::TeamRole::Instructor,
@@ -218,6 +226,23 @@ pub async fn team(
                 projected: m
                     .projected_pass_date
                     .map_or_else(|| "–".into(), |x| x.to_string()),
+                credential: m.credential.as_ref().map_or_else(
+                    || "–".into(),
+                    |c| match c.status {
+                        certprep_advisor::RenewalStatus::Valid => {
+                            format!("until {}", c.expires_on)
+                        }
+                        certprep_advisor::RenewalStatus::WindowOpen => {
+                            format!("renew by {}", c.expires_on)
+                        }
+                        certprep_advisor::RenewalStatus::CannotRenew => {
+                            format!("lapses {} (exam retired)", c.expires_on)
+                        }
+                        certprep_advisor::RenewalStatus::Expired => {
+                            format!("expired {}", c.expires_on)
+                        }
+                    },
+                ),
                 domains: m
                     .domains
                     .iter()

@@ -25,6 +25,10 @@ pub fn help_keys(app: &App) -> (&'static str, Vec<(&'static str, &'static str)>)
                 ("R", "review the questions due (spaced repetition)"),
                 ("r", "resume the first unfinished session listed"),
                 ("p", "readiness in detail"),
+                (
+                    "w",
+                    "is it worth it? advice, study plan, results and renewal",
+                ),
                 ("h", "history: every session, with its results"),
                 ("?", "this help"),
                 ("q esc", "quit"),
@@ -162,6 +166,22 @@ pub fn help_keys(app: &App) -> (&'static str, Vec<(&'static str, &'static str)>)
         Screen::Readiness => (
             "Readiness",
             vec![("↑ ↓ PgUp PgDn", "scroll"), ("q esc", "home")],
+        ),
+        Screen::Advisor => (
+            "Is it worth it?",
+            vec![
+                ("↑ ↓ PgUp PgDn", "scroll"),
+                ("q esc", "home"),
+                (
+                    "certprep advise",
+                    "answer the advisor's questions (in a shell)",
+                ),
+                (
+                    "certprep plan",
+                    "make a plan: --exam --date --hours-per-week [--ics]",
+                ),
+                ("certprep result record", "record the real exam's result"),
+            ],
         ),
     }
 }

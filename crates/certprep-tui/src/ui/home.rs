@@ -189,7 +189,7 @@ pub(super) fn home(frame: &mut Frame, app: &App) {
     hints(
         frame,
         keys,
-        "↑↓ exam  n do next  a adaptive check  p readiness  R review due  ? help\ns study  e mock exam  c practise missed  r resume  h history  q quit",
+        "↑↓ exam  n do next  a adaptive check  p readiness  R review due  ? help\ns study  e mock exam  c redo missed  r resume  h history  w worth it?  q quit",
     );
 }
 

@@ -26,6 +26,7 @@ use crate::text::{self, truncate};
 const BAR_WIDTH: usize = 20;
 
 // One module per screen; they share the helpers below through `use super::*`.
+mod advisor;
 mod help;
 mod home;
 mod intro;
@@ -34,6 +35,7 @@ mod readiness;
 mod results;
 mod review;
 
+pub use advisor::*;
 pub use help::*;
 pub use home::*;
 use intro::*;
@@ -57,6 +59,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::History => history(frame, app),
         Screen::Answers => answers(frame, app),
         Screen::Readiness => readiness(frame, app),
+        Screen::Advisor => advisor(frame, app),
     }
     if app.report_draft.is_some() {
         report_form(frame, app);

@@ -1,0 +1,1276 @@
+//! Moodle GIFT (<https://docs.moodle.org/en/GIFT_format>), read as Moodle's
+//! `question/format/gift/format.php` reads it.
+//!
+//! [`parse`] gives the questions as GIFT has them (every type Moodle documents, with
+//! categories, names, `[id:]`/`[tag:]` comments, weights, feedback and text formats); the
+//! importer then maps them onto certprep's types:
+//!
+//! | GIFT | certprep |
+//! |---|---|
+//! | multiple choice, one right answer (`=`) | `single` (a missing-word gap or only two options: `dropdown`) |
+//! | multiple response (`~%50%`…) or several `=` | `multiple` (`choose` = the answers with a positive weight) |
+//! | true/false | `dropdown` with the choices True and False |
+//! | matching | `match` (an answer without question is an unused source) |
+//! | ordering (Moodle 4.4+) | `order` |
+//! | short answer, numerical, essay, description | not imported (certprep has no free-text item), reported |
+//!
+//! Partial credit and penalties are approximated (certprep scores one point per correct
+//! part) and reported. Per-answer feedback becomes the option's note, general feedback the
+//! explanation. Comments `// certprep KEY: VALUE` (written by [`export`]) carry the native
+//! fields GIFT has no place for, so native → GIFT → native keeps them.
+
+use std::fmt::Write as _;
+
+use certprep_bank::syntax::Pos;
+use certprep_domain::item::{Choice, Reference};
+use certprep_domain::{Item, ItemBody};
+
+use crate::native::{Body, Draft, MetaFields, Opt};
+use crate::text::{LineIndex, html_to_markdown, looks_like_html, one_line};
+use crate::{ExportSource, Exported, ImportError, Issue};
+
+/// A text field's format prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFormat {
+    Moodle,
+    Html,
+    Plain,
+    Markdown,
+}
+
+impl TextFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            TextFormat::Moodle => "moodle",
+            TextFormat::Html => "html",
+            TextFormat::Plain => "plain",
+            TextFormat::Markdown => "markdown",
+        }
+    }
+}
+
+/// A text with escapes resolved, and its format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GiftText {
+    pub format: TextFormat,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// Written with `=` (rather than `~`).
+    pub equals: bool,
+    /// `%n%` as written (a percentage; may be negative or decimal).
+    pub weight: Option<f64>,
+    pub text: GiftText,
+    pub feedback: Option<GiftText>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    pub question: GiftText,
+    pub answer: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Description,
+    Essay,
+    TrueFalse {
+        answer: bool,
+        /// The first feedback: shown for the wrong answer.
+        wrong_feedback: Option<GiftText>,
+        /// The second: shown for the right answer.
+        right_feedback: Option<GiftText>,
+    },
+    MultipleChoice(Vec<Answer>),
+    ShortAnswer(Vec<Answer>),
+    Matching(Vec<Pair>),
+    /// Answers as written (`3:2`, `1..5`, `=%50%1822:2#feedback`).
+    Numerical(Vec<String>),
+    /// Items in the right order (Moodle 4.4+ ordering question), after the `>…` options line.
+    Ordering {
+        options: String,
+        items: Vec<GiftText>,
+    },
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Description => "description",
+            Kind::Essay => "essay",
+            Kind::TrueFalse { .. } => "true/false",
+            Kind::MultipleChoice(_) => "multiple choice",
+            Kind::ShortAnswer(_) => "short answer",
+            Kind::Matching(_) => "matching",
+            Kind::Numerical(_) => "numerical",
+            Kind::Ordering { .. } => "ordering",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub pos: Pos,
+    pub category: Option<String>,
+    pub id: Option<String>,
+    pub tags: Vec<String>,
+    /// `// certprep KEY: VALUE` comments.
+    pub certprep: Vec<(String, String)>,
+    pub title: Option<String>,
+    /// The text before the answers, and after them when the answers sit mid-sentence.
+    pub stem: GiftText,
+    pub after: Option<String>,
+    pub kind: Kind,
+    pub general_feedback: Option<GiftText>,
+}
+
+impl Question {
+    /// The stem as gift-pegjs shows it: a gap `_____` where the answers were, when text
+    /// follows them.
+    pub fn stem_with_gap(&self) -> String {
+        match &self.after {
+            Some(after) => [self.stem.text.trim(), "_____", after.trim()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+            None => self.stem.text.trim().to_string(),
+        }
+    }
+}
+
+/// What a GIFT file holds, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    Category { pos: Pos, path: String },
+    Question(Box<Question>),
+}
+
+/// Characters a backslash escapes.
+const SPECIAL: &[u8] = b"~=#{}:\\n";
+
+/// The text with every escape sequence `\X` replaced by two `\x01` bytes, so searches for
+/// control characters find unescaped ones only, at the same byte offsets.
+fn mask(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' && i + 1 < bytes.len() && SPECIAL.contains(&bytes[i + 1]) {
+            out.extend_from_slice(&[1, 1]);
+            i += 2;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII bytes, so this stays valid UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Resolves escapes: `\~ \= \# \{ \} \: \\` give the character, `\n` a newline; any other
+/// backslash stays.
+pub fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.peek() {
+                Some(&n) if "~=#{}:\\".contains(n) => {
+                    out.push(n);
+                    chars.next();
+                }
+                Some('n') => {
+                    out.push('\n');
+                    chars.next();
+                }
+                _ => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Escapes text for GIFT: control characters and backslashes, and newlines as `\n` (a GIFT
+/// question may not hold a blank line).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '~' | '=' | '#' | '{' | '}' | ':' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A question's lines: the text joined with `\n`, and where each line starts in the file.
+struct Block {
+    text: String,
+    /// (byte offset in `text`, byte offset in the file) of each line.
+    lines: Vec<(usize, usize)>,
+    comments: Vec<String>,
+}
+
+impl Block {
+    fn file_offset(&self, offset: usize) -> usize {
+        let i = self
+            .lines
+            .partition_point(|(o, _)| *o <= offset)
+            .saturating_sub(1);
+        self.lines.get(i).map_or(0, |(o, f)| f + (offset - o))
+    }
+}
+
+fn blocks(source: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut current: Option<Block> = None;
+    let mut comments: Vec<String> = Vec::new();
+    let mut offset = 0;
+    for line in source.split('\n') {
+        let start = offset;
+        offset += line.len() + 1;
+        let trimmed = line.trim();
+        if trimmed.starts_with("//") {
+            comments.push(trimmed.to_string());
+            continue;
+        }
+        if trimmed.is_empty() {
+            if let Some(b) = current.take() {
+                out.push(b);
+            }
+            continue;
+        }
+        let block = current.get_or_insert_with(|| Block {
+            text: String::new(),
+            lines: vec![],
+            comments: std::mem::take(&mut comments),
+        });
+        if !block.text.is_empty() {
+            block.text.push('\n');
+        }
+        block.lines.push((block.text.len(), start));
+        block.text.push_str(line);
+    }
+    if let Some(b) = current.take() {
+        out.push(b);
+    }
+    out
+}
+
+/// Parses a GIFT file. Never fails: a question that cannot be read is an error issue at its
+/// place, and parsing goes on with the next one.
+pub fn parse(file: &str, source: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut category: Option<String> = None;
+    let index = LineIndex::new(source);
+    for block in blocks(source) {
+        let mut text = block.text.as_str();
+        let mut base = 0;
+        let lead = text.len() - text.trim_start().len();
+        if text[lead..].starts_with("$CATEGORY:") {
+            let line_end = text.find('\n').unwrap_or(text.len());
+            let path = text[lead + "$CATEGORY:".len()..line_end].trim().to_string();
+            let pos = index.pos(block.file_offset(lead));
+            out.push(Entry::Category {
+                pos,
+                path: path.clone(),
+            });
+            category = Some(path);
+            if line_end >= text.len() {
+                continue;
+            }
+            base = line_end + 1;
+            text = &text[base..];
+        }
+        let at = |offset: usize| index.pos(block.file_offset(base + offset));
+        match question(text, &at) {
+            Ok(Some(mut q)) => {
+                q.category = category.clone();
+                for c in &block.comments {
+                    comment(c, &mut q);
+                }
+                out.push(Entry::Question(Box::new(q)));
+            }
+            Ok(None) => {}
+            Err((offset, message)) => issues.push(Issue::error(file, at(offset), None, message)),
+        }
+    }
+    out
+}
+
+/// Reads `[id:…]`, `[tag:…]` and `certprep KEY: VALUE` from a comment line.
+fn comment(line: &str, q: &mut Question) {
+    let body = line.trim_start_matches('/').trim();
+    if let Some(rest) = body.strip_prefix("certprep ") {
+        if let Some((k, v)) = rest.split_once(':') {
+            // `EXAM@DATE: ids` has a colon in neither part; a reference's URL has one.
+            q.certprep
+                .push((k.trim().to_string(), v.trim().to_string()));
+        }
+        return;
+    }
+    let mut rest = body;
+    while let Some(start) = rest.find('[') {
+        let Some(end) = rest[start..].find(']') else {
+            break;
+        };
+        let inner = &rest[start + 1..start + end];
+        if let Some(id) = inner.strip_prefix("id:") {
+            q.id = Some(id.trim().to_string());
+        } else if let Some(tag) = inner.strip_prefix("tag:") {
+            q.tags.push(tag.trim().to_string());
+        }
+        rest = &rest[start + end + 1..];
+    }
+}
+
+type Failure = (usize, String);
+
+fn find_from(masked: &str, pat: &str, from: usize) -> Option<usize> {
+    masked.get(from..)?.find(pat).map(|i| i + from)
+}
+
+/// Splits a leading `[format]` off a text.
+fn format_prefix(s: &str) -> (Option<TextFormat>, &str) {
+    let t = s.trim_start();
+    for (prefix, f) in [
+        ("[html]", TextFormat::Html),
+        ("[moodle]", TextFormat::Moodle),
+        ("[plain]", TextFormat::Plain),
+        ("[markdown]", TextFormat::Markdown),
+    ] {
+        if t.get(..prefix.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+        {
+            return (Some(f), &t[prefix.len()..]);
+        }
+    }
+    (None, s)
+}
+
+/// A text field: its own format or the inherited one, escapes resolved. Outside Markdown a
+/// line break in the file is a space (`\n` gives a real newline).
+fn gift_text(raw: &str, inherited: TextFormat) -> GiftText {
+    let (own, rest) = format_prefix(raw);
+    let format = own.unwrap_or(inherited);
+    let text = if format == TextFormat::Markdown {
+        rest.lines()
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        rest.split('\n')
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    GiftText {
+        format,
+        text: unescape(text.trim()),
+    }
+}
+
+fn question(text: &str, at: &dyn Fn(usize) -> Pos) -> Result<Option<Question>, Failure> {
+    let masked = mask(text);
+    let mut start = masked.len() - masked.trim_start().len();
+    let mut title = None;
+    if masked[start..].starts_with("::") {
+        let Some(end) = find_from(&masked, "::", start + 2) else {
+            return Err((
+                start,
+                "a question name opened with `::` is not closed by `::`".into(),
+            ));
+        };
+        title = Some(one_line(&unescape(&text[start + 2..end])));
+        start = end + 2;
+    }
+    let (format, _) = format_prefix(&text[start..]);
+    let format_skip = if format.is_some() {
+        let t = &text[start..];
+        let lead = t.len() - t.trim_start().len();
+        lead + t[lead..].find(']').map_or(0, |i| i + 1)
+    } else {
+        0
+    };
+    let stem_start = start + format_skip;
+    let format = format.unwrap_or(TextFormat::Moodle);
+    let pos = at(masked.len() - masked.trim_start().len());
+    let Some(open) = find_from(&masked, "{", stem_start) else {
+        if masked[stem_start..].contains('}') {
+            let close = find_from(&masked, "}", stem_start).unwrap_or(stem_start);
+            return Err((
+                close,
+                "a `}` closes no answer block: write `\\}` for a literal brace".into(),
+            ));
+        }
+        let stem = gift_text(&text[stem_start..], format);
+        if stem.text.is_empty() && title.is_none() {
+            return Ok(None);
+        }
+        return Ok(Some(new_question(
+            pos,
+            title,
+            stem,
+            None,
+            Kind::Description,
+            None,
+        )));
+    };
+    let Some(close) = find_from(&masked, "}", open + 1) else {
+        return Err((
+            open,
+            "the answer block opened here has no closing `}`".into(),
+        ));
+    };
+    if let Some(second) = find_from(&masked[..close], "{", open + 1) {
+        return Err((
+            second,
+            "a `{` inside an answer block: write `\\{` for a literal brace".into(),
+        ));
+    }
+    let stem = gift_text(&text[stem_start..open], format);
+    let after_raw = &text[close + 1..];
+    let after = unescape(&one_line(after_raw));
+    let after = (!after.is_empty()).then_some(after);
+    let inner = &text[open + 1..close];
+    let inner_masked = &masked[open + 1..close];
+    let (answers, answers_masked, general) = match inner_masked.find("####") {
+        Some(i) => (
+            &inner[..i],
+            &inner_masked[..i],
+            Some(gift_text(&inner[i + 4..], format)),
+        ),
+        None => (inner, inner_masked, None),
+    };
+    let offset = open + 1;
+    let kind = answer_kind(answers, answers_masked, format).map_err(|(o, m)| (offset + o, m))?;
+    Ok(Some(new_question(pos, title, stem, after, kind, general)))
+}
+
+fn new_question(
+    pos: Pos,
+    title: Option<String>,
+    stem: GiftText,
+    after: Option<String>,
+    kind: Kind,
+    general_feedback: Option<GiftText>,
+) -> Question {
+    Question {
+        pos,
+        category: None,
+        id: None,
+        tags: vec![],
+        certprep: vec![],
+        title,
+        stem,
+        after,
+        kind,
+        general_feedback: general_feedback.filter(|g| !g.text.is_empty()),
+    }
+}
+
+fn answer_kind(raw: &str, masked: &str, format: TextFormat) -> Result<Kind, Failure> {
+    let lead = masked.len() - masked.trim_start().len();
+    let t = masked.trim();
+    if t.is_empty() {
+        return Ok(Kind::Essay);
+    }
+    if t.starts_with('#') {
+        let body = &raw[lead + 1..];
+        let parts = split_markers(body, &masked[lead + 1..], b"=");
+        let answers: Vec<String> =
+            if parts.is_empty() || !masked[lead + 1..].trim_start().starts_with('=') {
+                vec![one_line(&unescape(body))]
+            } else {
+                parts
+                    .iter()
+                    .map(|(_, s, _)| one_line(&unescape(&body[*s..])))
+                    .collect()
+            };
+        return Ok(Kind::Numerical(
+            answers.into_iter().filter(|a| !a.is_empty()).collect(),
+        ));
+    }
+    if t.starts_with('>') {
+        let body = &raw[lead + 1..];
+        let mut lines = body.lines();
+        let options = lines.next().unwrap_or("").trim().to_string();
+        let items = lines
+            .map(|l| gift_text(l, format))
+            .filter(|t| !t.text.is_empty())
+            .collect();
+        return Ok(Kind::Ordering { options, items });
+    }
+    let head = t
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_uppercase();
+    if matches!(head.as_str(), "T" | "TRUE" | "F" | "FALSE") {
+        let body = &raw[lead..];
+        let m = &masked[lead..];
+        let hashes: Vec<usize> = m.match_indices('#').map(|(i, _)| i).collect();
+        let feedback = |k: usize| -> Option<GiftText> {
+            let s = *hashes.get(k)? + 1;
+            let e = hashes.get(k + 1).copied().unwrap_or(body.len());
+            let f = gift_text(&body[s..e], format);
+            (!f.text.is_empty()).then_some(f)
+        };
+        return Ok(Kind::TrueFalse {
+            answer: head.starts_with('T'),
+            wrong_feedback: feedback(0),
+            right_feedback: feedback(1),
+        });
+    }
+    let first_eq = masked.find('=');
+    let is_matching = first_eq.is_some_and(|e| masked[e..].contains("->")) && !masked.contains('~');
+    if is_matching {
+        let mut pairs = Vec::new();
+        for (_, s, e) in split_markers(raw, masked, b"=") {
+            let seg = &raw[s..e];
+            let seg_m = &masked[s..e];
+            let Some(arrow) = seg_m.find("->") else {
+                return Err((s, "a matching answer needs `question -> answer`".into()));
+            };
+            let answer_end = seg_m[arrow..].find('#').map_or(seg.len(), |h| arrow + h);
+            pairs.push(Pair {
+                question: gift_text(&seg[..arrow], format),
+                answer: one_line(&unescape(&seg[arrow + 2..answer_end])),
+            });
+        }
+        return Ok(Kind::Matching(pairs));
+    }
+    if !masked.contains(['=', '~']) {
+        // One right short answer needs no `=` (gift-pegjs reads `{One}` so).
+        let (text, feedback) = match masked.find('#') {
+            Some(h) => (&raw[..h], Some(&raw[h + 1..])),
+            None => (raw, None),
+        };
+        let text = gift_text(text, format);
+        return Ok(Kind::ShortAnswer(vec![Answer {
+            equals: true,
+            weight: None,
+            feedback: feedback
+                .map(|f| gift_text(f, format))
+                .filter(|f| !f.text.is_empty()),
+            text,
+        }]));
+    }
+    let parts = split_markers(raw, masked, b"=~");
+    if let Some(stray) = masked[..parts
+        .first()
+        .map_or(masked.len(), |p| p.1.saturating_sub(1))]
+        .trim()
+        .chars()
+        .next()
+    {
+        let at = masked.find(stray).unwrap_or(0);
+        return Err((
+            at,
+            format!("expected `=` or `~` before an answer, found `{stray}`"),
+        ));
+    }
+    let mut answers = Vec::new();
+    let mut has_tilde = false;
+    for (marker, s, e) in parts {
+        has_tilde |= marker == b'~';
+        let seg = &raw[s..e];
+        let seg_m = &masked[s..e];
+        let lead = seg_m.len() - seg_m.trim_start().len();
+        let (weight, wlen) = weight(&seg_m[lead..]);
+        let body = &seg[lead + wlen..];
+        let body_m = &seg_m[lead + wlen..];
+        let (text, feedback) = match body_m.find('#') {
+            Some(h) => (&body[..h], Some(&body[h + 1..])),
+            None => (body, None),
+        };
+        let text = gift_text(text, format);
+        // Feedback takes the question's format, not the answer's (as Moodle and gift-pegjs).
+        answers.push(Answer {
+            equals: marker == b'=',
+            weight,
+            feedback: feedback
+                .map(|f| gift_text(f, format))
+                .filter(|f| !f.text.is_empty()),
+            text,
+        });
+    }
+    Ok(if has_tilde {
+        Kind::MultipleChoice(answers)
+    } else {
+        Kind::ShortAnswer(answers)
+    })
+}
+
+/// `%50%`, `%-100%`, `%33.33333%` at the start of an answer: the weight and its length.
+fn weight(s: &str) -> (Option<f64>, usize) {
+    let Some(rest) = s.strip_prefix('%') else {
+        return (None, 0);
+    };
+    let Some(end) = rest.find('%') else {
+        return (None, 0);
+    };
+    match rest[..end].trim().parse::<f64>() {
+        Ok(w) if w.is_finite() => (Some(w), end + 2),
+        _ => (None, 0),
+    }
+}
+
+/// The answers of a block: (marker, start after the marker, end) for each unescaped marker.
+fn split_markers(_raw: &str, masked: &str, markers: &[u8]) -> Vec<(u8, usize, usize)> {
+    let starts: Vec<(u8, usize)> = masked
+        .bytes()
+        .enumerate()
+        .filter(|(i, b)| {
+            markers.contains(b)
+                // `->` of a matching answer is not a marker, nor `=` inside it.
+                && !(*b == b'=' && masked.as_bytes().get(i + 1) == Some(&b'>'))
+        })
+        .map(|(i, b)| (b, i))
+        .collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(k, (b, i))| {
+            let end = starts.get(k + 1).map_or(masked.len(), |(_, j)| *j);
+            (*b, i + 1, end)
+        })
+        .collect()
+}
+
+/// A GIFT text as Markdown.
+fn markdown(t: &GiftText) -> String {
+    match t.format {
+        TextFormat::Markdown => t.text.clone(),
+        TextFormat::Html => html_to_markdown(&t.text),
+        TextFormat::Moodle if looks_like_html(&t.text) => html_to_markdown(&t.text),
+        TextFormat::Moodle | TextFormat::Plain => t.text.clone(),
+    }
+}
+
+pub(crate) fn drafts(
+    file: &str,
+    source: &str,
+    issues: &mut Vec<Issue>,
+) -> Result<Vec<Draft>, ImportError> {
+    let entries = parse(file, source, issues);
+    if entries.is_empty() && !issues.iter().any(Issue::is_error) {
+        return Err(ImportError::Unrecognised {
+            file: file.to_string(),
+            message: "no GIFT question found (questions are separated by blank lines; answers go in `{…}`)".into(),
+        });
+    }
+    let mut out = Vec::new();
+    for entry in entries {
+        let Entry::Question(q) = entry else { continue };
+        if let Some(d) = draft(file, &q, issues) {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+fn name_of(q: &Question) -> Option<String> {
+    q.id.clone()
+        .map(|i| format!("[id:{i}]"))
+        .or_else(|| q.title.clone())
+        .map(|n| format!("`{n}`"))
+        .or_else(|| {
+            let s: String = one_line(&q.stem.text).chars().take(40).collect();
+            Some(format!("\"{s}\""))
+        })
+}
+
+fn draft(file: &str, q: &Question, issues: &mut Vec<Issue>) -> Option<Draft> {
+    let name = name_of(q);
+    let mut warn = |m: String| issues.push(Issue::warning(file, q.pos, name.clone(), m));
+    let stem = markdown(&q.stem);
+    let after = q.after.as_deref().map(|a| {
+        // Moodle's fixtures leave `";` after a closing brace: not part of a sentence.
+        if a.chars().all(|c| matches!(c, '"' | '\'' | ';')) {
+            warn(format!("stray `{a}` after the answer block ignored"));
+            String::new()
+        } else {
+            a.to_string()
+        }
+    });
+    let gap = after.as_deref().is_some_and(|a| !a.is_empty());
+    let with_gap = |filler: &str| -> String {
+        match after.as_deref().filter(|a| !a.is_empty()) {
+            Some(a) => format!("{} {filler} {a}", stem.trim_end())
+                .trim()
+                .to_string(),
+            None => stem.clone(),
+        }
+    };
+    let (stem, body) = match &q.kind {
+        Kind::Description | Kind::Essay | Kind::ShortAnswer(_) | Kind::Numerical(_) => {
+            issues.push(Issue::warning(
+                file,
+                q.pos,
+                name,
+                format!(
+                    "{} question not imported: certprep has no item type for it",
+                    q.kind.name()
+                ),
+            ));
+            return None;
+        }
+        Kind::TrueFalse {
+            answer,
+            wrong_feedback,
+            right_feedback,
+        } => {
+            let right = right_feedback.as_ref().map(markdown).unwrap_or_default();
+            let wrong = wrong_feedback.as_ref().map(markdown).unwrap_or_default();
+            let (t, f) = if *answer {
+                (right, wrong)
+            } else {
+                (wrong, right)
+            };
+            let stem = if gap {
+                with_gap("{{1}}")
+            } else {
+                format!("{}\n\n{{{{1}}}}", stem.trim_end())
+            };
+            (
+                stem,
+                Body::Dropdown(vec![vec![
+                    Opt::new("True", *answer, t),
+                    Opt::new("False", !*answer, f),
+                ]]),
+            )
+        }
+        Kind::MultipleChoice(answers) => {
+            let options = choice_options(answers, &mut warn);
+            let correct = options.iter().filter(|o| o.correct).count();
+            if correct == 1 && (gap || options.len() == 2) {
+                let stem = if gap {
+                    with_gap("{{1}}")
+                } else {
+                    format!("{}\n\n{{{{1}}}}", stem.trim_end())
+                };
+                if !gap {
+                    warn(
+                        "two options only: imported as a drop-down (a `single` item needs three)"
+                            .into(),
+                    );
+                }
+                (stem, Body::Dropdown(vec![options]))
+            } else {
+                (with_gap("_____"), Body::Choice(options))
+            }
+        }
+        Kind::Matching(pairs) => {
+            let mut sources: Vec<(String, String)> = Vec::new();
+            let mut targets = Vec::new();
+            for p in pairs {
+                let idx = match sources.iter().position(|(s, _)| *s == p.answer) {
+                    Some(i) => i,
+                    None => {
+                        sources.push((p.answer.clone(), String::new()));
+                        sources.len() - 1
+                    }
+                };
+                let question = markdown(&p.question);
+                if !question.trim().is_empty() {
+                    targets.push((question, idx, String::new()));
+                }
+            }
+            (with_gap("_____"), Body::Match { sources, targets })
+        }
+        Kind::Ordering { items, .. } => {
+            let actions = items
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    (
+                        markdown(t),
+                        Some(u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                        String::new(),
+                    )
+                })
+                .collect();
+            (with_gap("_____"), Body::Order(actions))
+        }
+    };
+    let mut d = Draft::new(q.pos, stem, body);
+    d.name = q.title.clone();
+    d.id = q.id.clone();
+    d.category = q.category.clone();
+    d.tags = q.tags.clone();
+    d.explanation = q
+        .general_feedback
+        .as_ref()
+        .map(markdown)
+        .unwrap_or_default();
+    apply_certprep(&q.certprep, &mut d, &mut warn);
+    Some(d)
+}
+
+/// Applies `// certprep KEY: VALUE` comments to a draft.
+fn apply_certprep(pairs: &[(String, String)], d: &mut Draft, warn: &mut dyn FnMut(String)) {
+    for (k, v) in pairs {
+        if let Err(m) = apply_field(&mut d.meta, &mut d.references, k, v) {
+            warn(m);
+        }
+    }
+}
+
+/// One native field carried by a foreign format (GIFT comments, certprep CSV columns).
+pub(crate) fn apply_field(
+    meta: &mut MetaFields,
+    references: &mut Vec<Reference>,
+    key: &str,
+    value: &str,
+) -> Result<(), String> {
+    let bad = |what: &str| format!("certprep `{key}: {value}` ignored: {what}");
+    match key {
+        "difficulty" => meta.difficulty = Some(value.parse().map_err(|_| bad("expected 1 to 5"))?),
+        "reviewed" => {
+            meta.reviewed = Some(certprep_domain::exam::parse_date(value).map_err(|e| bad(&e))?)
+        }
+        "version" => meta.version = Some(value.parse().map_err(|_| bad("expected a number"))?),
+        "shuffle" | "reuse" => {
+            let b = match value {
+                "yes" => true,
+                "no" => false,
+                _ => return Err(bad("expected yes or no")),
+            };
+            if key == "shuffle" {
+                meta.shuffle = Some(b);
+            } else {
+                meta.reuse = Some(b);
+            }
+        }
+        "reference" => references.push(parse_reference(value)),
+        _ if key.contains('@') => {
+            let outline = key
+                .parse()
+                .map_err(|e: certprep_domain::exam::OutlineRefError| bad(&e.0))?;
+            let ids: Vec<String> = value
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+            meta.objectives.insert(outline, ids);
+        }
+        _ => return Err(bad("unknown key")),
+    }
+    Ok(())
+}
+
+/// `[title](url)` or a bare URL.
+pub(crate) fn parse_reference(s: &str) -> Reference {
+    let s = s.trim();
+    if let Some(rest) = s.strip_prefix('[')
+        && let Some((title, rest)) = rest.split_once("](")
+        && let Some(url) = rest.strip_suffix(')')
+    {
+        return Reference {
+            title: Some(title.to_string()),
+            url: url.to_string(),
+        };
+    }
+    Reference {
+        title: None,
+        url: s.to_string(),
+    }
+}
+
+pub(crate) fn reference_text(r: &Reference) -> String {
+    match &r.title {
+        Some(t) => format!("[{t}]({})", r.url),
+        None => r.url.clone(),
+    }
+}
+
+/// The options of a multiple-choice question, with weights turned into a key.
+fn choice_options(answers: &[Answer], warn: &mut dyn FnMut(String)) -> Vec<Opt> {
+    let any_equals = answers.iter().any(|a| a.equals);
+    let full = |a: &Answer| a.weight.is_none_or(|w| w >= 99.99);
+    let mut partial = Vec::new();
+    let options: Vec<Opt> = answers
+        .iter()
+        .map(|a| {
+            let correct = if any_equals {
+                let c = a.equals && full(a);
+                if !c && a.weight.is_some_and(|w| w > 0.0) {
+                    partial.push(one_line(&a.text.text));
+                }
+                c
+            } else {
+                a.weight.is_some_and(|w| w > 0.0)
+            };
+            Opt::new(
+                markdown(&a.text),
+                correct,
+                a.feedback.as_ref().map(markdown).unwrap_or_default(),
+            )
+        })
+        .collect();
+    if !partial.is_empty() {
+        warn(format!(
+            "partial credit dropped: {} counted as wrong (certprep has one key per single-answer item)",
+            partial
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !any_equals {
+        let positive: Vec<f64> = answers
+            .iter()
+            .filter_map(|a| a.weight)
+            .filter(|w| *w > 0.0)
+            .collect();
+        let even = positive.windows(2).all(|w| (w[0] - w[1]).abs() < 0.01);
+        let total: f64 = positive.iter().sum();
+        if !even || (total - 100.0).abs() > 0.5 {
+            warn(format!(
+                "weights {} approximated: each option with a positive weight is a key worth one point",
+                positive
+                    .iter()
+                    .map(|w| format!("{w}%"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    options
+}
+
+// ---------------------------------------------------------------------------------------
+// Export
+
+fn header(out: &mut String, item: &Item, id: &str) {
+    let _ = writeln!(out, "// [id:{id}]");
+    if !item.tags.is_empty() {
+        let tags: Vec<String> = item
+            .tags
+            .iter()
+            .map(|t| format!("[tag:{}]", t.replace(']', "")))
+            .collect();
+        let _ = writeln!(out, "// {}", tags.join(" "));
+    }
+    let _ = writeln!(out, "// certprep difficulty: {}", item.difficulty);
+    let _ = writeln!(out, "// certprep reviewed: {}", item.reviewed);
+    if item.version > 1 {
+        let _ = writeln!(out, "// certprep version: {}", item.version);
+    }
+    if !item.shuffle {
+        let _ = writeln!(out, "// certprep shuffle: no");
+    }
+    if let ItemBody::Match { reuse: true, .. } = item.body {
+        let _ = writeln!(out, "// certprep reuse: yes");
+    }
+    for (outline, ids) in &item.objectives {
+        let _ = writeln!(out, "// certprep {outline}: {}", ids.join(", "));
+    }
+    for r in &item.references {
+        let _ = writeln!(
+            out,
+            "// certprep reference: {}",
+            one_line(&reference_text(r))
+        );
+    }
+}
+
+fn md(s: &str) -> String {
+    format!("[markdown]{}", escape(s))
+}
+
+fn feedback(note: &str) -> String {
+    if note.trim().is_empty() {
+        String::new()
+    } else {
+        format!("#{}", escape(note))
+    }
+}
+
+fn general(item: &Item) -> String {
+    if item.explanation.trim().is_empty() {
+        String::new()
+    } else {
+        format!("\n\t####{}", md(&item.explanation))
+    }
+}
+
+fn choices(out: &mut String, options: &[Choice], weights: Option<&str>) {
+    for o in options {
+        let marker = match (weights, o.correct) {
+            (None, true) => "=".to_string(),
+            (None, false) => "~".to_string(),
+            (Some(w), true) => format!("~%{w}%"),
+            (Some(_), false) => "~%-100%".to_string(),
+        };
+        let _ = write!(out, "\n\t{marker}{}{}", escape(&o.text), feedback(&o.note));
+    }
+}
+
+/// A weight as GIFT writes it: `50`, `33.33333`.
+fn percent(n: u32) -> String {
+    if n == 0 {
+        return "100".into();
+    }
+    let w = 100.0 / f64::from(n);
+    let s = format!("{w:.5}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+pub(crate) fn export(source: &ExportSource<'_>) -> Exported {
+    let mut out = String::from(
+        "// Exported by certprep. Text is Markdown; `// certprep` comments keep the\n// fields GIFT has no place for, so certprep can import this file without loss.\n\n",
+    );
+    let mut issues = Vec::new();
+    let mut count = 0;
+    let mut last_category: Option<String> = None;
+    for item in &source.items {
+        let category = crate::category_of(item);
+        if category.is_some() && category != last_category {
+            let _ = writeln!(
+                out,
+                "$CATEGORY: $course$/top/{}\n",
+                category.clone().unwrap_or_default()
+            );
+            last_category = category;
+        }
+        let stem = source.full_stem(item);
+        if let Some(certprep_domain::item::Membership::CaseStudy(id)) = &item.group {
+            issues.push(Issue::warning(
+                "gift",
+                Pos::default(),
+                Some(item.id.clone()),
+                format!("item of case study `{id}`: the case study's title and tabs are written before its stem"),
+            ));
+        }
+        let warn = |m: &str| Issue::warning("gift", Pos::default(), Some(item.id.clone()), m);
+        let mut q = String::new();
+        match &item.body {
+            ItemBody::Single { options } => {
+                header(&mut q, item, &item.id);
+                let _ = write!(q, "::{}::{}{{", escape(&item.id), md(&stem));
+                choices(&mut q, options, None);
+                let _ = write!(q, "{}\n}}\n\n", general(item));
+            }
+            ItemBody::Multiple { choose, options } => {
+                header(&mut q, item, &item.id);
+                let _ = write!(q, "::{}::{}{{", escape(&item.id), md(&stem));
+                choices(&mut q, options, Some(&percent(*choose)));
+                let _ = write!(q, "{}\n}}\n\n", general(item));
+            }
+            ItemBody::Dropdown { slots }
+                if slots.len() == 1 && stem.matches("{{1}}").count() == 1 =>
+            {
+                header(&mut q, item, &item.id);
+                let slot = &slots[0];
+                let tf = slot.choices.len() == 2
+                    && slot.choices[0].text == "True"
+                    && slot.choices[1].text == "False"
+                    && stem.trim_end().ends_with("\n\n{{1}}");
+                if tf {
+                    let truth = slot.choices[0].correct;
+                    let (right, wrong) = if truth {
+                        (&slot.choices[0].note, &slot.choices[1].note)
+                    } else {
+                        (&slot.choices[1].note, &slot.choices[0].note)
+                    };
+                    let before = stem.trim_end().trim_end_matches("{{1}}").trim_end();
+                    let _ = write!(
+                        q,
+                        "::{}::{}{{{}#{}#{}{}\n}}\n\n",
+                        escape(&item.id),
+                        md(before),
+                        if truth { "TRUE" } else { "FALSE" },
+                        escape(wrong),
+                        escape(right),
+                        general(item)
+                    );
+                } else {
+                    let (before, after) = stem.split_once("{{1}}").unwrap_or((&stem, ""));
+                    let _ = write!(q, "::{}::{}{{", escape(&item.id), md(before));
+                    choices(&mut q, &slot.choices, None);
+                    let _ = write!(q, "{}\n}}{}\n\n", general(item), escape(after));
+                }
+            }
+            ItemBody::Dropdown { .. } => {
+                issues.push(warn("not exported: GIFT has no question with several drop-down gaps (use Moodle XML)"));
+                continue;
+            }
+            ItemBody::Order { actions } => {
+                let mut used: Vec<_> = actions
+                    .iter()
+                    .filter_map(|a| a.position.map(|p| (p, a)))
+                    .collect();
+                used.sort_by_key(|(p, _)| *p);
+                if used.len() < actions.len() {
+                    issues.push(warn("actions outside the answer dropped: GIFT ordering questions use every item"));
+                }
+                header(&mut q, item, &item.id);
+                let _ = write!(q, "::{}::{}{{>{} ", escape(&item.id), md(&stem), used.len());
+                for (_, a) in used {
+                    let _ = write!(q, "\n{}", escape(&a.text));
+                }
+                let _ = write!(q, "{}\n}}\n\n", general(item));
+            }
+            ItemBody::Match {
+                sources, targets, ..
+            } => {
+                if sources.iter().any(|s| !s.note.trim().is_empty())
+                    || targets.iter().any(|t| !t.note.trim().is_empty())
+                {
+                    issues.push(warn("notes on sources and targets dropped: GIFT matching has no per-answer feedback"));
+                }
+                header(&mut q, item, &item.id);
+                let _ = write!(q, "::{}::{}{{", escape(&item.id), md(&stem));
+                let text_of = |k: char| {
+                    sources
+                        .iter()
+                        .find(|s| s.label == k)
+                        .map(|s| s.text.as_str())
+                        .unwrap_or("")
+                };
+                for t in targets {
+                    let _ = write!(q, "\n\t={} -> {}", escape(&t.text), escape(text_of(t.key)));
+                }
+                for s in sources
+                    .iter()
+                    .filter(|s| targets.iter().all(|t| t.key != s.label))
+                {
+                    let _ = write!(q, "\n\t= -> {}", escape(&s.text));
+                }
+                let _ = write!(q, "{}\n}}\n\n", general(item));
+            }
+            ItemBody::YesNo { statements } => {
+                issues.push(warn(&format!(
+                    "yes/no grid written as {} true/false questions `{}-1`…",
+                    statements.len(),
+                    item.id
+                )));
+                for (i, s) in statements.iter().enumerate() {
+                    let id = format!("{}-{}", item.id, i + 1);
+                    header(&mut q, item, &id);
+                    let text = format!("{stem}\n\n{}", s.text);
+                    tf(&mut q, &id, &text, s.answer, &s.note, item);
+                }
+            }
+            ItemBody::Solution { statement } => {
+                header(&mut q, item, &item.id);
+                let text = format!(
+                    "{stem}\n\n**Solution:** {}\n\nDoes the solution meet the goal?",
+                    statement.text
+                );
+                tf(
+                    &mut q,
+                    &item.id,
+                    &text,
+                    statement.answer,
+                    &statement.note,
+                    item,
+                );
+            }
+        }
+        count += 1;
+        out.push_str(&q);
+    }
+    Exported {
+        bytes: out.into_bytes(),
+        items: count,
+        issues,
+    }
+}
+
+fn tf(q: &mut String, id: &str, text: &str, answer: bool, note: &str, item: &Item) {
+    // The note explains the statement whatever was answered: show it both ways.
+    let _ = write!(
+        q,
+        "::{}::{}{{{}#{}#{}{}\n}}\n\n",
+        escape(id),
+        md(text),
+        if answer { "TRUE" } else { "FALSE" },
+        escape(note),
+        escape(note),
+        general(item)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(src: &str) -> Question {
+        let mut issues = vec![];
+        let entries = parse("t.gift", src, &mut issues);
+        assert!(issues.is_empty(), "{issues:?}");
+        match entries.into_iter().next() {
+            Some(Entry::Question(q)) => *q,
+            other => panic!("expected a question, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn escapes_and_weights() {
+        let q = one(
+            "::A\\: b::Which \\{x\\}? {\n ~%-50%\\= 2 #no\n ~%33.33333%three\n =%50%half # meh\n}",
+        );
+        assert_eq!(q.title.as_deref(), Some("A: b"));
+        assert_eq!(q.stem.text, "Which {x}?");
+        let Kind::MultipleChoice(a) = &q.kind else {
+            panic!("{:?}", q.kind)
+        };
+        assert_eq!(a[0].weight, Some(-50.0));
+        assert_eq!(a[0].text.text, "= 2");
+        assert_eq!(a[0].feedback.as_ref().map(|f| f.text.as_str()), Some("no"));
+        assert_eq!(a[1].weight, Some(33.33333));
+        assert!(a[2].equals);
+    }
+
+    #[test]
+    fn true_false_feedback_order() {
+        let q = one("Grant is buried.{FALSE#wrong one#right one####general}");
+        assert_eq!(
+            q.kind,
+            Kind::TrueFalse {
+                answer: false,
+                wrong_feedback: Some(GiftText {
+                    format: TextFormat::Moodle,
+                    text: "wrong one".into()
+                }),
+                right_feedback: Some(GiftText {
+                    format: TextFormat::Moodle,
+                    text: "right one".into()
+                }),
+            }
+        );
+        assert_eq!(q.general_feedback.map(|g| g.text), Some("general".into()));
+    }
+
+    #[test]
+    fn unclosed_block_is_an_error_with_position() {
+        let mut issues = vec![];
+        parse("t.gift", "Q1 {=a ~b}\n\nQ2 {=a\n~b\n", &mut issues);
+        assert_eq!(issues.len(), 1);
+        assert_eq!(
+            issues[0].to_string(),
+            "t.gift:3:4: the answer block opened here has no closing `}`"
+        );
+    }
+
+    #[test]
+    fn escape_round_trips() {
+        let s = "a {b} ~c =d #e :f \\g\nh";
+        assert_eq!(unescape(&escape(s)), s);
+    }
+}

@@ -1,0 +1,477 @@
+//! Import and export of question-bank formats.
+//!
+//! Importers read a foreign file (bytes in any common encoding: UTF-8 with or without BOM,
+//! UTF-16 with BOM, legacy encodings detected with chardetng; CRLF or LF) and produce native
+//! bank Markdown that `certprep-bank`'s parser and lint accept: each question becomes an item
+//! when certprep has its type, and anything dropped or approximated is an [`Issue`] at the
+//! question's `file:line:col`, naming it. Exporters start from a loaded
+//! [`certprep_bank::Library`].
+//!
+//! | format | import | export |
+//! |---|---|---|
+//! | Moodle GIFT ([`gift`]) | every type Moodle documents (short answer, numerical, essay and description reported, not imported) | yes, lossless through `// certprep` comments |
+//! | Markdown checkbox banks ([`markdown`]) | yes | — |
+//! | CSV ([`csv_format`]): Moodle qformat_csv layouts, generic quiz sheets, certprep CSV | yes | certprep CSV (lossless) |
+//! | Moodle XML ([`moodle_xml`]) | yes | yes, lossless through `<!-- certprep -->` comments |
+//! | Anki text ([`anki`]) | yes (a note becomes a single-answer item) | yes (Basic notes) |
+//!
+//! Not yet: IMS QTI 2.1/3.0 and Anki `.apkg` (refused with a clear message).
+//!
+//! **What a foreign format lacks.** The bank lint requires what GIFT or Moodle never carry:
+//! an outline objective, a learn.microsoft.com reference, an explanation, a reason under every
+//! distractor. [`ImportOptions`] supplies the first two (the caller asks the user for them);
+//! a missing explanation or distractor reason is written as an explicit placeholder
+//! ([`native::NO_EXPLANATION`], [`native::NO_REASON`]) and reported as a warning naming the
+//! item, so the author knows what to write. An item that still fails the lint (too few
+//! options, no key, duplicate options, a retired service name…) is not imported: it is an
+//! error issue with the lint's reasons.
+//!
+//! Like `certprep-bank`, this crate reads no files and no clock: callers hand in bytes and
+//! today's date, and write what they get back.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use certprep_bank::Library;
+use certprep_bank::syntax::Pos;
+use certprep_domain::item::Reference;
+use certprep_domain::{Item, OutlineRef};
+use chrono::NaiveDate;
+
+pub mod anki;
+pub mod csv_format;
+pub mod gift;
+pub mod markdown;
+pub mod moodle_xml;
+pub mod native;
+pub mod text;
+
+/// A question-bank format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Gift,
+    MoodleXml,
+    Csv,
+    Markdown,
+    AnkiText,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Gift,
+        Format::MoodleXml,
+        Format::Csv,
+        Format::Markdown,
+        Format::AnkiText,
+    ];
+
+    /// The name used on the command line: `gift`, `moodle-xml`, `csv`, `markdown`, `anki-txt`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Gift => "gift",
+            Format::MoodleXml => "moodle-xml",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+            Format::AnkiText => "anki-txt",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether [`export`] writes this format.
+    pub fn can_export(self) -> bool {
+        !matches!(self, Format::Markdown)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem found while importing or exporting: where, which item, what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub file: String,
+    /// 1-based; 0 when the format has no lines (a whole-file or export problem).
+    pub line: u32,
+    pub col: u32,
+    pub severity: Severity,
+    /// The item's id (or the source's name for it), when the issue concerns one.
+    pub item: Option<String>,
+    pub message: String,
+}
+
+impl Issue {
+    pub fn warning(file: &str, pos: Pos, item: Option<String>, message: impl Into<String>) -> Self {
+        Issue::new(file, pos, Severity::Warning, item, message)
+    }
+
+    pub fn error(file: &str, pos: Pos, item: Option<String>, message: impl Into<String>) -> Self {
+        Issue::new(file, pos, Severity::Error, item, message)
+    }
+
+    fn new(
+        file: &str,
+        pos: Pos,
+        severity: Severity,
+        item: Option<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Issue {
+            file: file.to_string(),
+            line: pos.line,
+            col: pos.col,
+            severity,
+            item,
+            message: message.into(),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.col)?;
+        }
+        f.write_str(": ")?;
+        if self.severity == Severity::Warning {
+            f.write_str("warning: ")?;
+        }
+        if let Some(item) = &self.item {
+            write!(f, "item {item}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// A file that cannot be imported at all. Problems with single questions are [`Issue`]s.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: {message}")]
+    Encoding { file: String, message: String },
+    #[error("{file}:{line}:{col}: {message}")]
+    Syntax {
+        file: String,
+        line: u32,
+        col: u32,
+        message: String,
+    },
+    #[error("{file}: {message}")]
+    Unrecognised { file: String, message: String },
+}
+
+impl ImportError {
+    pub(crate) fn syntax(file: &str, pos: Pos, message: impl Into<String>) -> Self {
+        ImportError::Syntax {
+            file: file.to_string(),
+            line: pos.line,
+            col: pos.col,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0} cannot be exported (it is an import-only format)")]
+    ImportOnly(Format),
+    #[error("nothing to export: {0}")]
+    Empty(String),
+    #[error("writing {format}: {message}")]
+    Write { format: Format, message: String },
+}
+
+/// What a foreign format does not carry but every native item needs.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Today: reviewed dates after it are refused, as the lint does.
+    pub today: NaiveDate,
+    /// The `reviewed:` date written on imported items (default: today).
+    pub reviewed: Option<NaiveDate>,
+    /// `difficulty:` for items whose source has none (default 3).
+    pub difficulty: u8,
+    /// The `EXAM@DATE: objectives` lines written on items whose source has none. The bank
+    /// lint refuses an item that serves no outline.
+    pub objectives: BTreeMap<OutlineRef, Vec<String>>,
+    /// References added to items whose source has no learn.microsoft.com reference. The bank
+    /// lint refuses an item without one.
+    pub references: Vec<Reference>,
+    /// Prefix for generated ids (default: the file name as a slug).
+    pub id_prefix: Option<String>,
+    /// The library the items will join (its catalog and service names): when given, items
+    /// are also checked as `certprep bank lint` checks them (objectives exist, service names
+    /// are current for their outlines), and refused with its reasons otherwise.
+    pub library: Option<Library>,
+    /// Ids already in use (files imported before this one, the target folder): generated and
+    /// source ids avoid them (and the ids of [`ImportOptions::library`]) with a `-2`, `-3`…
+    /// suffix, so items never replace existing ones by accident.
+    pub taken_ids: std::collections::BTreeSet<String>,
+}
+
+impl ImportOptions {
+    pub fn new(today: NaiveDate) -> Self {
+        ImportOptions {
+            today,
+            reviewed: None,
+            difficulty: 3,
+            objectives: BTreeMap::new(),
+            references: vec![],
+            id_prefix: None,
+            library: None,
+            taken_ids: std::collections::BTreeSet::new(),
+        }
+    }
+
+    pub(crate) fn reviewed(&self) -> NaiveDate {
+        self.reviewed.unwrap_or(self.today)
+    }
+}
+
+/// The result of importing one file.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub format: Format,
+    /// The items, as `certprep-bank` reads them back from [`Imported::markdown`].
+    pub items: Vec<Item>,
+    /// The bank file to write (`DIR/<name>.md`); empty when no item was imported.
+    pub markdown: String,
+    /// Warnings (approximations, placeholders, dropped parts) and errors (questions not
+    /// imported), each at its place in the source.
+    pub issues: Vec<Issue>,
+    /// The encoding the file was decoded from when it was not UTF-8.
+    pub encoding: Option<&'static str>,
+}
+
+impl Imported {
+    pub fn warnings(&self) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(|i| !i.is_error())
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(|i| i.is_error())
+    }
+}
+
+/// Guesses a file's format from its name and first bytes.
+pub fn detect(file: &str, bytes: &[u8]) -> Option<Format> {
+    let lower = file.to_ascii_lowercase();
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_string();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    if lower.ends_with(".gift") || lower.ends_with(".gift.txt") {
+        return Some(Format::Gift);
+    }
+    if lower.ends_with(".xml") {
+        return (head.contains("<quiz") || head.contains("<question")).then_some(Format::MoodleXml);
+    }
+    if lower.ends_with(".csv") {
+        return Some(Format::Csv);
+    }
+    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+        return Some(Format::Markdown);
+    }
+    if head.starts_with("<?xml") || head.starts_with("<quiz") {
+        return Some(Format::MoodleXml);
+    }
+    if head
+        .lines()
+        .any(|l| l.starts_with("#separator:") || l.starts_with("#html:"))
+    {
+        return Some(Format::AnkiText);
+    }
+    if lower.ends_with(".txt") || lower.ends_with(".tsv") {
+        let gift_like = head.contains('{') && head.contains('}')
+            || head
+                .lines()
+                .any(|l| l.starts_with("::") || l.starts_with("$CATEGORY:"));
+        return Some(if gift_like {
+            Format::Gift
+        } else {
+            Format::AnkiText
+        });
+    }
+    None
+}
+
+/// Packages this crate does not read yet, with what to do instead.
+fn unsupported_package(file: &str, bytes: &[u8]) -> Option<String> {
+    let lower = file.to_ascii_lowercase();
+    let zip = bytes.starts_with(b"PK\x03\x04");
+    if lower.ends_with(".apkg") || lower.ends_with(".colpkg") {
+        return Some(
+            "Anki packages (.apkg) are not read yet: in Anki, export the deck as \
+             \"Notes in Plain Text\" and import that file (format anki-txt)"
+                .into(),
+        );
+    }
+    if zip {
+        return Some(
+            "this is a zip package (QTI content package or Anki deck?), which is not read yet: \
+             import the questions as GIFT, Moodle XML, CSV, Markdown or Anki text"
+                .into(),
+        );
+    }
+    None
+}
+
+/// Imports one file. `file` is the path as shown in messages; `format` is detected when
+/// `None`. An `Err` means nothing in the file could be read; questions that could not be
+/// imported are errors in [`Imported::issues`].
+pub fn import(
+    file: &str,
+    bytes: &[u8],
+    format: Option<Format>,
+    opts: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    if let Some(message) = unsupported_package(file, bytes) {
+        return Err(ImportError::Unrecognised {
+            file: file.to_string(),
+            message,
+        });
+    }
+    let format = match format.or_else(|| detect(file, bytes)) {
+        Some(f) => f,
+        None => {
+            return Err(ImportError::Unrecognised {
+                file: file.to_string(),
+                message: "cannot tell the format from the file name or content: give it \
+                          (gift, moodle-xml, csv, markdown, anki-txt)"
+                    .into(),
+            });
+        }
+    };
+    let decoded = text::decode(file, bytes)?;
+    let mut issues = Vec::new();
+    if let Some(enc) = decoded.encoding {
+        issues.push(Issue::warning(
+            file,
+            Pos::default(),
+            None,
+            format!("the file is not UTF-8: read as {enc}"),
+        ));
+    }
+    let drafts = match format {
+        Format::Gift => gift::drafts(file, &decoded.text, &mut issues)?,
+        Format::MoodleXml => moodle_xml::drafts(file, &decoded.text, &mut issues)?,
+        Format::Csv => csv_format::drafts(file, &decoded.text, &mut issues)?,
+        Format::Markdown => markdown::drafts(file, &decoded.text, &mut issues)?,
+        Format::AnkiText => anki::drafts(file, &decoded.text, &mut issues)?,
+    };
+    let finished = native::finish(file, drafts, opts, &mut issues);
+    Ok(Imported {
+        format,
+        items: finished.items,
+        markdown: finished.markdown,
+        issues,
+        encoding: decoded.encoding,
+    })
+}
+
+/// The bytes of an export, and what could not be carried.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    pub bytes: Vec<u8>,
+    /// How many items were written (an item split into several questions counts once).
+    pub items: usize,
+    pub issues: Vec<Issue>,
+}
+
+/// Exports the items of a library, or only those serving an outline of `exam` when given.
+pub fn export(
+    library: &Library,
+    exam: Option<&str>,
+    format: Format,
+) -> Result<Exported, ExportError> {
+    let items: Vec<&Item> = library
+        .bank
+        .items
+        .iter()
+        .filter(|i| exam.is_none_or(|code| i.objectives.keys().any(|o| o.exam.as_str() == code)))
+        .collect();
+    if items.is_empty() {
+        return Err(ExportError::Empty(match exam {
+            Some(code) => format!("no item serves exam `{code}`"),
+            None => "the bank holds no item".into(),
+        }));
+    }
+    let source = ExportSource { items, library };
+    match format {
+        Format::Gift => Ok(gift::export(&source)),
+        Format::MoodleXml => moodle_xml::export(&source),
+        Format::Csv => csv_format::export(&source),
+        Format::AnkiText => Ok(anki::export(&source)),
+        Format::Markdown => Err(ExportError::ImportOnly(format)),
+    }
+}
+
+/// What exporters read: the chosen items and the library they come from (for the scenario
+/// of a series and the tabs of a case study).
+pub(crate) struct ExportSource<'a> {
+    pub items: Vec<&'a Item>,
+    pub library: &'a Library,
+}
+
+impl ExportSource<'_> {
+    /// Text to put before an item's stem: its series' scenario or case study's tabs.
+    pub fn context(&self, item: &Item) -> Option<String> {
+        use certprep_domain::item::Membership;
+        match item.group.as_ref()? {
+            Membership::Series(id) => self
+                .library
+                .bank
+                .series
+                .iter()
+                .find(|s| &s.id == id)
+                .map(|s| s.scenario.clone()),
+            Membership::CaseStudy(id) => self
+                .library
+                .bank
+                .case_studies
+                .iter()
+                .find(|c| &c.id == id)
+                .map(|c| {
+                    let mut out = format!("**Case study: {}**", c.title);
+                    if !c.intro.trim().is_empty() {
+                        out.push_str("\n\n");
+                        out.push_str(&c.intro);
+                    }
+                    for tab in &c.tabs {
+                        out.push_str(&format!("\n\n**{}**\n\n{}", tab.name, tab.content));
+                    }
+                    out
+                }),
+        }
+    }
+
+    /// The stem with the group's text before it.
+    pub fn full_stem(&self, item: &Item) -> String {
+        match self.context(item) {
+            Some(c) if item.stem.trim().is_empty() => c,
+            Some(c) => format!("{c}\n\n{}", item.stem),
+            None => item.stem.clone(),
+        }
+    }
+}
+
+/// A category for an exported item: its first outline and objective (`ai-102/plan-manage`).
+pub(crate) fn category_of(item: &Item) -> Option<String> {
+    let (outline, ids) = item.objectives.iter().next()?;
+    Some(match ids.first() {
+        Some(id) => format!("{}/{}", outline.exam.as_str(), id),
+        None => outline.exam.as_str().to_string(),
+    })
+}

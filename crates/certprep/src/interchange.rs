@@ -1,0 +1,203 @@
+//! `certprep import` and `certprep export`: question banks from and to other tools (Moodle
+//! GIFT and XML, CSV, Markdown checkbox banks, Anki text) through `certprep-interchange`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use certprep_bank::Library;
+use certprep_domain::OutlineRef;
+use certprep_domain::item::Reference;
+use certprep_interchange::{Format, ImportOptions, Issue};
+use chrono::NaiveDate;
+use serde_json::json;
+
+use crate::session::{Refused, print_json};
+
+/// What `certprep import` was given.
+pub struct ImportCommand<'a> {
+    pub files: &'a [PathBuf],
+    pub out: &'a Path,
+    pub format: Option<&'a str>,
+    pub objectives: &'a [String],
+    pub references: &'a [String],
+    pub difficulty: Option<u8>,
+    pub force: bool,
+    pub json: bool,
+}
+
+fn format_named(name: &str) -> Result<Format> {
+    Format::from_name(name).ok_or_else(|| {
+        Refused(format!(
+            "{name:?} is not a format: gift, moodle-xml, csv, markdown or anki-txt"
+        ))
+        .into()
+    })
+}
+
+/// `EXAM@DATE:obj1,obj2` into the objectives map.
+fn objectives(args: &[String]) -> Result<BTreeMap<OutlineRef, Vec<String>>> {
+    let mut map = BTreeMap::new();
+    for arg in args {
+        let (outline, ids) = arg.split_once(':').ok_or_else(|| {
+            Refused(format!(
+                "--objective {arg}: write EXAM@DATE:OBJECTIVE[,OBJECTIVE…], such as ai-103@2026-04-16:rag"
+            ))
+        })?;
+        let outline: OutlineRef = outline
+            .trim()
+            .parse()
+            .map_err(|e| Refused(format!("--objective {arg}: {e}")))?;
+        let ids: Vec<String> = ids
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if ids.is_empty() {
+            return Err(Refused(format!("--objective {arg}: name at least one objective")).into());
+        }
+        map.entry(outline).or_insert_with(Vec::new).extend(ids);
+    }
+    Ok(map)
+}
+
+fn print_issue(issue: &Issue) {
+    eprintln!("{issue}");
+}
+
+/// Writes beside the target and renames over it: a crash never leaves half a bank file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Result<ExitCode> {
+    let format = c.format.map(format_named).transpose()?;
+    let mut opts = ImportOptions::new(today);
+    opts.objectives = objectives(c.objectives)?;
+    opts.references = c
+        .references
+        .iter()
+        .map(|url| Reference {
+            title: None,
+            url: url.clone(),
+        })
+        .collect();
+    if let Some(d) = c.difficulty {
+        opts.difficulty = d;
+    }
+    opts.library = Some(library.clone());
+    let mut reports = Vec::new();
+    let mut any_error = false;
+    for file in c.files {
+        let shown = file.display().to_string();
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {shown}"))?;
+        let imported = match certprep_interchange::import(&shown, &bytes, format, &opts) {
+            Ok(i) => i,
+            Err(e) => {
+                any_error = true;
+                eprintln!("{e}");
+                reports.push(json!({ "file": shown, "error": e.to_string() }));
+                continue;
+            }
+        };
+        for issue in &imported.issues {
+            print_issue(issue);
+        }
+        // Later files must not reuse this one's ids.
+        opts.taken_ids
+            .extend(imported.items.iter().map(|i| i.id.clone()));
+        let errors = imported.errors().count();
+        any_error |= errors > 0;
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "imported".into());
+        let target = c.out.join(format!("{stem}.md"));
+        if !imported.markdown.is_empty() {
+            if target.exists() && !c.force {
+                return Err(Refused(format!(
+                    "{} exists: give --force to replace it, or another --out folder",
+                    target.display()
+                ))
+                .into());
+            }
+            write_atomically(&target, imported.markdown.as_bytes())?;
+        }
+        if !c.json {
+            println!(
+                "{shown}: {} item(s) imported as {}{} ({} warning(s), {errors} not imported)",
+                imported.items.len(),
+                imported.format.name(),
+                if imported.markdown.is_empty() {
+                    String::new()
+                } else {
+                    format!(" → {}", target.display())
+                },
+                imported.warnings().count()
+            );
+        }
+        reports.push(json!({
+            "file": shown,
+            "format": imported.format.name(),
+            "items": imported.items.len(),
+            "warnings": imported.warnings().count(),
+            "errors": errors,
+            "encoding": imported.encoding,
+            "written": (!imported.markdown.is_empty()).then(|| target.display().to_string()),
+            "issues": imported.issues.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        }));
+    }
+    if c.json {
+        print_json(&reports)?;
+    }
+    Ok(if any_error {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub fn export(
+    library: &Library,
+    format: &str,
+    exam: Option<&str>,
+    out: &Path,
+    json_out: bool,
+) -> Result<ExitCode> {
+    let format = format_named(format)?;
+    let exported =
+        certprep_interchange::export(library, exam, format).map_err(|e| Refused(e.to_string()))?;
+    for issue in &exported.issues {
+        print_issue(issue);
+    }
+    write_atomically(out, &exported.bytes)?;
+    if json_out {
+        print_json(&json!({
+            "format": format.name(),
+            "items": exported.items,
+            "warnings": exported.issues.len(),
+            "written": out.display().to_string(),
+        }))?;
+    } else {
+        println!(
+            "{} item(s) written to {} as {} ({} warning(s))",
+            exported.items,
+            out.display(),
+            format.name(),
+            exported.issues.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

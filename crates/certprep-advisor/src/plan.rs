@@ -343,7 +343,7 @@ pub struct PlanProgress {
 }
 
 /// Progress against a plan from the hours logged per day (sessions' active time).
-/// The current week counts pro rata; behind means under 80% of the hours planned so far.
+/// The current week counts by whole days done; behind means under 80% of the hours planned so far.
 pub fn progress(plan: &StudyPlan, logged: &[(NaiveDate, f64)], today: NaiveDate) -> PlanProgress {
     let weeks: Vec<WeekProgress> = plan
         .weeks
@@ -359,25 +359,26 @@ pub fn progress(plan: &StudyPlan, logged: &[(NaiveDate, f64)], today: NaiveDate)
                 .sum(),
         })
         .collect();
+    // Only whole days count: on any day the plan asks for that day's hours by its end.
     let planned_to_date: f64 = plan
         .weeks
         .iter()
         .map(|w| {
             if today > w.end {
                 w.hours
-            } else if today < w.start {
+            } else if today <= w.start {
                 0.0
             } else {
                 let len = (w.end - w.start).num_days() + 1;
-                let done = (today - w.start).num_days() + 1;
+                let done = (today - w.start).num_days();
                 w.hours * done as f64 / len as f64
             }
         })
         .sum();
     let logged_to_date: f64 = weeks.iter().map(|w| w.logged).sum();
-    let status = if logged_to_date == 0.0 && today <= plan.today {
+    let status = if planned_to_date <= 0.0 {
         ProgressStatus::NotStarted
-    } else if logged_to_date + 1e-9 >= planned_to_date * 1.2 && planned_to_date > 0.0 {
+    } else if logged_to_date + 1e-9 >= planned_to_date * 1.2 {
         ProgressStatus::Ahead
     } else if logged_to_date + 1e-9 >= planned_to_date * 0.8 {
         ProgressStatus::OnTrack
@@ -385,21 +386,25 @@ pub fn progress(plan: &StudyPlan, logged: &[(NaiveDate, f64)], today: NaiveDate)
         ProgressStatus::Behind
     };
     let message = match status {
+        ProgressStatus::NotStarted if logged_to_date > 0.0 => format!(
+            "The plan starts today; {} hours logged so far today.",
+            trim((logged_to_date * 4.0).round() / 4.0)
+        ),
         ProgressStatus::NotStarted => "The plan starts today.".to_string(),
         ProgressStatus::OnTrack => format!(
             "On track: {} of {} hours planned so far.",
-            trim(logged_to_date),
-            trim(planned_to_date)
+            trim((logged_to_date * 4.0).round() / 4.0),
+            trim((planned_to_date * 4.0).round() / 4.0)
         ),
         ProgressStatus::Ahead => format!(
             "Ahead: {} hours logged against {} planned so far.",
-            trim(logged_to_date),
-            trim(planned_to_date)
+            trim((logged_to_date * 4.0).round() / 4.0),
+            trim((planned_to_date * 4.0).round() / 4.0)
         ),
         ProgressStatus::Behind => format!(
             "Behind: {} of {} hours planned so far; {} hours to catch up.",
-            trim(logged_to_date),
-            trim(planned_to_date),
+            trim((logged_to_date * 4.0).round() / 4.0),
+            trim((planned_to_date * 4.0).round() / 4.0),
             trim(((planned_to_date - logged_to_date) * 4.0).ceil() / 4.0)
         ),
     };

@@ -215,28 +215,37 @@ fn the_calendar_parses_back_with_every_week_mock_and_the_exam() {
 #[test]
 fn progress_from_logged_hours() {
     let p = plan(&request("2027-01-04", "2027-03-15", 10.0, [80, 115])).expect("a plan");
-    // Two full weeks done (20 h planned), 18 h logged: on track.
+    // Two full weeks done on 2027-01-18 (20 h planned), 18 h logged: on track.
     let logged = [(day("2027-01-05"), 9.0), (day("2027-01-12"), 9.0)];
-    let on = progress(&p, &logged, day("2027-01-17"));
+    let on = progress(&p, &logged, day("2027-01-18"));
     assert_eq!(on.status, ProgressStatus::OnTrack, "{}", on.message);
     assert_eq!(on.planned_to_date, 20.0);
     assert_eq!(on.weeks[0].logged, 9.0);
-    // 10 of 20: behind, with the hours to catch up.
-    let behind = progress(&p, &logged[..1], day("2027-01-17"));
+    // 9 of 20: behind, with the hours to catch up.
+    let behind = progress(&p, &logged[..1], day("2027-01-18"));
     assert_eq!(behind.status, ProgressStatus::Behind);
     assert!(
         behind.message.contains("11 hours to catch up"),
         "{}",
         behind.message
     );
-    // Day one, nothing logged: not started.
+    // Day one: nothing is due yet, whatever was logged that day.
     assert_eq!(
         progress(&p, &[], day("2027-01-04")).status,
         ProgressStatus::NotStarted
     );
-    // Mid-week counts pro rata: day 4 of 7 in week 1 is 40/7 ≈ 5.7 h planned.
-    let mid = progress(&p, &[(day("2027-01-05"), 6.0)], day("2027-01-07"));
+    let first = progress(&p, &[(day("2027-01-04"), 0.5)], day("2027-01-04"));
+    assert_eq!(first.status, ProgressStatus::NotStarted);
+    assert!(
+        first.message.contains("0.5 hours logged"),
+        "{}",
+        first.message
+    );
+    // Mid-week counts whole days: three days of week 1 done on 01-07 is 30/7 ≈ 4.3 h planned.
+    let mid = progress(&p, &[(day("2027-01-05"), 4.0)], day("2027-01-07"));
     assert_eq!(mid.status, ProgressStatus::OnTrack, "{}", mid.message);
+    let ahead = progress(&p, &[(day("2027-01-05"), 6.0)], day("2027-01-07"));
+    assert_eq!(ahead.status, ProgressStatus::Ahead, "{}", ahead.message);
 }
 
 fn policy() -> certprep_advisor::data::RenewalPolicy {

@@ -124,6 +124,8 @@ pub struct App<'a> {
     pub reports: Vec<Dispute>,
     pub insight: Insight,
     pub advisor: Option<AdvisorView>,
+    /// The advisor's questions, being answered (`e` on the advisor screen).
+    pub profile_form: Option<crate::profile_form::ProfileForm>,
     pub quit: bool,
 }
 
@@ -183,6 +185,7 @@ impl<'a> App<'a> {
             reports: vec![],
             insight: Insight::default(),
             advisor: None,
+            profile_form: None,
             quit: false,
         };
         app.load_history();
@@ -580,6 +583,9 @@ impl<'a> App<'a> {
         if self.report_draft.is_some() {
             return self.report_key(key);
         }
+        if self.profile_form.is_some() {
+            return self.profile_key(key);
+        }
         if key.code == KeyCode::Char('?') {
             self.help = true;
             return;
@@ -593,7 +599,17 @@ impl<'a> App<'a> {
             Screen::Results => self.results_key(key),
             Screen::History => self.history_key(key),
             Screen::Readiness => self.readiness_key(key),
-            Screen::Advisor => self.readiness_key(key),
+            Screen::Advisor => match key.code {
+                KeyCode::Char('e') => {
+                    let profile = self
+                        .block(self.service.saved_profile())
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default();
+                    self.profile_form = Some(crate::profile_form::ProfileForm::new(profile));
+                }
+                _ => self.readiness_key(key),
+            },
         }
     }
 
@@ -652,6 +668,39 @@ impl<'a> App<'a> {
                 self.screen = Screen::History;
             }
             KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
+            _ => {}
+        }
+    }
+
+    /// The advisor's questions: enter saves the answers and shows the new advice.
+    fn profile_key(&mut self, key: KeyEvent) {
+        let Some(form) = self.profile_form.as_mut() else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => {
+                self.profile_form = None;
+                self.message = Some("Your answers are as they were.".into());
+            }
+            KeyCode::Up => form.up(),
+            KeyCode::Down | KeyCode::Tab => form.down(),
+            KeyCode::Left => form.choose(false),
+            KeyCode::Right | KeyCode::Char(' ') => form.choose(true),
+            KeyCode::Backspace => form.backspace(),
+            KeyCode::Char(c) => form.type_char(c),
+            KeyCode::Enter => {
+                form.commit_typing();
+                let profile = form.profile.clone();
+                match self.block(self.service.save_profile(&profile)) {
+                    Ok(()) => {
+                        self.profile_form = None;
+                        self.open_advisor();
+                        self.message = Some("Saved. The advice is for what you said.".into());
+                    }
+                    // The form stays open with the reason, so nothing typed is lost.
+                    Err(e) => self.message = Some(e.to_string()),
+                }
+            }
             _ => {}
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod draft;
+pub mod profile_form;
 pub mod text;
 pub mod ui;
 

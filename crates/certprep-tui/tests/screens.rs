@@ -926,3 +926,71 @@ fn w_shows_the_advice_the_plan_and_results() {
     press(&mut app, &chars("q"));
     assert_eq!(app.screen, Screen::Home);
 }
+
+/// `e` on the advisor screen asks the advisor's questions; enter saves them and the advice
+/// follows; esc leaves the answers as they were.
+#[test]
+fn the_advisors_questions_are_answered_in_the_app() {
+    let h = Harness::embedded();
+    let mut app = h.app();
+    press(&mut app, &chars("w"));
+    assert_eq!(app.screen, Screen::Advisor);
+    press(&mut app, &chars("e"));
+    assert!(app.profile_form.is_some());
+    insta::assert_snapshot!("advisor_questions", render(&app));
+    // Role: → to the first role (software engineer); years: 7; the three foundations;
+    // employer's cloud: → twice (azure planned); hours: 6.
+    press(&mut app, &[KeyCode::Right, KeyCode::Down]);
+    press(&mut app, &chars("7"));
+    press(
+        &mut app,
+        &[
+            KeyCode::Down,
+            KeyCode::Char(' '),
+            KeyCode::Down,
+            KeyCode::Char(' '),
+        ],
+    );
+    press(
+        &mut app,
+        &[
+            KeyCode::Down,
+            KeyCode::Char(' '),
+            KeyCode::Down,
+            KeyCode::Right,
+            KeyCode::Right,
+        ],
+    );
+    for _ in 0..4 {
+        press(&mut app, &[KeyCode::Down]);
+    }
+    press(&mut app, &chars("6"));
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.profile_form.is_none(), "{:?}", app.message);
+    assert_eq!(app.screen, Screen::Advisor);
+    let saved = h
+        .runtime
+        .block_on(Service::new(&h.library, &h.store, "local").saved_profile())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_default();
+    assert_eq!(saved.role, Some(certprep_advisor::Role::SoftwareEngineer));
+    assert_eq!(saved.years, Some(7));
+    assert_eq!(saved.foundations.map(|f| f.count()), Some(3));
+    assert_eq!(
+        saved.employer_cloud,
+        Some(certprep_advisor::EmployerCloud::AzurePlanned)
+    );
+    assert_eq!(saved.hours_per_week, Some(6.0));
+    let screen = render(&app);
+    assert!(screen.contains("Time 80–115 hours"), "{screen}");
+    // esc: nothing changes.
+    press(&mut app, &chars("e"));
+    press(&mut app, &[KeyCode::Right, KeyCode::Esc]);
+    assert!(app.profile_form.is_none());
+    let after = h
+        .runtime
+        .block_on(Service::new(&h.library, &h.store, "local").saved_profile())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_default();
+    assert_eq!(after, saved);
+}

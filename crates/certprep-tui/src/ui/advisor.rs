@@ -48,7 +48,7 @@ pub fn advisor_lines(v: &AdvisorView, width: usize) -> Vec<Line<'static>> {
                 lines.extend(text::wrap(
                     &[(
                         format!(
-                            "Not weighed (you did not say): {}. Answer with certprep advise.",
+                            "Not weighed (you did not say): {}. Press e to answer.",
                             a.not_weighed.join(", ")
                         ),
                         Style::default().fg(Color::DarkGray),
@@ -237,5 +237,63 @@ pub(super) fn advisor(frame: &mut Frame, app: &App) {
     let lines = advisor_lines(v, body.width as usize);
     scrolled(frame, body, app, lines, None, None);
     message(frame, msg, app);
-    hints(frame, keys, "↑↓ PgUp/PgDn scroll   ? help   q home");
+    hints(
+        frame,
+        keys,
+        "↑↓ PgUp/PgDn scroll   e your answers   ? help   q home",
+    );
+    if app.profile_form.is_some() {
+        profile_form(frame, app);
+    }
+}
+
+/// The advisor's questions over the advisor screen.
+fn profile_form(frame: &mut Frame, app: &App) {
+    use crate::profile_form::Field;
+    let Some(form) = &app.profile_form else {
+        return;
+    };
+    let area = frame.area();
+    let width = area.width.min(64);
+    let mut lines: Vec<Line<'static>> = Field::ALL
+        .iter()
+        .enumerate()
+        .map(|(n, field)| {
+            let here = n == form.cursor;
+            let value = match (&form.typing, here) {
+                (Some(t), true) => format!("{t}▏"),
+                _ => form.value(*field),
+            };
+            let text = format!(
+                " {} {:<32} {value}",
+                if here { ">" } else { " " },
+                field.label()
+            );
+            if here {
+                Line::from(bold(text))
+            } else {
+                Line::from(text)
+            }
+        })
+        .collect();
+    lines.push(Line::from(dim(
+        " ↑↓ question · ←→ space choose · digits type",
+    )));
+    lines.push(Line::from(dim(" enter save · esc cancel")));
+    let height = (u16::try_from(lines.len()).unwrap_or(14) + 2).min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" About you (the advisor's questions) "),
+        ),
+        popup,
+    );
 }

@@ -81,11 +81,6 @@ impl Lowerer<'_> {
             .push(Diagnostic::error(self.file, pos, message));
     }
 
-    fn warning(&mut self, pos: Pos, message: impl Into<String>) {
-        self.diagnostics
-            .push(Diagnostic::warning(self.file, pos, message));
-    }
-
     fn block(&mut self, block: &Block) {
         let group_fields = match &block.head {
             BlockHead::Plain(_) => Fields::default(),
@@ -893,8 +888,7 @@ impl Lowerer<'_> {
             );
         } else if !out.iter().filter(on_learn).any(links_to_section) {
             // A page is long; the anchor lets anyone check the key in a minute.
-            // TODO(issue 9): an error once the embedded bank carries anchors everywhere.
-            self.warning(
+            self.error(
                 section_pos(sections, SectionName::References),
                 "no reference links to the section that backs the key: add the heading's \
                  anchor to a learn.microsoft.com address (https://learn.microsoft.com/…/page#heading)",

@@ -553,7 +553,7 @@ fn a_reference_must_link_to_the_section_that_backs_the_key() {
     assert_messages(
         &text,
         &[
-            "t.md:26:5: warning: no reference links to the section that backs the key: add the heading's anchor to a learn.microsoft.com address (https://learn.microsoft.com/…/page#heading)",
+            "t.md:26:5: no reference links to the section that backs the key: add the heading's anchor to a learn.microsoft.com address (https://learn.microsoft.com/…/page#heading)",
         ],
     );
     // An anchor on another site does not count; an empty anchor does not either.

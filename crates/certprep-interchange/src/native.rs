@@ -714,8 +714,20 @@ fn to_doc(
             "{dropped} reference(s) dropped: the bank format takes https:// addresses only"
         ));
     }
-    let on_learn = |r: &Reference| r.url.starts_with("https://learn.microsoft.com/");
+    // The lint wants a Learn link to the section that backs the key (an anchor): when the
+    // source's own links don't point to one, the references given for the import are added.
+    let on_learn = |r: &Reference| {
+        r.url.starts_with("https://learn.microsoft.com/")
+            && r.url.split_once('#').is_some_and(|(_, anchor)| !anchor.is_empty())
+    };
     if !references.iter().any(on_learn) {
+        if references
+            .iter()
+            .any(|r| r.url.starts_with("https://learn.microsoft.com/"))
+            && !opts.references.is_empty()
+        {
+            warn("the source's Learn links point to no section: the import's references are added".into());
+        }
         references.extend(
             opts.references
                 .iter()

@@ -14,8 +14,9 @@
 //! | CSV ([`csv_format`]): Moodle qformat_csv layouts, generic quiz sheets, certprep CSV | yes | certprep CSV (lossless) |
 //! | Moodle XML ([`moodle_xml`]) | yes | yes, lossless through `<!-- certprep -->` comments |
 //! | Anki text ([`anki`]) | yes (a note becomes a single-answer item) | yes (Basic notes) |
+//! | IMS QTI 2.1, 2.2, 3.0 ([`qti`]): items, tests with sections, content packages (zip, or an unpacked folder through [`import_package`]) | choice, order, match, associate (as match), inline choice (as drop-down); other interactions reported | QTI 3.0 content package (zip) |
 //!
-//! Not yet: IMS QTI 2.1/3.0 and Anki `.apkg` (refused with a clear message).
+//! Not yet: Anki `.apkg` (refused with a clear message).
 //!
 //! **What a foreign format lacks.** The bank lint requires what GIFT or Moodle never carry:
 //! an outline objective, a learn.microsoft.com reference, an explanation, a reason under every
@@ -44,6 +45,7 @@ pub mod gift;
 pub mod markdown;
 pub mod moodle_xml;
 pub mod native;
+pub mod qti;
 pub mod text;
 
 /// A question-bank format.
@@ -54,18 +56,22 @@ pub enum Format {
     Csv,
     Markdown,
     AnkiText,
+    /// IMS QTI: 2.1, 2.2 and 3.0 read, 3.0 written (a content package).
+    Qti,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Gift,
         Format::MoodleXml,
         Format::Csv,
         Format::Markdown,
         Format::AnkiText,
+        Format::Qti,
     ];
 
-    /// The name used on the command line: `gift`, `moodle-xml`, `csv`, `markdown`, `anki-txt`.
+    /// The name used on the command line: `gift`, `moodle-xml`, `csv`, `markdown`,
+    /// `anki-txt`, `qti`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Gift => "gift",
@@ -73,10 +79,15 @@ impl Format {
             Format::Csv => "csv",
             Format::Markdown => "markdown",
             Format::AnkiText => "anki-txt",
+            Format::Qti => "qti",
         }
     }
 
+    /// A format by its name; `qti3` is also accepted for [`Format::Qti`] (what it exports).
     pub fn from_name(name: &str) -> Option<Format> {
+        if name == "qti3" {
+            return Some(Format::Qti);
+        }
         Format::ALL.into_iter().find(|f| f.name() == name)
     }
 
@@ -275,6 +286,9 @@ pub fn detect(file: &str, bytes: &[u8]) -> Option<Format> {
     if lower.ends_with(".gift") || lower.ends_with(".gift.txt") {
         return Some(Format::Gift);
     }
+    if (lower.ends_with(".xml") || lower.ends_with(".zip")) && qti::looks_like_qti(bytes) {
+        return Some(Format::Qti);
+    }
     if lower.ends_with(".xml") {
         return (head.contains("<quiz") || head.contains("<question")).then_some(Format::MoodleXml);
     }
@@ -283,6 +297,9 @@ pub fn detect(file: &str, bytes: &[u8]) -> Option<Format> {
     }
     if lower.ends_with(".md") || lower.ends_with(".markdown") {
         return Some(Format::Markdown);
+    }
+    if qti::looks_like_qti(bytes) {
+        return Some(Format::Qti);
     }
     if head.starts_with("<?xml") || head.starts_with("<quiz") {
         return Some(Format::MoodleXml);
@@ -318,10 +335,11 @@ fn unsupported_package(file: &str, bytes: &[u8]) -> Option<String> {
                 .into(),
         );
     }
-    if zip {
+    if zip && !qti::looks_like_qti(bytes) {
         return Some(
-            "this is a zip package (QTI content package or Anki deck?), which is not read yet: \
-             import the questions as GIFT, Moodle XML, CSV, Markdown or Anki text"
+            "this zip holds no imsmanifest.xml, so it is not a QTI content package (and Anki \
+             decks, .apkg, are not read yet): import the questions as QTI, GIFT, Moodle XML, \
+             CSV, Markdown or Anki text"
                 .into(),
         );
     }
@@ -337,7 +355,9 @@ pub fn import(
     format: Option<Format>,
     opts: &ImportOptions,
 ) -> Result<Imported, ImportError> {
-    if let Some(message) = unsupported_package(file, bytes) {
+    // A zip given as QTI is read as a package even without a manifest (through its tests).
+    let qti_zip = format == Some(Format::Qti) && bytes.starts_with(b"PK\x03\x04");
+    if let Some(message) = unsupported_package(file, bytes).filter(|_| !qti_zip) {
         return Err(ImportError::Unrecognised {
             file: file.to_string(),
             message,
@@ -349,11 +369,16 @@ pub fn import(
             return Err(ImportError::Unrecognised {
                 file: file.to_string(),
                 message: "cannot tell the format from the file name or content: give it \
-                          (gift, moodle-xml, csv, markdown, anki-txt)"
+                          (gift, moodle-xml, csv, markdown, anki-txt, qti)"
                     .into(),
             });
         }
     };
+    if format == Format::Qti && bytes.starts_with(b"PK\x03\x04") {
+        let mut issues = Vec::new();
+        let package = qti::Package::from_zip(file, bytes, &mut issues)?;
+        return finish_package(file, &package, opts, issues);
+    }
     let decoded = text::decode(file, bytes)?;
     let mut issues = Vec::new();
     if let Some(enc) = decoded.encoding {
@@ -370,6 +395,7 @@ pub fn import(
         Format::Csv => csv_format::drafts(file, &decoded.text, &mut issues)?,
         Format::Markdown => markdown::drafts(file, &decoded.text, &mut issues)?,
         Format::AnkiText => anki::drafts(file, &decoded.text, &mut issues)?,
+        Format::Qti => qti::drafts(file, &decoded.text, &mut issues)?,
     };
     let finished = native::finish(file, drafts, opts, &mut issues);
     Ok(Imported {
@@ -378,6 +404,37 @@ pub fn import(
         markdown: finished.markdown,
         issues,
         encoding: decoded.encoding,
+    })
+}
+
+/// Imports an unpacked QTI content package: `files` are its files as (path relative to the
+/// package folder, bytes), as the caller read them (media files may be given with no bytes:
+/// only their names are used). `name` is the folder as shown in messages. The manifest's
+/// tests and items are read (see [`qti`]); without a manifest, the tests among the files, or
+/// the item files when there is no test.
+pub fn import_package(
+    name: &str,
+    files: Vec<(String, Vec<u8>)>,
+    opts: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    let package = qti::Package::from_files(name, files);
+    finish_package(name, &package, opts, Vec::new())
+}
+
+fn finish_package(
+    file: &str,
+    package: &qti::Package,
+    opts: &ImportOptions,
+    mut issues: Vec<Issue>,
+) -> Result<Imported, ImportError> {
+    let drafts = qti::package_drafts(package, &mut issues)?;
+    let finished = native::finish(file, drafts, opts, &mut issues);
+    Ok(Imported {
+        format: Format::Qti,
+        items: finished.items,
+        markdown: finished.markdown,
+        issues,
+        encoding: None,
     })
 }
 
@@ -414,6 +471,7 @@ pub fn export(
         Format::MoodleXml => moodle_xml::export(&source),
         Format::Csv => csv_format::export(&source),
         Format::AnkiText => Ok(anki::export(&source)),
+        Format::Qti => qti::export(&source),
         Format::Markdown => Err(ExportError::ImportOnly(format)),
     }
 }

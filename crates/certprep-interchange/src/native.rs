@@ -87,6 +87,9 @@ pub struct Draft {
     pub meta: MetaFields,
     /// For a `solution` item: its series' id and shared scenario.
     pub series: Option<(String, String)>,
+    /// The file the question comes from, when it is not the imported file itself (an item
+    /// file inside a QTI package): messages about it name this file.
+    pub source: Option<String>,
 }
 
 impl Draft {
@@ -103,6 +106,7 @@ impl Draft {
             tags: vec![],
             meta: MetaFields::default(),
             series: None,
+            source: None,
         }
     }
 
@@ -166,12 +170,14 @@ pub fn finish(
             &mut used,
             &taken,
         );
-        let at = |message: String| Issue::warning(file, draft.pos, Some(id.clone()), message);
+        let from = draft.source.clone().unwrap_or_else(|| file.to_string());
+        let at = |message: String| Issue::warning(&from, draft.pos, Some(id.clone()), message);
         let Some(doc) = to_doc(&draft, &id, opts, &mut |m| issues.push(at(m))) else {
             continue;
         };
         match check(&doc, draft.series.as_ref(), opts.today) {
             Ok(item) => kept.push(Kept {
+                file: from.clone(),
                 pos: draft.pos,
                 category: draft.category.clone(),
                 series: draft.series.clone(),
@@ -181,7 +187,7 @@ pub fn finish(
             Err(reasons) => {
                 used.remove(&id);
                 issues.push(Issue::error(
-                    file,
+                    &from,
                     draft.pos,
                     Some(id.clone()),
                     format!("not imported: {}", reasons.join("; ")),
@@ -198,7 +204,7 @@ pub fn finish(
             match reasons {
                 Some(reasons) => {
                     issues.push(Issue::error(
-                        file,
+                        &k.file,
                         k.pos,
                         Some(k.doc.id.value.clone()),
                         format!("not imported: {}", reasons.join("; ")),
@@ -228,7 +234,7 @@ pub fn finish(
     for i in lonely.iter().rev() {
         let k = kept.remove(*i);
         issues.push(Issue::error(
-            file,
+            &k.file,
             k.pos,
             Some(k.doc.id.value.clone()),
             "not imported: a series needs at least two items, and only this one of its series was imported",
@@ -283,6 +289,7 @@ pub fn finish(
 
 /// An item that passed the checks, waiting for its block.
 struct Kept {
+    file: String,
     pos: Pos,
     category: Option<String>,
     series: Option<(String, String)>,
@@ -718,7 +725,9 @@ fn to_doc(
     // source's own links don't point to one, the references given for the import are added.
     let on_learn = |r: &Reference| {
         r.url.starts_with("https://learn.microsoft.com/")
-            && r.url.split_once('#').is_some_and(|(_, anchor)| !anchor.is_empty())
+            && r.url
+                .split_once('#')
+                .is_some_and(|(_, anchor)| !anchor.is_empty())
     };
     if !references.iter().any(on_learn) {
         if references
@@ -726,7 +735,10 @@ fn to_doc(
             .any(|r| r.url.starts_with("https://learn.microsoft.com/"))
             && !opts.references.is_empty()
         {
-            warn("the source's Learn links point to no section: the import's references are added".into());
+            warn(
+                "the source's Learn links point to no section: the import's references are added"
+                    .into(),
+            );
         }
         references.extend(
             opts.references

@@ -62,6 +62,22 @@ fn structured() -> impl Strategy<Value = String> {
             "1",
             "..",
             ":",
+            "<assessmentItem identifier=\"i\">",
+            "<qti-assessment-item>",
+            "<responseDeclaration identifier=\"RESPONSE\" cardinality=\"multiple\">",
+            "<correctResponse><value>A</value></correctResponse>",
+            "<value>A B</value>",
+            "<itemBody>",
+            "</itemBody>",
+            "<choiceInteraction responseIdentifier=\"RESPONSE\">",
+            "<matchInteraction>",
+            "<simpleMatchSet>",
+            "<simpleChoice identifier=\"A\">",
+            "<simpleAssociableChoice identifier=\"B\">",
+            "<inlineChoiceInteraction responseIdentifier=\"R\">",
+            "<feedbackInline identifier=\"A\">",
+            "<modalFeedback>",
+            "<qti-order-interaction>",
         ]),
         0..60,
     )
@@ -72,13 +88,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(400), ..ProptestConfig::default() })]
 
     #[test]
-    fn no_importer_panics_on_structured_text(text in structured(), f in 0usize..5) {
+    fn no_importer_panics_on_structured_text(text in structured(), f in 0usize..Format::ALL.len()) {
         let format = Format::ALL[f];
         let _ = import("fuzz.txt", text.as_bytes(), Some(format), &options());
     }
 
     #[test]
-    fn no_importer_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300), f in 0usize..5) {
+    fn no_importer_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300), f in 0usize..Format::ALL.len()) {
         let _ = import("fuzz.bin", &bytes, Some(Format::ALL[f]), &options());
     }
 }
@@ -92,6 +108,42 @@ fn malformed_xml_says_where() {
     };
     assert_eq!(*line, 4, "{err}");
     assert!(err.to_string().starts_with("q.xml:4:"), "{err}");
+}
+
+#[test]
+fn malformed_qti_says_where_and_a_lone_test_says_what_to_import() {
+    let src = "<?xml version=\"1.0\"?>\n<assessmentItem identifier=\"x\">\n  <itemBody>\n    <p>x</div>\n</assessmentItem>\n";
+    let err = import("q.xml", src.as_bytes(), None, &options()).expect_err("malformed");
+    assert!(err.to_string().starts_with("q.xml:4:"), "{err}");
+    let test = "<qti-assessment-test identifier=\"t\"/>";
+    let err = import("t.xml", test.as_bytes(), Some(Format::Qti), &options()).expect_err("test");
+    assert!(
+        err.to_string().contains("import the content package"),
+        "{err}"
+    );
+    let old = "<questestinterop><item/></questestinterop>";
+    let err = import("o.xml", old.as_bytes(), None, &options()).expect_err("qti 1");
+    assert!(err.to_string().contains("QTI 1.x"), "{err}");
+}
+
+#[test]
+fn a_qti_package_names_missing_items_at_their_reference() {
+    let manifest = "<manifest><resources><resource type=\"imsqti_test_xmlv3p0\" href=\"t.xml\"/></resources></manifest>";
+    let test = "<qti-assessment-test title=\"T\">\n<qti-test-part>\n<qti-assessment-section title=\"S\">\n<qti-assessment-item-ref identifier=\"a\" href=\"items/a.xml\"/>\n</qti-assessment-section></qti-test-part></qti-assessment-test>";
+    let imported = certprep_interchange::import_package(
+        "pkg",
+        vec![
+            ("imsmanifest.xml".into(), manifest.into()),
+            ("t.xml".into(), test.into()),
+        ],
+        &options(),
+    )
+    .expect("reads");
+    let errors: Vec<String> = imported.errors().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        ["pkg/t.xml:4:1: not imported: item file `items/a.xml` is not in the package"]
+    );
 }
 
 #[test]
@@ -109,7 +161,15 @@ fn binary_and_undecodable_files_are_refused() {
     let err = import("q.gift", b"\x00\x01\x02{", None, &options()).expect_err("binary");
     assert!(err.to_string().contains("binary"), "{err}");
     let err = import("q.zip", b"PK\x03\x04rest", None, &options()).expect_err("zip");
-    assert!(err.to_string().contains("zip package"), "{err}");
+    assert!(
+        err.to_string().contains("not a QTI content package"),
+        "{err}"
+    );
+    let err = import("q.zip", b"PK\x03\x04 imsmanifest.xml", None, &options()).expect_err("zip");
+    assert!(
+        err.to_string().contains("not a readable zip archive"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -60,7 +60,7 @@ pub fn advise(
         if args.json {
             print_json(&advice)?;
         } else {
-            print!("{}", advice_text(&advice));
+            print!("{}", wrap_for_terminal(&advice_text(&advice)));
         }
         Ok(ExitCode::SUCCESS)
     })
@@ -301,6 +301,51 @@ fn ask(mut p: Profile) -> Result<Profile> {
     Ok(p)
 }
 
+/// Lines wider than the terminal broken at spaces, continuing under their own indentation plus
+/// two; output that is not a terminal is left as it is, for scripts.
+pub fn wrap_for_terminal(text: &str) -> String {
+    if !std::io::stdout().is_terminal() {
+        return text.to_string();
+    }
+    let width = ratatui::crossterm::terminal::size()
+        .map(|(w, _)| usize::from(w))
+        .unwrap_or(80)
+        .clamp(40, 120);
+    wrap_text(text, width)
+}
+
+pub fn wrap_text(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        if line.chars().count() <= width {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let hang = " ".repeat((indent + 2).min(width / 2));
+        let mut current = line[..indent].to_string();
+        let mut empty = true;
+        for word in line.split_whitespace() {
+            let needed = word.chars().count() + usize::from(!empty);
+            if !empty && current.chars().count() + needed > width {
+                out.push_str(&current);
+                out.push('\n');
+                current = hang.clone();
+                empty = true;
+            }
+            if !empty {
+                current.push(' ');
+            }
+            current.push_str(word);
+            empty = false;
+        }
+        out.push_str(&current);
+        out.push('\n');
+    }
+    out
+}
+
 /// The advice as a person reads it in a terminal.
 pub fn advice_text(a: &Advice) -> String {
     let mut out = String::new();
@@ -489,7 +534,7 @@ pub fn plan(
         if c.json {
             print_json(&view)?;
         } else {
-            print!("{}", plan_text(&view));
+            print!("{}", wrap_for_terminal(&plan_text(&view)));
         }
         Ok(ExitCode::SUCCESS)
     })
@@ -514,7 +559,7 @@ pub fn plan_or_date(
         }
         match service.study_plan(exam, None, None, now).await {
             Ok(view) if json => print_json(&view)?,
-            Ok(view) => print!("{}", plan_text(&view)),
+            Ok(view) => print!("{}", wrap_for_terminal(&plan_text(&view))),
             Err(_) => {
                 let date = service.exam_date(exam).await.map_err(refusal)?;
                 if json {
@@ -673,7 +718,7 @@ pub fn result(
             if json {
                 print_json(&view)?;
             } else {
-                print!("{}", result_text(&view));
+                print!("{}", wrap_for_terminal(&result_text(&view)));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -687,7 +732,7 @@ pub fn result(
                 );
             } else {
                 for v in &views {
-                    print!("{}", result_text(v));
+                    print!("{}", wrap_for_terminal(&result_text(v)));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -715,4 +760,23 @@ pub fn result_text(v: &ResultView) -> String {
         let _ = writeln!(out, "  {}", renewal.message);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_text;
+
+    #[test]
+    fn long_lines_wrap_under_their_indentation() {
+        let text = "  + one two three four five six seven eight nine ten\nshort\n";
+        let wrapped = wrap_text(text, 20);
+        assert_eq!(
+            wrapped,
+            "  + one two three\n    four five six\n    seven eight nine\n    ten\nshort\n"
+        );
+        assert!(
+            wrapped.lines().all(|l| l.chars().count() <= 20),
+            "{wrapped}"
+        );
+    }
 }

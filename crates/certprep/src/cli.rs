@@ -131,7 +131,7 @@ pub enum Command {
         /// The folder for the bank files (use it with --bank).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// gift, moodle-xml, csv, markdown or anki-txt (default: detected).
+        /// gift, moodle-xml, csv, markdown, anki-txt or qti (default: detected).
         #[arg(long)]
         format: Option<String>,
         /// The outline objectives of items that name none, such as ai-103@2026-04-16:rag.

@@ -30,7 +30,7 @@ pub struct ImportCommand<'a> {
 fn format_named(name: &str) -> Result<Format> {
     Format::from_name(name).ok_or_else(|| {
         Refused(format!(
-            "{name:?} is not a format: gift, moodle-xml, csv, markdown or anki-txt"
+            "{name:?} is not a format: gift, moodle-xml, qti, csv, markdown or anki-txt"
         ))
         .into()
     })
@@ -60,6 +60,35 @@ fn objectives(args: &[String]) -> Result<BTreeMap<OutlineRef, Vec<String>>> {
         map.entry(outline).or_insert_with(Vec::new).extend(ids);
     }
     Ok(map)
+}
+
+/// Every file under a package folder, as (path relative to it with `/`, bytes).
+fn package_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&d).with_context(|| format!("cannot read {}", d.display()))?;
+        for entry in entries {
+            let path = entry
+                .with_context(|| format!("cannot read {}", d.display()))?
+                .path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                out.push((relative, bytes));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn print_issue(issue: &Issue) {
@@ -102,8 +131,14 @@ pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Resu
     let mut any_error = false;
     for file in c.files {
         let shown = file.display().to_string();
-        let bytes = std::fs::read(file).with_context(|| format!("cannot read {shown}"))?;
-        let imported = match certprep_interchange::import(&shown, &bytes, format, &opts) {
+        // A folder is an unpacked content package (imsmanifest.xml and the files it names).
+        let result = if file.is_dir() {
+            certprep_interchange::import_package(&shown, package_files(file)?, &opts)
+        } else {
+            let bytes = std::fs::read(file).with_context(|| format!("cannot read {shown}"))?;
+            certprep_interchange::import(&shown, &bytes, format, &opts)
+        };
+        let imported = match result {
             Ok(i) => i,
             Err(e) => {
                 any_error = true;

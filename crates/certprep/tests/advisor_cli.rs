@@ -215,3 +215,47 @@ fn export_then_import_gives_a_bank_that_lints() {
     let (code, _, err) = env.run(&["export", "--format", "docx", "--out", &gift_arg]);
     assert_eq!(code, 1, "{err}");
 }
+
+#[test]
+fn a_qti_package_exports_and_imports_as_a_zip_and_as_a_folder() {
+    let env = Env::new();
+    let zip = env.dir.path().join("ai-103-qti.zip");
+    let zip_arg = zip.to_string_lossy().into_owned();
+    let v = env.json(&[
+        "export", "--format", "qti", "--exam", "ai-103", "--out", &zip_arg, "--json",
+    ]);
+    let exported = v["items"].as_u64().unwrap_or_default();
+    assert!(exported > 100, "{v}");
+    let out = env.dir.path().join("from-zip");
+    let out_arg = out.to_string_lossy().into_owned();
+    let (_, stdout, stderr) = env.run(&["import", &zip_arg, "--out", &out_arg, "--json"]);
+    let report: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
+    assert_eq!(report[0]["format"], "qti", "{report}");
+    assert!(
+        report[0]["items"].as_u64().unwrap_or_default() > 100,
+        "{report}"
+    );
+    let written = out.join("ai-103-qti.md");
+    let (lint, lint_out, lint_err) = env.run(&["bank", "lint", &written.to_string_lossy()]);
+    assert_eq!(lint, 0, "{lint_out}{lint_err}");
+    // The same package unpacked into a folder.
+    let folder = env.dir.path().join("package");
+    let file = std::fs::File::open(&zip).unwrap_or_else(|e| panic!("{e}"));
+    let mut archive = zip::ZipArchive::new(file).unwrap_or_else(|e| panic!("{e}"));
+    archive.extract(&folder).unwrap_or_else(|e| panic!("{e}"));
+    let out2 = env.dir.path().join("from-folder");
+    let (_, stdout, stderr) = env.run(&[
+        "import",
+        &folder.to_string_lossy(),
+        "--out",
+        &out2.to_string_lossy(),
+        "--json",
+    ]);
+    let report: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
+    assert!(
+        report[0]["items"].as_u64().unwrap_or_default() > 100,
+        "{report}"
+    );
+}

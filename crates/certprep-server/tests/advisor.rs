@@ -220,6 +220,13 @@ async fn real_results_show_the_prediction_renewal_and_team_counts() {
             page.text
         );
 
+        // The home page reminds of what the retirement does to the AI-102 credential.
+        let home = c.send("GET", "/", None, &admin_browser).await;
+        assert!(
+            home.text.contains("Renewal:</strong> AI-102"),
+            "{name}: {}",
+            home.text
+        );
         // Mistakes: a future day, a score that contradicts the outcome, no outcome.
         for (body, words) in [
             ("exam=ai-103&date=2027-01-01&outcome=pass", "after today"),

@@ -389,6 +389,42 @@ impl Service<'_> {
     }
 }
 
+/// How far ahead of the renewal window a reminder starts.
+pub const RENEWAL_NOTICE_DAYS: i64 = 30;
+
+impl Service<'_> {
+    /// Reminders about the user's credentials: a renewal window open now or opening within
+    /// [`RENEWAL_NOTICE_DAYS`], or a credential lapsing because its exam retired (newest pass of
+    /// each exam only).
+    pub async fn renewal_reminders(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
+        use certprep_advisor::RenewalStatus as S;
+        let today = now.date_naive();
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for view in self.results(now).await? {
+            if !view.result.passed || !seen.insert(view.result.exam.clone()) {
+                continue;
+            }
+            let Some(r) = &view.renewal else { continue };
+            let exam = view.result.exam.to_uppercase();
+            let soon = (r.window_opens - today).num_days();
+            match r.status {
+                S::WindowOpen => out.push(format!(
+                    "{exam}: the free renewal assessment is open; take it on Microsoft Learn before {}.",
+                    r.expires_on
+                )),
+                S::Valid if (0..=RENEWAL_NOTICE_DAYS).contains(&soon) => out.push(format!(
+                    "{exam}: the free renewal assessment opens on {} (the credential expires on {}).",
+                    r.window_opens, r.expires_on
+                )),
+                S::CannotRenew => out.push(format!("{exam}: {}", r.message)),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// How well certprep's predictions matched real results recorded on this server.
 pub async fn prediction_accuracy(store: &dyn Store) -> Result<Accuracy> {
     let predictions: Vec<Prediction> = store

@@ -122,6 +122,8 @@ pub struct App<'a> {
     pub report_draft: Option<ReportDraft>,
     /// The user's own reports, newest first (the home screen shows their answers).
     pub reports: Vec<Dispute>,
+    /// Renewal windows open or opening soon, and credentials lapsing (the home screen says so).
+    pub reminders: Vec<String>,
     pub insight: Insight,
     pub advisor: Option<AdvisorView>,
     /// The advisor's questions, being answered (`e` on the advisor screen).
@@ -185,6 +187,7 @@ impl<'a> App<'a> {
             reports: vec![],
             insight: Insight::default(),
             advisor: None,
+            reminders: vec![],
             profile_form: None,
             quit: false,
         };
@@ -213,6 +216,10 @@ impl<'a> App<'a> {
             Ok(r) => self.reports = r,
             Err(e) => self.message = Some(e.to_string()),
         }
+        let now = self.now();
+        self.reminders = self
+            .block(self.service.renewal_reminders(now))
+            .unwrap_or_default();
     }
 
     /// The code of the exam under the home screen's cursor.

@@ -899,6 +899,9 @@ fn w_shows_the_advice_the_plan_and_results() {
         .unwrap_or_else(|e| panic!("{e}"));
     let mut app = h.app();
     assert_eq!(app.selected_exam().as_deref(), Some("ai-103"));
+    // The home screen says the AI-102 credential cannot be renewed.
+    let home = render_at(&app, 120, 40);
+    assert!(home.contains("Renewal: AI-102"), "{home}");
     press(&mut app, &chars("w"));
     assert_eq!(app.screen, Screen::Advisor, "{:?}", app.message);
     let top = render(&app);

@@ -39,6 +39,8 @@ pub(crate) struct HomePage {
     exams: Vec<ExamOption>,
     sessions: Vec<SessionRow>,
     readiness: Vec<ReadinessCard>,
+    /// Renewal windows open or opening soon, and credentials lapsing.
+    reminders: Vec<String>,
 }
 
 /// One exam's readiness on the home page: pass probability, reviews due and what to do next.
@@ -219,6 +221,11 @@ pub async fn home(
             Err(e) => return ApiError::from(e).into_response(),
         }
     }
+    let reminders = match service.renewal_reminders(now).await {
+        Ok(r) => r,
+        Err(e) if e.is_client_error() => vec![],
+        Err(e) => return ApiError::from(e).into_response(),
+    };
     // The readiness cards say what to do next; the general hint stays for resuming a session.
     let resume = sessions.iter().any(|s| s.submitted_at.is_none());
     render(&HomePage {
@@ -228,6 +235,7 @@ pub async fn home(
         exams,
         sessions: rows(&sessions[..sessions.len().min(10)]),
         readiness,
+        reminders,
     })
 }
 

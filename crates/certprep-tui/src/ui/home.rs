@@ -145,6 +145,14 @@ pub(super) fn home(frame: &mut Frame, app: &App) {
         ]));
     }
     lines.extend(report_lines(app, width));
+    for r in &app.reminders {
+        lines.extend(text::wrap(
+            &[(r.clone(), Style::default().fg(Color::Yellow))],
+            width,
+            vec![bold("Renewal: ")],
+            "  ",
+        ));
+    }
     let unfinished = app.unfinished();
     if !unfinished.is_empty() {
         lines.push(Line::default());

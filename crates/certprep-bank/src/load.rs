@@ -232,6 +232,7 @@ pub fn load_onto(
             loaded.diagnostics.extend(check_successor(exam, &catalog));
         }
     }
+    let mut valid_items = Vec::with_capacity(items.len());
     for (item, layer_no) in items {
         let mut problems = check_item(&item, &catalog, &loaded.library.names);
         let has_error = problems.iter().any(Diagnostic::is_error);
@@ -239,12 +240,14 @@ pub fn load_onto(
             loaded.diagnostics.append(&mut problems);
         }
         if let Some(valid) = item.item.filter(|_| !has_error) {
-            kept.overlay(Bank {
-                items: vec![valid],
-                ..Bank::default()
-            });
+            valid_items.push(valid);
         }
     }
+    // One overlay for all: a later item with an id replaces an earlier one, in order.
+    kept.overlay(Bank {
+        items: valid_items,
+        ..Bank::default()
+    });
     loaded.library.bank.items = kept.items;
     let reported_files: Vec<&str> = layers
         .iter()

@@ -268,11 +268,21 @@ impl Bank {
 
     /// Adds `other`, whose items, case studies and series replace ours with the same id.
     pub fn overlay(&mut self, other: Bank) {
+        // By id through an index, so merging n items costs O(n), not O(n²): loading a bank
+        // overlays items one at a time.
         fn merge<T>(ours: &mut Vec<T>, theirs: Vec<T>, id: impl Fn(&T) -> &str) {
+            let mut at: std::collections::HashMap<String, usize> = ours
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (id(o).to_string(), i))
+                .collect();
             for t in theirs {
-                match ours.iter().position(|o| id(o) == id(&t)) {
-                    Some(i) => ours[i] = t,
-                    None => ours.push(t),
+                match at.get(id(&t)) {
+                    Some(&i) => ours[i] = t,
+                    None => {
+                        at.insert(id(&t).to_string(), ours.len());
+                        ours.push(t);
+                    }
                 }
             }
         }

@@ -1109,21 +1109,13 @@ pub(crate) fn export(source: &ExportSource<'_>) -> Exported {
                 issues.push(warn("not exported: GIFT has no question with several drop-down gaps (use Moodle XML)"));
                 continue;
             }
-            ItemBody::Order { actions } => {
-                let mut used: Vec<_> = actions
-                    .iter()
-                    .filter_map(|a| a.position.map(|p| (p, a)))
-                    .collect();
-                used.sort_by_key(|(p, _)| *p);
-                if used.len() < actions.len() {
-                    issues.push(warn("actions outside the answer dropped: GIFT ordering questions use every item"));
-                }
-                header(&mut q, item, &item.id);
-                let _ = write!(q, "::{}::{}{{>{} ", escape(&item.id), md(&stem), used.len());
-                for (_, a) in used {
-                    let _ = write!(q, "\n{}", escape(&a.text));
-                }
-                let _ = write!(q, "{}\n}}\n\n", general(item));
+            ItemBody::Order { .. } => {
+                // Moodle's GIFT has no ordering question: other readers (gift-pegjs, Moodle)
+                // take `{>N …}` for a short answer whose only right answer is the whole list.
+                issues.push(warn(
+                    "not exported: GIFT has no ordering question (use Moodle XML or QTI)",
+                ));
+                continue;
             }
             ItemBody::Match {
                 sources, targets, ..

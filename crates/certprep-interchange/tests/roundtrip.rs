@@ -379,7 +379,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
-    fn gift_round_trip(items in prop::collection::vec(gen_item(vec![0, 1, 2, 3, 4]), 1..5)) {
+    fn gift_round_trip(items in prop::collection::vec(gen_item(vec![0, 1, 3, 4]), 1..5)) {
         round_trip(&items, Format::Gift)?;
     }
 

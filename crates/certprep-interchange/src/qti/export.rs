@@ -471,11 +471,20 @@ fn item_xml(source: &ExportSource<'_>, item: &Item, warn: &mut dyn FnMut(String)
     for r in &responses {
         write_response(&mut out, r);
     }
+    // `match_correct` gives 1 for an exactly right response and 0 otherwise: an order item
+    // (a point per step in certprep) is worth 1 in QTI, all or nothing.
+    let max_score =
+        if template == Some("match_correct") && matches!(item.body, ItemBody::Order { .. }) {
+            warn("scored all or nothing in QTI (certprep gives a point per step in place)".into());
+            1
+        } else {
+            item.max_points()
+        };
     out.push_str("  <qti-outcome-declaration identifier=\"SCORE\" cardinality=\"single\" base-type=\"float\"/>\n");
     let _ = writeln!(
         out,
         "  <qti-outcome-declaration identifier=\"MAXSCORE\" cardinality=\"single\" base-type=\"float\"><qti-default-value><qti-value>{}</qti-value></qti-default-value></qti-outcome-declaration>",
-        item.max_points()
+        max_score
     );
     out.push_str("  <qti-outcome-declaration identifier=\"FEEDBACK\" cardinality=\"multiple\" base-type=\"identifier\"/>\n");
     out.push_str("  <qti-item-body>\n    ");

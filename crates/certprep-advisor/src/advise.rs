@@ -85,6 +85,32 @@ pub struct CostItem {
     pub converted: bool,
 }
 
+impl CostItem {
+    /// `US$165`, or `US$30–US$200` for a range.
+    pub fn range_text(&self) -> String {
+        if self.min == self.max {
+            money(self.min, &self.currency)
+        } else {
+            format!(
+                "{}–{}",
+                money(self.min, &self.currency),
+                money(self.max, &self.currency)
+            )
+        }
+    }
+
+    /// Where the figure stands: the person's own, verified, or unverified.
+    pub fn standing(&self) -> &'static str {
+        if self.overridden {
+            "your figure"
+        } else if self.verified {
+            "verified"
+        } else {
+            "unverified"
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CostSummary {
     pub min: u32,

@@ -989,7 +989,8 @@ pub fn placeholders(stem: &str) -> Vec<u32> {
 }
 
 /// Whether an address points into a page (`…/page#heading`), not only at the page.
-fn links_to_section(r: &Reference) -> bool {
+/// Whether a reference points to a section of its page (an anchor), as the lint requires.
+pub fn links_to_section(r: &Reference) -> bool {
     r.url
         .split_once('#')
         .is_some_and(|(page, anchor)| !page.ends_with('/') && !anchor.is_empty())

@@ -725,9 +725,7 @@ fn to_doc(
     // source's own links don't point to one, the references given for the import are added.
     let on_learn = |r: &Reference| {
         r.url.starts_with("https://learn.microsoft.com/")
-            && r.url
-                .split_once('#')
-                .is_some_and(|(_, anchor)| !anchor.is_empty())
+            && certprep_bank::lower::links_to_section(r)
     };
     if !references.iter().any(on_learn) {
         if references

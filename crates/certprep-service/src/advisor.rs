@@ -13,6 +13,7 @@ use certprep_store::{ExamResult, NewExamResult, Store, StoredPlan};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::learning::ReadinessReport;
 use crate::{Result, Service, ServiceError};
 
 /// Results needed before the accuracy report shows its figures.
@@ -82,11 +83,22 @@ impl Service<'_> {
         profile: &Profile,
         now: DateTime<Utc>,
     ) -> Result<Advice> {
+        let readiness = self.readiness(exam_code, now).await?;
+        self.advise_with(exam_code, profile, &readiness, now).await
+    }
+
+    /// [`Service::advise`] with readiness the caller already has (the plan needs it too).
+    async fn advise_with(
+        &self,
+        exam_code: &str,
+        profile: &Profile,
+        readiness: &ReadinessReport,
+        now: DateTime<Utc>,
+    ) -> Result<Advice> {
         let content = advisor_content(self.library)?;
         let exam = self.exam(exam_code)?;
         let today = now.date_naive();
         let facts = ExamFacts::of(exam, &self.library.catalog, today);
-        let readiness = self.readiness(exam_code, now).await?;
         let evidence = (readiness.items_answered > 0).then_some(Evidence {
             pass_probability: readiness.assessment.pass_probability,
             items_answered: readiness.items_answered,
@@ -211,8 +223,8 @@ impl Service<'_> {
             hours_per_week: Some(stored.hours_per_week),
             ..self.saved_profile().await?.unwrap_or_default()
         };
-        let advice = self.advise(code, &profile, now).await?;
         let readiness = self.readiness(code, now).await?;
+        let advice = self.advise_with(code, &profile, &readiness, now).await?;
         let domains = readiness
             .domains
             .iter()
@@ -320,16 +332,17 @@ impl Service<'_> {
                 recorded_at: now,
             })
             .await?;
-        self.result_view(result, today)
+        self.result_view(&advisor_content(self.library)?, result, today)
     }
 
     pub async fn results(&self, now: DateTime<Utc>) -> Result<Vec<ResultView>> {
         let today = now.date_naive();
+        let content = advisor_content(self.library)?;
         self.store
             .exam_results(Some(&self.user))
             .await?
             .into_iter()
-            .map(|r| self.result_view(r, today))
+            .map(|r| self.result_view(&content, r, today))
             .collect()
     }
 
@@ -343,8 +356,12 @@ impl Service<'_> {
         }
     }
 
-    fn result_view(&self, result: ExamResult, today: NaiveDate) -> Result<ResultView> {
-        let content = advisor_content(self.library)?;
+    fn result_view(
+        &self,
+        content: &AdvisorContent,
+        result: ExamResult,
+        today: NaiveDate,
+    ) -> Result<ResultView> {
         let exam = self.exam(&result.exam)?;
         let outcome = if result.passed {
             "passed"
@@ -368,18 +385,9 @@ impl Service<'_> {
                 "You {outcome}. certprep had no estimate before that day (no practice for this exam's outline)."
             ),
         };
-        let renewal = result.passed.then(|| {
-            certprep_advisor::renewal(
-                &content.data.renewal,
-                result.taken_on,
-                today,
-                exam.retirement.as_ref().map(|r| r.on),
-                exam.retirement
-                    .as_ref()
-                    .and_then(|r| r.successor.as_ref())
-                    .map(|s| s.as_str()),
-            )
-        });
+        let renewal = result
+            .passed
+            .then(|| renewal_of(content, exam, result.taken_on, today));
         Ok(ResultView {
             exam_title: exam.title.clone(),
             result,
@@ -445,31 +453,52 @@ pub async fn prediction_accuracy(store: &dyn Store) -> Result<Accuracy> {
     ))
 }
 
-/// The credential state of one person for one exam on `today`: the newest pass's renewal.
-pub fn credential_of(
-    library: &Library,
-    results: &[ExamResult],
-    user: &str,
-    exam: &str,
+/// The renewal of a credential of `exam` earned on `passed_on`, seen on `today`.
+fn renewal_of(
+    content: &AdvisorContent,
+    exam: &certprep_domain::Exam,
+    passed_on: NaiveDate,
     today: NaiveDate,
-) -> Option<Renewal> {
-    let content = advisor_content(library).ok()?;
-    let exam_entry = library
-        .catalog
-        .exam(&certprep_domain::ExamCode::new(exam))?;
-    let newest = results
-        .iter()
-        .filter(|r| r.user == user && r.exam == exam && r.passed)
-        .max_by_key(|r| r.taken_on)?;
-    Some(certprep_advisor::renewal(
+) -> Renewal {
+    let retirement = exam.retirement.as_ref();
+    certprep_advisor::renewal(
         &content.data.renewal,
-        newest.taken_on,
+        passed_on,
         today,
-        exam_entry.retirement.as_ref().map(|r| r.on),
-        exam_entry
-            .retirement
-            .as_ref()
+        retirement.map(|r| r.on),
+        retirement
             .and_then(|r| r.successor.as_ref())
             .map(|s| s.as_str()),
-    ))
+    )
+}
+
+/// The credential state of one person for one exam on `today`: the newest pass's renewal.
+pub fn credential_of(
+    content: &AdvisorContent,
+    exam: &certprep_domain::Exam,
+    results: &[ExamResult],
+    user: &str,
+    today: NaiveDate,
+) -> Option<Renewal> {
+    let newest = results
+        .iter()
+        .filter(|r| r.user == user && r.exam == exam.code.as_str() && r.passed)
+        .max_by_key(|r| r.taken_on)?;
+    Some(renewal_of(content, exam, newest.taken_on, today))
+}
+
+/// The exam to advise on when none is named: the newest one that can be taken `today`.
+pub fn default_exam(library: &Library, today: NaiveDate) -> String {
+    library
+        .catalog
+        .exams()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.status_on(today),
+                certprep_domain::ExamStatus::Active | certprep_domain::ExamStatus::Retiring
+            )
+        })
+        .max_by_key(|e| e.current_outline().map(|o| o.date))
+        .map_or_else(|| "ai-103".to_string(), |e| e.code.to_string())
 }

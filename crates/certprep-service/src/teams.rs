@@ -110,6 +110,8 @@ pub async fn team_dashboard(
         .ok_or_else(|| ServiceError::Invalid(format!("{} has no outline", exam.code.display())))?;
     let outline_ref = exam.outline_ref(outline);
     let results = store.exam_results(None).await?;
+    // Parsed once for the whole team; a library without advisor data shows no credentials.
+    let advisor = crate::advisor::advisor_content(library).ok();
     let today = now.date_naive();
     let mut rows = Vec::new();
     for (account, role) in &members {
@@ -123,13 +125,9 @@ pub async fn team_dashboard(
             now,
         )
         .await?;
-        row.credential = crate::advisor::credential_of(
-            library,
-            &results,
-            &account.id,
-            exam.code.as_str(),
-            today,
-        );
+        row.credential = advisor.as_ref().and_then(|content| {
+            crate::advisor::credential_of(content, exam, &results, &account.id, today)
+        });
         rows.push(row);
     }
     let holding = |wanted: &[RenewalStatus]| {

@@ -6,34 +6,17 @@ use std::io::{BufRead, IsTerminal, Write as _};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use certprep_advisor::{
     Advice, EmployerCloud, Foundations, Industry, PlanStatus, Profile, Role, money, trim_number,
 };
 use certprep_bank::Library;
-use certprep_domain::ExamStatus;
 use certprep_service::advisor::{PlanView, ResultView};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::cli::{AdviseArgs, ResultCommand};
 use crate::learning::with_local_service;
 use crate::session::{Refused, print_json, refusal};
-
-/// The exam to advise on when none is named: the newest one that can be taken today.
-fn default_exam(library: &Library, today: NaiveDate) -> String {
-    library
-        .catalog
-        .exams()
-        .iter()
-        .filter(|e| {
-            matches!(
-                e.status_on(today),
-                ExamStatus::Active | ExamStatus::Retiring
-            )
-        })
-        .max_by_key(|e| e.current_outline().map(|o| o.date))
-        .map_or_else(|| "ai-103".to_string(), |e| e.code.to_string())
-}
 
 pub fn advise(
     library: &Library,
@@ -44,7 +27,7 @@ pub fn advise(
     let exam = args
         .exam
         .clone()
-        .unwrap_or_else(|| default_exam(library, now.date_naive()));
+        .unwrap_or_else(|| certprep_service::advisor::default_exam(library, now.date_naive()));
     with_local_service(library, data_dir, async |service| {
         let saved = service.saved_profile().await.map_err(refusal)?;
         let mut profile = apply_flags(saved.unwrap_or_default(), &args)?;
@@ -379,22 +362,8 @@ pub fn advice_text(a: &Advice) -> String {
         money(c.max, &c.currency)
     );
     for i in &c.items {
-        let range = if i.min == i.max {
-            money(i.min, &i.currency)
-        } else {
-            format!(
-                "{}–{}",
-                money(i.min, &i.currency),
-                money(i.max, &i.currency)
-            )
-        };
-        let flag = if i.overridden {
-            "your figure"
-        } else if i.verified {
-            "verified"
-        } else {
-            "unverified"
-        };
+        let range = i.range_text();
+        let flag = i.standing();
         let _ = writeln!(out, "  {:<34} {:>16}  {flag}", i.label, range);
         if !i.overridden {
             let _ = writeln!(out, "      source: {} (checked {})", i.source, i.checked);
@@ -526,7 +495,7 @@ pub fn plan(
             .map_err(refusal)?;
         if let Some(path) = c.ics {
             let text = certprep_advisor::ics::plan_calendar(&view.plan, &view.exam.to_uppercase());
-            write_atomically(path, &text)?;
+            crate::files::write_atomically(path, text.as_bytes())?;
             if !c.json {
                 println!("Calendar written to {}.", path.display());
             }
@@ -582,21 +551,6 @@ pub fn plan_or_date(
         }
         Ok(ExitCode::SUCCESS)
     })
-}
-
-/// Writes to a temporary file beside `path`, then renames it over: a crash leaves the old file.
-fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// A bar of `width` cells for `value` of `max`.

@@ -95,22 +95,6 @@ fn print_issue(issue: &Issue) {
     eprintln!("{issue}");
 }
 
-/// Writes beside the target and renames over it: a crash never leaves half a bank file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
-}
-
 pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Result<ExitCode> {
     let format = c.format.map(format_named).transpose()?;
     let mut opts = ImportOptions::new(today);
@@ -168,7 +152,7 @@ pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Resu
                 ))
                 .into());
             }
-            write_atomically(&target, imported.markdown.as_bytes())?;
+            crate::files::write_atomically(&target, imported.markdown.as_bytes())?;
         }
         if !c.json {
             println!(
@@ -217,7 +201,7 @@ pub fn export(
     for issue in &exported.issues {
         print_issue(issue);
     }
-    write_atomically(out, &exported.bytes)?;
+    crate::files::write_atomically(out, &exported.bytes)?;
     if json_out {
         print_json(&json!({
             "format": format.name(),

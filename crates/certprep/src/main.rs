@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod content;
 mod disputes;
+mod files;
 mod interchange;
 mod learning;
 mod qa;

@@ -5,7 +5,6 @@
 use certprep_advisor::{
     EmployerCloud, Foundations, Industry, PlanStatus, Profile, Role, money, trim_number,
 };
-use certprep_domain::ExamStatus;
 use certprep_service::advisor::{PlanView, ResultView};
 
 use super::*;
@@ -120,21 +119,10 @@ pub async fn advise_page(
         Err(e) => return problem_for(&viewer, e),
     };
     let today = now.date_naive();
-    let exam = q.exam.clone().unwrap_or_else(|| {
-        state
-            .library
-            .catalog
-            .exams()
-            .iter()
-            .filter(|e| {
-                matches!(
-                    e.status_on(today),
-                    ExamStatus::Active | ExamStatus::Retiring
-                )
-            })
-            .max_by_key(|e| e.current_outline().map(|o| o.date))
-            .map_or_else(|| "ai-103".into(), |e| e.code.to_string())
-    });
+    let exam = q
+        .exam
+        .clone()
+        .unwrap_or_else(|| certprep_service::advisor::default_exam(&state.library, today));
     if let Err(e) = service.exam(&exam) {
         return problem_for(&viewer, e);
     }
@@ -239,22 +227,8 @@ fn fill_advice(page: &mut AdvisePage, a: &certprep_advisor::Advice) {
         .iter()
         .map(|i| CostRow {
             label: i.label.clone(),
-            range: if i.min == i.max {
-                money(i.min, &i.currency)
-            } else {
-                format!(
-                    "{}–{}",
-                    money(i.min, &i.currency),
-                    money(i.max, &i.currency)
-                )
-            },
-            status: if i.overridden {
-                "your figure"
-            } else if i.verified {
-                "verified"
-            } else {
-                "unverified"
-            },
+            range: i.range_text(),
+            status: i.standing(),
             source: if i.overridden {
                 String::new()
             } else {

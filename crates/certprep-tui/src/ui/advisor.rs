@@ -66,22 +66,8 @@ pub fn advisor_lines(v: &AdvisorView, width: usize) -> Vec<Line<'static>> {
                 money(c.max, &c.currency)
             ))));
             for i in &c.items {
-                let range = if i.min == i.max {
-                    money(i.min, &i.currency)
-                } else {
-                    format!(
-                        "{}–{}",
-                        money(i.min, &i.currency),
-                        money(i.max, &i.currency)
-                    )
-                };
-                let flag = if i.overridden {
-                    "your figure"
-                } else if i.verified {
-                    "verified"
-                } else {
-                    "unverified"
-                };
+                let range = i.range_text();
+                let flag = i.standing();
                 lines.push(Line::from(format!(
                     "  {:<32} {:>14}  {flag}",
                     i.label, range

@@ -58,20 +58,27 @@ pub enum Format {
     AnkiText,
     /// IMS QTI: 2.1, 2.2 and 3.0 read, 3.0 written (a content package).
     Qti,
+    /// IMS QTI 2.1 written (a content package); read as [`Format::Qti`].
+    Qti21,
+    /// An Anki deck package (`.apkg`), written with [`apkg::export`] (async: the collection
+    /// is an SQLite database); not read.
+    Apkg,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::Gift,
         Format::MoodleXml,
         Format::Csv,
         Format::Markdown,
         Format::AnkiText,
         Format::Qti,
+        Format::Qti21,
+        Format::Apkg,
     ];
 
     /// The name used on the command line: `gift`, `moodle-xml`, `csv`, `markdown`,
-    /// `anki-txt`, `qti`.
+    /// `anki-txt`, `qti` (QTI 3.0 on export), `qti21`, `apkg`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Gift => "gift",
@@ -80,6 +87,8 @@ impl Format {
             Format::Markdown => "markdown",
             Format::AnkiText => "anki-txt",
             Format::Qti => "qti",
+            Format::Qti21 => "qti21",
+            Format::Apkg => "apkg",
         }
     }
 
@@ -91,9 +100,14 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// Whether [`export`] writes this format.
+    /// Whether [`export`] (or [`apkg::export`] for `.apkg`) writes this format.
     pub fn can_export(self) -> bool {
         !matches!(self, Format::Markdown)
+    }
+
+    /// Whether [`import`] reads this format.
+    pub fn can_import(self) -> bool {
+        !matches!(self, Format::Apkg)
     }
 }
 
@@ -205,6 +219,8 @@ pub enum ExportError {
     Empty(String),
     #[error("writing {format}: {message}")]
     Write { format: Format, message: String },
+    #[error("{0} is written by its own exporter (`apkg::export`)")]
+    OwnExporter(Format),
 }
 
 /// What a foreign format does not carry but every native item needs.
@@ -356,6 +372,13 @@ pub fn import(
     opts: &ImportOptions,
 ) -> Result<Imported, ImportError> {
     // A zip given as QTI is read as a package even without a manifest (through its tests).
+    let format = format.map(|f| if f == Format::Qti21 { Format::Qti } else { f });
+    if format == Some(Format::Apkg) {
+        return Err(ImportError::Unrecognised {
+            file: file.to_string(),
+            message: unsupported_package("deck.apkg", bytes).unwrap_or_default(),
+        });
+    }
     let qti_zip = format == Some(Format::Qti) && bytes.starts_with(b"PK\x03\x04");
     if let Some(message) = unsupported_package(file, bytes).filter(|_| !qti_zip) {
         return Err(ImportError::Unrecognised {
@@ -395,7 +418,13 @@ pub fn import(
         Format::Csv => csv_format::drafts(file, &decoded.text, &mut issues)?,
         Format::Markdown => markdown::drafts(file, &decoded.text, &mut issues)?,
         Format::AnkiText => anki::drafts(file, &decoded.text, &mut issues)?,
-        Format::Qti => qti::drafts(file, &decoded.text, &mut issues)?,
+        Format::Qti | Format::Qti21 => qti::drafts(file, &decoded.text, &mut issues)?,
+        Format::Apkg => {
+            return Err(ImportError::Unrecognised {
+                file: file.to_string(),
+                message: "Anki packages (.apkg) are written, not read".into(),
+            });
+        }
     };
     let finished = native::finish(file, drafts, opts, &mut issues);
     Ok(Imported {
@@ -471,7 +500,9 @@ pub fn export(
         Format::MoodleXml => moodle_xml::export(&source),
         Format::Csv => csv_format::export(&source),
         Format::AnkiText => Ok(anki::export(&source)),
-        Format::Qti => qti::export(&source),
+        Format::Qti => qti::export(&source, qti::Version::V30),
+        Format::Qti21 => qti::export(&source, qti::Version::V21),
+        Format::Apkg => Err(ExportError::OwnExporter(format)),
         Format::Markdown => Err(ExportError::ImportOnly(format)),
     }
 }

@@ -1,5 +1,5 @@
 //! Exports of the real embedded bank (every item type, case studies and series): each
-//! format writes every item or says why, and what GIFT, Moodle XML, certprep CSV and QTI 3.0 write
+//! format writes every item or says why, and what GIFT, Moodle XML, certprep CSV QTI 3.0 and QTI 2.1 write
 //! imports back without errors into a bank that lints clean.
 
 mod common;
@@ -18,7 +18,13 @@ fn the_embedded_bank_exports_and_imports_back() {
     let library = common::embedded_library();
     let total = library.bank.items.len();
     assert!(total > 50, "the embedded bank has {total} items");
-    for format in [Format::Gift, Format::MoodleXml, Format::Csv, Format::Qti] {
+    for format in [
+        Format::Gift,
+        Format::MoodleXml,
+        Format::Csv,
+        Format::Qti,
+        Format::Qti21,
+    ] {
         let exported = export(&library, None, format).expect("export");
         assert_eq!(
             exported.items
@@ -117,27 +123,62 @@ fn markdown_is_import_only_and_empty_selections_are_refused() {
 }
 
 #[test]
-fn qti3_round_trips_the_embedded_bank_exactly() {
+fn qti3_and_qti21_round_trip_the_embedded_bank_exactly() {
     let library = common::embedded_library();
-    let exported = export(&library, None, Format::Qti).expect("export");
-    let imported =
-        import("bank.zip", &exported.bytes, Some(Format::Qti), &options()).expect("import");
-    assert_eq!(imported.errors().count(), 0);
-    // A case study's items come back standalone (its text before the stem) and a series'
-    // solution items as drop-downs, so they are left out here.
-    let mut compared = 0;
-    let mut different = Vec::new();
-    for item in library.bank.items.iter().filter(|i| i.group.is_none()) {
-        compared += 1;
-        let back = imported
-            .items
-            .iter()
-            .find(|i| i.id == item.id)
-            .expect("item back");
-        if back != item {
-            different.push(format!("{:#?}\n{:#?}", item, back));
+    for format in [Format::Qti, Format::Qti21] {
+        let exported = export(&library, None, format).expect("export");
+        let imported =
+            import("bank.zip", &exported.bytes, Some(format), &options()).expect("import");
+        assert_eq!(imported.errors().count(), 0, "{format}");
+        // A case study's items come back standalone (its text before the stem) and a series'
+        // solution items as drop-downs, so they are left out here.
+        let mut compared = 0;
+        let mut different = Vec::new();
+        for item in library.bank.items.iter().filter(|i| i.group.is_none()) {
+            compared += 1;
+            let back = imported
+                .items
+                .iter()
+                .find(|i| i.id == item.id)
+                .expect("item back");
+            if back != item {
+                different.push(format!("{:#?}\n{:#?}", item, back));
+            }
         }
+        assert!(different.is_empty(), "{format}: {}", different.join("\n\n"));
+        assert!(compared > 100, "{compared}");
     }
-    assert!(different.is_empty(), "{}", different.join("\n\n"));
-    assert!(compared > 100, "{compared}");
+}
+
+#[test]
+fn qti21_package_uses_the_qti_21_vocabulary() {
+    let library = common::embedded_library();
+    let exported = export(&library, Some("ai-103"), Format::Qti21).expect("export");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(exported.bytes)).expect("zip");
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).expect(name), &mut text)
+            .expect("utf-8");
+        text
+    };
+    let manifest = read("imsmanifest.xml");
+    assert!(manifest.contains("xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\""));
+    assert!(manifest.contains("type=\"imsqti_test_xmlv2p1\""));
+    assert!(manifest.contains("type=\"imsqti_item_xmlv2p1\""));
+    let test = read("assessment.xml");
+    assert!(test.contains("<assessmentTest xmlns=\"http://www.imsglobal.org/xsd/imsqti_v2p1\""));
+    assert!(test.contains("<assessmentItemRef "));
+    let item = library
+        .bank
+        .items
+        .iter()
+        .find(|i| matches!(i.body, certprep_domain::ItemBody::Single { .. }))
+        .expect("a single-choice item");
+    let xml = read(&format!("items/{}.xml", item.id));
+    assert!(xml.contains("<assessmentItem xmlns=\"http://www.imsglobal.org/xsd/imsqti_v2p1\""));
+    assert!(xml.contains("<choiceInteraction responseIdentifier=\"RESPONSE\""));
+    assert!(xml.contains(
+        "template=\"http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct\""
+    ));
+    assert!(!xml.contains("qti-"), "{xml}");
 }

@@ -272,7 +272,7 @@ fn options() -> ImportOptions {
 /// The item with the notes the format cannot carry replaced as the importer replaces them.
 fn carried(item: &Item, format: Format) -> Item {
     let mut item = item.clone();
-    if format == Format::Qti {
+    if matches!(format, Format::Qti | Format::Qti21) {
         return item;
     }
     if let ItemBody::Match {
@@ -342,7 +342,7 @@ fn round_trip(items: &[Gen], format: Format) -> Result<(), TestCaseError> {
         match format {
             Format::Gift => "gift",
             Format::MoodleXml => "xml",
-            Format::Qti => "zip",
+            Format::Qti | Format::Qti21 => "zip",
             _ => "csv",
         }
     );
@@ -391,6 +391,11 @@ proptest! {
     #[test]
     fn qti3_round_trip(items in prop::collection::vec(gen_item(vec![0, 1, 2, 3, 4, 5, 6, 7]), 1..5)) {
         round_trip(&items, Format::Qti)?;
+    }
+
+    #[test]
+    fn qti21_round_trip(items in prop::collection::vec(gen_item(vec![0, 1, 2, 3, 4, 5, 6, 7]), 1..5)) {
+        round_trip(&items, Format::Qti21)?;
     }
 
     #[test]

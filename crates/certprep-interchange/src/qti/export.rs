@@ -524,10 +524,29 @@ fn file_name(item: &Item) -> String {
     format!("items/{}.xml", identifier(&item.id))
 }
 
-pub(crate) fn export(source: &ExportSource<'_>) -> Result<Exported, ExportError> {
+/// Which QTI a package is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    V30,
+    /// QTI 2.1: the 3.0 documents translated ([`super::v21`]).
+    V21,
+}
+
+pub(crate) fn export(source: &ExportSource<'_>, version: Version) -> Result<Exported, ExportError> {
+    let format = match version {
+        Version::V30 => Format::Qti,
+        Version::V21 => Format::Qti21,
+    };
     let write_err = |e: &dyn std::fmt::Display| ExportError::Write {
-        format: Format::Qti,
+        format,
         message: e.to_string(),
+    };
+    // Documents are written as QTI 3.0 and translated for 2.1.
+    let in_version = |xml: String| -> Result<String, ExportError> {
+        match version {
+            Version::V30 => Ok(xml),
+            Version::V21 => super::v21::translate(&xml).map_err(|e| write_err(&e)),
+        }
     };
     let mut issues = Vec::new();
     let mut files: Vec<(String, String)> = Vec::new();
@@ -542,7 +561,8 @@ pub(crate) fn export(source: &ExportSource<'_>) -> Result<Exported, ExportError>
                 m,
             ));
         };
-        files.push((file_name(item), item_xml(source, item, &mut warn)));
+        let xml = item_xml(source, item, &mut warn);
+        files.push((file_name(item), in_version(xml)?));
         let category = crate::category_of(item).unwrap_or_else(|| "items".into());
         match sections.iter_mut().find(|(c, _)| *c == category) {
             Some((_, items)) => items.push(item),
@@ -573,10 +593,34 @@ pub(crate) fn export(source: &ExportSource<'_>) -> Result<Exported, ExportError>
         test.push_str("    </qti-assessment-section>\n");
     }
     test.push_str("  </qti-test-part>\n</qti-assessment-test>\n");
+    let test = in_version(test)?;
+    let (manifest_head, schema_version, kind) = match version {
+        Version::V30 => (
+            "<manifest xmlns=\"http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1 https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqtiv3p0_imscpv1p2_v1p0.xsd\" identifier=\"certprep-export-manifest\">".to_string(),
+            "3.0.0",
+            "v3p0",
+        ),
+        Version::V21 => (
+            format!(
+                "<manifest xmlns=\"{}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"{}\" identifier=\"certprep-export-manifest\">",
+                super::v21::MANIFEST_NS,
+                super::v21::MANIFEST_SCHEMA
+            ),
+            "2.1",
+            "v2p1",
+        ),
+    };
     let mut manifest = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    manifest.push_str("<manifest xmlns=\"http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1 https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqtiv3p0_imscpv1p2_v1p0.xsd\" identifier=\"certprep-export-manifest\">\n");
-    manifest.push_str("  <metadata>\n    <schema>QTI Package</schema>\n    <schemaversion>3.0.0</schemaversion>\n  </metadata>\n  <organizations/>\n  <resources>\n");
-    manifest.push_str("    <resource identifier=\"certprep-export\" type=\"imsqti_test_xmlv3p0\" href=\"assessment.xml\">\n      <file href=\"assessment.xml\"/>\n");
+    manifest.push_str(&manifest_head);
+    manifest.push('\n');
+    let _ = write!(
+        manifest,
+        "  <metadata>\n    <schema>QTI Package</schema>\n    <schemaversion>{schema_version}</schemaversion>\n  </metadata>\n  <organizations/>\n  <resources>\n"
+    );
+    let _ = write!(
+        manifest,
+        "    <resource identifier=\"certprep-export\" type=\"imsqti_test_xml{kind}\" href=\"assessment.xml\">\n      <file href=\"assessment.xml\"/>\n"
+    );
     for item in &source.items {
         let _ = writeln!(
             manifest,
@@ -588,7 +632,7 @@ pub(crate) fn export(source: &ExportSource<'_>) -> Result<Exported, ExportError>
     for item in &source.items {
         let _ = writeln!(
             manifest,
-            "    <resource identifier=\"res-{0}\" type=\"imsqti_item_xmlv3p0\" href=\"{1}\">\n      <file href=\"{1}\"/>\n    </resource>",
+            "    <resource identifier=\"res-{0}\" type=\"imsqti_item_xml{kind}\" href=\"{1}\">\n      <file href=\"{1}\"/>\n    </resource>",
             esc(&identifier(&item.id)),
             esc(&file_name(item))
         );

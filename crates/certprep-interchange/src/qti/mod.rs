@@ -29,10 +29,12 @@
 //! (`img`, `object`) are kept as written, with a warning naming them; MathML is kept as its
 //! text; a shared stimulus (`assessmentStimulusRef`) is copied before the stem.
 //!
-//! Export writes a QTI 3.0 content package ([`export`]).
+//! Export writes a QTI 3.0 content package, or a QTI 2.1 one (the same documents translated
+//! element by element, `v21`).
 
 mod export;
 pub mod item;
+mod v21;
 pub mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,6 +42,7 @@ use std::io::Read as _;
 
 use certprep_bank::syntax::Pos;
 
+pub use export::Version;
 pub(crate) use export::export;
 use item::{Context, resolve};
 use xml::El;

@@ -89,7 +89,7 @@ fn normalise(name: &str) -> (String, bool) {
     }
 }
 
-fn camel(kebab: &str) -> String {
+pub(crate) fn camel(kebab: &str) -> String {
     let mut out = String::with_capacity(kebab.len());
     let mut upper = false;
     for c in kebab.chars() {

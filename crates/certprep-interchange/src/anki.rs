@@ -291,7 +291,8 @@ fn options_html(out: &mut String, options: &[(char, &str)]) {
     }
 }
 
-fn front_back(item: &Item, stem: &str) -> (String, String) {
+/// A note's Front and Back fields (HTML) for an item, as both exports write them.
+pub(crate) fn front_back(item: &Item, stem: &str) -> (String, String) {
     let mut front = markdown_to_html(stem);
     let mut back = String::new();
     match &item.body {
@@ -413,27 +414,35 @@ fn front_back(item: &Item, stem: &str) -> (String, String) {
     (field(&front), field(&back))
 }
 
+/// A note's tags: the item's own (spaces made underscores) and `certprep::<exam>` per exam.
+pub(crate) fn note_tags(item: &Item) -> Vec<String> {
+    item.tags
+        .iter()
+        .map(|t| t.replace(char::is_whitespace, "_"))
+        .chain(
+            item.objectives
+                .keys()
+                .map(|o| format!("certprep::{}", o.exam.as_str())),
+        )
+        .collect()
+}
+
+/// The note's GUID: from the item's id, so importing an updated export updates the notes.
+pub(crate) fn note_guid(item: &Item) -> String {
+    format!("certprep-{}", item.id)
+}
+
 pub(crate) fn export(source: &ExportSource<'_>) -> Exported {
     let mut out = String::from(
         "#separator:tab\n#html:true\n#notetype:Basic\n#deck:certprep\n#columns:Front\tBack\tTags\tGUID\n#tags column:3\n#guid column:4\n",
     );
     for item in &source.items {
         let (front, back) = front_back(item, &source.full_stem(item));
-        let tags: Vec<String> = item
-            .tags
-            .iter()
-            .map(|t| t.replace(char::is_whitespace, "_"))
-            .chain(
-                item.objectives
-                    .keys()
-                    .map(|o| format!("certprep::{}", o.exam.as_str())),
-            )
-            .collect();
         let _ = writeln!(
             out,
-            "{front}\t{back}\t{}\tcertprep-{}",
-            field(&tags.join(" ")),
-            item.id
+            "{front}\t{back}\t{}\t{}",
+            field(&note_tags(item).join(" ")),
+            note_guid(item)
         );
     }
     Exported {

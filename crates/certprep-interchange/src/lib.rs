@@ -14,9 +14,8 @@
 //! | CSV ([`csv_format`]): Moodle qformat_csv layouts, generic quiz sheets, certprep CSV | yes | certprep CSV (lossless) |
 //! | Moodle XML ([`moodle_xml`]) | yes | yes, lossless through `<!-- certprep -->` comments |
 //! | Anki text ([`anki`]) | yes (a note becomes a single-answer item) | yes (Basic notes) |
-//! | IMS QTI 2.1, 2.2, 3.0 ([`qti`]): items, tests with sections, content packages (zip, or an unpacked folder through [`import_package`]) | choice, order, match, associate (as match), inline choice (as drop-down); other interactions reported | QTI 3.0 content package (zip) |
-//!
-//! Not yet: Anki `.apkg` (refused with a clear message).
+//! | Anki package `.apkg` ([`apkg`]) | no (refused with a clear message) | yes ([`export_apkg`]: one note per item in an SQLite collection) |
+//! | IMS QTI 2.1, 2.2, 3.0 ([`qti`]): items, tests with sections, content packages (zip, or an unpacked folder through [`import_package`]) | choice, order, match, associate (as match), inline choice (as drop-down); other interactions reported | QTI 3.0 or 2.1 content package (zip) |
 //!
 //! **What a foreign format lacks.** The bank lint requires what GIFT or Moodle never carry:
 //! an outline objective, a learn.microsoft.com reference, an explanation, a reason under every
@@ -40,6 +39,7 @@ use certprep_domain::{Item, OutlineRef};
 use chrono::NaiveDate;
 
 pub mod anki;
+pub mod apkg;
 pub mod csv_format;
 pub mod gift;
 pub mod markdown;
@@ -60,7 +60,7 @@ pub enum Format {
     Qti,
     /// IMS QTI 2.1 written (a content package); read as [`Format::Qti`].
     Qti21,
-    /// An Anki deck package (`.apkg`), written with [`apkg::export`] (async: the collection
+    /// An Anki deck package (`.apkg`), written with [`export_apkg`] (async: the collection
     /// is an SQLite database); not read.
     Apkg,
 }
@@ -100,7 +100,7 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// Whether [`export`] (or [`apkg::export`] for `.apkg`) writes this format.
+    /// Whether [`export`] (or [`export_apkg`] for `.apkg`) writes this format.
     pub fn can_export(self) -> bool {
         !matches!(self, Format::Markdown)
     }
@@ -219,7 +219,7 @@ pub enum ExportError {
     Empty(String),
     #[error("writing {format}: {message}")]
     Write { format: Format, message: String },
-    #[error("{0} is written by its own exporter (`apkg::export`)")]
+    #[error("{0} is written by its own exporter (`export_apkg`)")]
     OwnExporter(Format),
 }
 
@@ -482,6 +482,32 @@ pub fn export(
     exam: Option<&str>,
     format: Format,
 ) -> Result<Exported, ExportError> {
+    let source = select(library, exam)?;
+    match format {
+        Format::Gift => Ok(gift::export(&source)),
+        Format::MoodleXml => moodle_xml::export(&source),
+        Format::Csv => csv_format::export(&source),
+        Format::AnkiText => Ok(anki::export(&source)),
+        Format::Qti => qti::export(&source, qti::Version::V30),
+        Format::Qti21 => qti::export(&source, qti::Version::V21),
+        Format::Apkg => Err(ExportError::OwnExporter(format)),
+        Format::Markdown => Err(ExportError::ImportOnly(format)),
+    }
+}
+
+/// Exports the library's items (or one exam's) as an Anki package (`.apkg`). Async because
+/// the collection is an SQLite database built with sqlx; `now` stamps the notes and cards.
+pub async fn export_apkg(
+    library: &Library,
+    exam: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Exported, ExportError> {
+    let source = select(library, exam)?;
+    apkg::export(&source, exam, now).await
+}
+
+/// The items to export: every item, or those serving `exam`; none is an error.
+fn select<'a>(library: &'a Library, exam: Option<&str>) -> Result<ExportSource<'a>, ExportError> {
     let items: Vec<&Item> = library
         .bank
         .items
@@ -494,17 +520,7 @@ pub fn export(
             None => "the bank holds no item".into(),
         }));
     }
-    let source = ExportSource { items, library };
-    match format {
-        Format::Gift => Ok(gift::export(&source)),
-        Format::MoodleXml => moodle_xml::export(&source),
-        Format::Csv => csv_format::export(&source),
-        Format::AnkiText => Ok(anki::export(&source)),
-        Format::Qti => qti::export(&source, qti::Version::V30),
-        Format::Qti21 => qti::export(&source, qti::Version::V21),
-        Format::Apkg => Err(ExportError::OwnExporter(format)),
-        Format::Markdown => Err(ExportError::ImportOnly(format)),
-    }
+    Ok(ExportSource { items, library })
 }
 
 /// What exporters read: the chosen items and the library they come from (for the scenario

@@ -182,3 +182,70 @@ fn qti21_package_uses_the_qti_21_vocabulary() {
     ));
     assert!(!xml.contains("qti-"), "{xml}");
 }
+
+#[tokio::test]
+async fn apkg_holds_one_note_and_card_per_item_in_anki_schema_11() {
+    use sqlx::Connection as _;
+    let library = common::embedded_library();
+    let now = chrono::DateTime::from_timestamp(1_765_000_000, 0).expect("time");
+    let exported = certprep_interchange::export_apkg(&library, Some("ai-103"), now)
+        .await
+        .expect("export");
+    let expected = library
+        .bank
+        .items
+        .iter()
+        .filter(|i| i.objectives.keys().any(|o| o.exam.as_str() == "ai-103"))
+        .count();
+    assert_eq!(exported.items, expected);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(exported.bytes)).expect("zip");
+    let mut media = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("media").expect("media"), &mut media)
+        .expect("media");
+    assert_eq!(media, "{}");
+    let mut db = Vec::new();
+    std::io::Read::read_to_end(
+        &mut zip.by_name("collection.anki2").expect("collection"),
+        &mut db,
+    )
+    .expect("collection");
+    let path = std::env::temp_dir().join(format!("certprep-apkg-{}.anki2", std::process::id()));
+    std::fs::write(&path, &db).expect("write");
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("open");
+    let (ver,): (i64,) = sqlx::query_as("SELECT ver FROM col")
+        .fetch_one(&mut conn)
+        .await
+        .expect("col");
+    assert_eq!(ver, 11);
+    let (notes, cards): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT count(*) FROM notes), (SELECT count(*) FROM cards)")
+            .fetch_one(&mut conn)
+            .await
+            .expect("counts");
+    assert_eq!((notes as usize, cards as usize), (expected, expected));
+    let item = library
+        .bank
+        .items
+        .iter()
+        .find(|i| i.objectives.keys().any(|o| o.exam.as_str() == "ai-103"))
+        .expect("an ai-103 item");
+    let (flds, tags): (String, String) =
+        sqlx::query_as("SELECT flds, tags FROM notes WHERE guid = ?")
+            .bind(format!("certprep-{}", item.id))
+            .fetch_one(&mut conn)
+            .await
+            .expect("the item's note");
+    let (front, back) = flds.split_once('\u{1f}').expect("two fields");
+    assert!(!front.is_empty() && !back.is_empty());
+    assert!(tags.contains("certprep::ai-103"), "{tags}");
+    let decks: (String,) = sqlx::query_as("SELECT decks FROM col")
+        .fetch_one(&mut conn)
+        .await
+        .expect("decks");
+    assert!(decks.0.contains("certprep::AI-103"), "{}", decks.0);
+    conn.close().await.expect("close");
+    let _ = std::fs::remove_file(&path);
+}

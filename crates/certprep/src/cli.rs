@@ -149,11 +149,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Export the bank (or one exam's items) to another tool's format: gift, moodle-xml, csv
-    /// or anki-txt.
+    /// Export the bank (or one exam's items, or only the items of the `--bank` folders) to
+    /// another tool's format.
     Export {
+        /// qti3 (or qti), qti21, gift, moodle-xml, csv, anki-txt or apkg.
         #[arg(long)]
         format: String,
+        /// Only the items that serve this exam (such as ai-103).
         #[arg(long)]
         exam: Option<String>,
         #[arg(long, value_name = "FILE")]

@@ -172,7 +172,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             out,
             json,
         }) => {
-            let library = load_all(&cli.banks, today)?.library;
+            // `--bank DIR` without `--exam` exports that folder's items, not the embedded bank.
+            let library = if cli.banks.is_empty() || exam.is_some() {
+                load_all(&cli.banks, today)?.library
+            } else {
+                crate::content::load_banks_only(&cli.banks, today)?.library
+            };
             crate::interchange::export(&library, &format, exam.as_deref(), &out, json)
         }
         Some(Command::Result { command }) => {

@@ -70,11 +70,27 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 /// stderr (their broken items are left out; `certprep bank lint` shows the details). Only the
 /// user's files are parsed and checked here; the embedded content was checked at build time.
 pub fn load_all(banks: &[PathBuf], today: NaiveDate) -> Result<Loaded> {
+    load_layers(embedded_library()?, banks, today)
+}
+
+/// The items of the `--bank` folders alone, on the embedded exams and service names (for
+/// exporting a folder's bank).
+pub fn load_banks_only(banks: &[PathBuf], today: NaiveDate) -> Result<Loaded> {
+    let embedded = embedded_library()?;
+    let base = Library {
+        catalog: embedded.catalog,
+        names: embedded.names,
+        ..Default::default()
+    };
+    load_layers(base, banks, today)
+}
+
+fn load_layers(base: Library, banks: &[PathBuf], today: NaiveDate) -> Result<Loaded> {
     let mut layers = Vec::new();
     for dir in banks {
         layers.push(read_paths(std::slice::from_ref(dir))?);
     }
-    let loaded = load_onto(embedded_library()?, &layers, today, 0);
+    let loaded = load_onto(base, &layers, today, 0);
     let errors = loaded.errors().count();
     if errors > 0 {
         for d in loaded.errors().take(10) {

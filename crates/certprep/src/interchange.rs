@@ -1,5 +1,6 @@
 //! `certprep import` and `certprep export`: question banks from and to other tools (Moodle
-//! GIFT and XML, CSV, Markdown checkbox banks, Anki text) through `certprep-interchange`.
+//! GIFT and XML, IMS QTI, CSV, Markdown checkbox banks, Anki text and packages) through
+//! `certprep-interchange`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,7 +31,7 @@ pub struct ImportCommand<'a> {
 fn format_named(name: &str) -> Result<Format> {
     Format::from_name(name).ok_or_else(|| {
         Refused(format!(
-            "{name:?} is not a format: gift, moodle-xml, qti, csv, markdown or anki-txt"
+            "{name:?} is not a format: gift, moodle-xml, qti (qti3), qti21, csv, markdown, anki-txt or apkg"
         ))
         .into()
     })
@@ -196,8 +197,13 @@ pub fn export(
     json_out: bool,
 ) -> Result<ExitCode> {
     let format = format_named(format)?;
-    let exported =
-        certprep_interchange::export(library, exam, format).map_err(|e| Refused(e.to_string()))?;
+    let exported = if format == Format::Apkg {
+        let now = chrono::Utc::now();
+        crate::session::runtime()?.block_on(certprep_interchange::export_apkg(library, exam, now))
+    } else {
+        certprep_interchange::export(library, exam, format)
+    }
+    .map_err(|e| Refused(e.to_string()))?;
     for issue in &exported.issues {
         print_issue(issue);
     }

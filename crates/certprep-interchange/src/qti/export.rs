@@ -555,7 +555,7 @@ pub(crate) fn export(source: &ExportSource<'_>, version: Version) -> Result<Expo
     for item in &source.items {
         let mut warn = |m: String| {
             issues.push(Issue::warning(
-                "qti",
+                format.name(),
                 Pos::default(),
                 Some(item.id.clone()),
                 m,

@@ -24,4 +24,4 @@ pub mod syntax;
 pub use diag::{Diagnostic, Severity};
 pub use load::{AdvisorFile, Library, Loaded, Source, load, load_onto};
 pub use parse::parse;
-pub use render::render;
+pub use render::{render, render_block_head, render_item_text};

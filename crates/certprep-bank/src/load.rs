@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use certprep_domain::form::FixedForm;
-use certprep_domain::names::{RetiredName, outdated_names};
+use certprep_domain::names::{NameIndex, RetiredName};
 use certprep_domain::{Bank, Catalog, OutlineRef};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -233,8 +233,10 @@ pub fn load_onto(
         }
     }
     let mut valid_items = Vec::with_capacity(items.len());
+    let names = loaded.library.names.clone();
+    let names = NameIndex::new(&names);
     for (item, layer_no) in items {
-        let mut problems = check_item(&item, &catalog, &loaded.library.names);
+        let mut problems = check_item(&item, &catalog, &names);
         let has_error = problems.iter().any(Diagnostic::is_error);
         if layer_no >= report_from {
             loaded.diagnostics.append(&mut problems);
@@ -323,7 +325,8 @@ fn check_successor(exam: &LoadedExam, catalog: &Catalog) -> Vec<Diagnostic> {
 }
 
 /// Checks against the catalog: every outline and objective exists; no name is out of date.
-fn check_item(item: &LoweredItem, catalog: &Catalog, names: &[RetiredName]) -> Vec<Diagnostic> {
+/// (What `bank lint` checks of one item beyond the file: importers run it on each item.)
+pub fn check_item(item: &LoweredItem, catalog: &Catalog, names: &NameIndex<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (outline_ref, id) in &item.objective_refs {
         let Some(exam) = catalog.exam(&outline_ref.exam) else {
@@ -371,7 +374,7 @@ fn check_item(item: &LoweredItem, catalog: &Catalog, names: &[RetiredName]) -> V
     let mut seen = Vec::new();
     for outline in outlines {
         for text in &item.texts {
-            for hit in outdated_names(&text.text, outline.date, names) {
+            for hit in names.outdated(&text.text, outline.date) {
                 let pos = text.pos_of(hit.offset);
                 if seen.contains(&(pos.line, pos.col)) {
                     continue;

@@ -16,7 +16,30 @@ pub fn render(bank: &BankFile) -> String {
     out
 }
 
+/// A block's head, meta, prose and tabs without its items; followed by
+/// [`render_item_text`] of each item it is what [`render`] writes for the block, so a large
+/// file can be written item by item.
+pub fn render_block_head(block: &Block) -> String {
+    let mut out = String::new();
+    render_head(&mut out, block);
+    out
+}
+
+/// One item as [`render`] writes it inside its block.
+pub fn render_item_text(item: &ItemDoc) -> String {
+    let mut out = String::new();
+    render_item(&mut out, item);
+    out
+}
+
 fn render_block(out: &mut String, block: &Block) {
+    render_head(out, block);
+    for item in &block.items {
+        render_item(out, item);
+    }
+}
+
+fn render_head(out: &mut String, block: &Block) {
     match &block.head {
         BlockHead::Plain(Some(title)) => paragraph(out, &format!("# {}", title.value)),
         BlockHead::Plain(None) => {}
@@ -28,9 +51,6 @@ fn render_block(out: &mut String, block: &Block) {
     for tab in &block.tabs {
         paragraph(out, &format!("## Tab: {}", tab.name.value));
         text(out, &tab.content);
-    }
-    for item in &block.items {
-        render_item(out, item);
     }
 }
 

@@ -231,46 +231,73 @@ impl Block {
     }
 }
 
-fn blocks(source: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut current: Option<Block> = None;
-    let mut comments: Vec<String> = Vec::new();
-    let mut offset = 0;
-    for line in source.split('\n') {
-        let start = offset;
-        offset += line.len() + 1;
-        let trimmed = line.trim();
-        if trimmed.starts_with("//") {
-            comments.push(trimmed.to_string());
-            continue;
-        }
-        if trimmed.is_empty() {
-            if let Some(b) = current.take() {
-                out.push(b);
+/// The questions' blocks of lines, one at a time (blank lines separate them; comment lines
+/// belong to the question after them).
+struct Blocks<'s> {
+    lines: std::str::Split<'s, char>,
+    offset: usize,
+    comments: Vec<String>,
+}
+
+fn blocks(source: &str) -> Blocks<'_> {
+    Blocks {
+        lines: source.split('\n'),
+        offset: 0,
+        comments: Vec::new(),
+    }
+}
+
+impl Iterator for Blocks<'_> {
+    type Item = Block;
+
+    fn next(&mut self) -> Option<Block> {
+        let mut current: Option<Block> = None;
+        for line in self.lines.by_ref() {
+            let start = self.offset;
+            self.offset += line.len() + 1;
+            let trimmed = line.trim();
+            if trimmed.starts_with("//") {
+                self.comments.push(trimmed.to_string());
+                continue;
             }
-            continue;
+            if trimmed.is_empty() {
+                if current.is_some() {
+                    return current;
+                }
+                continue;
+            }
+            let comments = &mut self.comments;
+            let block = current.get_or_insert_with(|| Block {
+                text: String::new(),
+                lines: vec![],
+                comments: std::mem::take(comments),
+            });
+            if !block.text.is_empty() {
+                block.text.push('\n');
+            }
+            block.lines.push((block.text.len(), start));
+            block.text.push_str(line);
         }
-        let block = current.get_or_insert_with(|| Block {
-            text: String::new(),
-            lines: vec![],
-            comments: std::mem::take(&mut comments),
-        });
-        if !block.text.is_empty() {
-            block.text.push('\n');
-        }
-        block.lines.push((block.text.len(), start));
-        block.text.push_str(line);
+        current
     }
-    if let Some(b) = current.take() {
-        out.push(b);
-    }
-    out
 }
 
 /// Parses a GIFT file. Never fails: a question that cannot be read is an error issue at its
 /// place, and parsing goes on with the next one.
 pub fn parse(file: &str, source: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
     let mut out = Vec::new();
+    parse_each(file, source, issues, &mut |entry, _| out.push(entry));
+    out
+}
+
+/// Parses a GIFT file and hands each entry to `f` as soon as it is read (with the issues,
+/// so that `f` can add its own).
+pub fn parse_each(
+    file: &str,
+    source: &str,
+    issues: &mut Vec<Issue>,
+    f: &mut dyn FnMut(Entry, &mut Vec<Issue>),
+) {
     let mut category: Option<String> = None;
     let index = LineIndex::new(source);
     for block in blocks(source) {
@@ -281,10 +308,13 @@ pub fn parse(file: &str, source: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
             let line_end = text.find('\n').unwrap_or(text.len());
             let path = text[lead + "$CATEGORY:".len()..line_end].trim().to_string();
             let pos = index.pos(block.file_offset(lead));
-            out.push(Entry::Category {
-                pos,
-                path: path.clone(),
-            });
+            f(
+                Entry::Category {
+                    pos,
+                    path: path.clone(),
+                },
+                issues,
+            );
             category = Some(path);
             if line_end >= text.len() {
                 continue;
@@ -299,13 +329,12 @@ pub fn parse(file: &str, source: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
                 for c in &block.comments {
                     comment(c, &mut q);
                 }
-                out.push(Entry::Question(Box::new(q)));
+                f(Entry::Question(Box::new(q)), issues);
             }
             Ok(None) => {}
             Err((offset, message)) => issues.push(Issue::error(file, at(offset), None, message)),
         }
     }
-    out
 }
 
 /// Reads `[id:…]`, `[tag:…]` and `certprep KEY: VALUE` from a comment line.
@@ -659,26 +688,29 @@ fn markdown(t: &GiftText) -> String {
     }
 }
 
-pub(crate) fn drafts(
+/// Reads the file question by question, handing each draft to `f` before reading the next.
+pub(crate) fn each_draft(
     file: &str,
     source: &str,
     issues: &mut Vec<Issue>,
-) -> Result<Vec<Draft>, ImportError> {
-    let entries = parse(file, source, issues);
-    if entries.is_empty() && !issues.iter().any(Issue::is_error) {
+    f: &mut dyn FnMut(Draft),
+) -> Result<(), ImportError> {
+    let mut entries = 0usize;
+    parse_each(file, source, issues, &mut |entry, issues| {
+        entries += 1;
+        if let Entry::Question(q) = entry
+            && let Some(d) = draft(file, &q, issues)
+        {
+            f(d);
+        }
+    });
+    if entries == 0 && !issues.iter().any(Issue::is_error) {
         return Err(ImportError::Unrecognised {
             file: file.to_string(),
             message: "no GIFT question found (questions are separated by blank lines; answers go in `{…}`)".into(),
         });
     }
-    let mut out = Vec::new();
-    for entry in entries {
-        let Entry::Question(q) = entry else { continue };
-        if let Some(d) = draft(file, &q, issues) {
-            out.push(d);
-        }
-    }
-    Ok(out)
+    Ok(())
 }
 
 fn name_of(q: &Question) -> Option<String> {

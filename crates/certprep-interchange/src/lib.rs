@@ -198,6 +198,8 @@ pub enum ImportError {
     },
     #[error("{file}: {message}")]
     Unrecognised { file: String, message: String },
+    #[error("{file}: cannot write the bank file: {message}")]
+    Write { file: String, message: String },
 }
 
 impl ImportError {
@@ -371,7 +373,108 @@ pub fn import(
     format: Option<Format>,
     opts: &ImportOptions,
 ) -> Result<Imported, ImportError> {
-    // A zip given as QTI is read as a package even without a manifest (through its tests).
+    let mut markdown = Vec::new();
+    let streamed = import_with(file, bytes, format, opts, &mut markdown, true, None)?;
+    Ok(Imported {
+        format: streamed.format,
+        items: streamed.items,
+        markdown: String::from_utf8(markdown).unwrap_or_default(),
+        issues: streamed.issues,
+        encoding: streamed.encoding,
+    })
+}
+
+/// What [`import_to`] wrote.
+#[derive(Debug, Clone)]
+pub struct ImportSummary {
+    pub format: Format,
+    /// The ids of the items written, in order.
+    pub ids: Vec<String>,
+    /// How many issues were reported of each kind.
+    pub warnings: usize,
+    pub errors: usize,
+    pub encoding: Option<&'static str>,
+}
+
+/// Imports one file as [`import`] does, writing the bank file to `out` item by item as the
+/// source is read (for GIFT, question by question) and handing each issue to `report` as it
+/// is found, so memory does not grow with the bank. Nothing is written when no item is
+/// imported.
+pub fn import_to(
+    file: &str,
+    bytes: &[u8],
+    format: Option<Format>,
+    opts: &ImportOptions,
+    out: &mut dyn std::io::Write,
+    report: &mut dyn FnMut(Issue),
+) -> Result<ImportSummary, ImportError> {
+    let streamed = import_with(file, bytes, format, opts, out, false, Some(&mut *report))?;
+    // What the readers found (few: questions they could not read) comes after.
+    let (mut warnings, mut errors) = (streamed.warnings, streamed.errors);
+    for issue in streamed.issues {
+        if issue.is_error() {
+            errors += 1;
+        } else {
+            warnings += 1;
+        }
+        report(issue);
+    }
+    Ok(ImportSummary {
+        format: streamed.format,
+        ids: streamed.ids,
+        warnings,
+        errors,
+        encoding: streamed.encoding,
+    })
+}
+
+struct Streamed {
+    format: Format,
+    items: Vec<Item>,
+    ids: Vec<String>,
+    /// Issues not handed to the sink (all of them without one).
+    issues: Vec<Issue>,
+    /// Issues handed to the sink.
+    warnings: usize,
+    errors: usize,
+    encoding: Option<&'static str>,
+}
+
+fn write_error(file: &str, e: &std::io::Error) -> ImportError {
+    ImportError::Write {
+        file: file.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Feeds drafts to a [`native::Finisher`] writing to `out`.
+fn finish_all(
+    file: &str,
+    drafts: Vec<native::Draft>,
+    opts: &ImportOptions,
+    out: &mut dyn std::io::Write,
+    keep_items: bool,
+    sink: Option<&mut dyn FnMut(Issue)>,
+) -> Result<native::FinishedCounts, ImportError> {
+    let mut finisher = native::Finisher::new(file, opts, out, keep_items);
+    if let Some(sink) = sink {
+        finisher = finisher.with_sink(sink);
+    }
+    for draft in drafts {
+        finisher.push(draft).map_err(|e| write_error(file, &e))?;
+    }
+    finisher.end().map_err(|e| write_error(file, &e))
+}
+
+fn import_with(
+    file: &str,
+    bytes: &[u8],
+    format: Option<Format>,
+    opts: &ImportOptions,
+    out: &mut dyn std::io::Write,
+    keep_items: bool,
+    sink: Option<&mut dyn FnMut(Issue)>,
+) -> Result<Streamed, ImportError> {
     let format = format.map(|f| if f == Format::Qti21 { Format::Qti } else { f });
     if format == Some(Format::Apkg) {
         return Err(ImportError::Unrecognised {
@@ -379,6 +482,7 @@ pub fn import(
             message: unsupported_package("deck.apkg", bytes).unwrap_or_default(),
         });
     }
+    // A zip given as QTI is read as a package even without a manifest (through its tests).
     let qti_zip = format == Some(Format::Qti) && bytes.starts_with(b"PK\x03\x04");
     if let Some(message) = unsupported_package(file, bytes).filter(|_| !qti_zip) {
         return Err(ImportError::Unrecognised {
@@ -400,7 +504,18 @@ pub fn import(
     if format == Format::Qti && bytes.starts_with(b"PK\x03\x04") {
         let mut issues = Vec::new();
         let package = qti::Package::from_zip(file, bytes, &mut issues)?;
-        return finish_package(file, &package, opts, issues);
+        let drafts = qti::package_drafts(&package, &mut issues)?;
+        let kept = finish_all(file, drafts, opts, out, keep_items, sink)?;
+        issues.extend(kept.issues);
+        return Ok(Streamed {
+            format: Format::Qti,
+            items: kept.items,
+            ids: kept.ids,
+            issues,
+            warnings: kept.warnings,
+            errors: kept.errors,
+            encoding: None,
+        });
     }
     let decoded = text::decode(file, bytes)?;
     let mut issues = Vec::new();
@@ -412,26 +527,75 @@ pub fn import(
             format!("the file is not UTF-8: read as {enc}"),
         ));
     }
-    let drafts = match format {
-        Format::Gift => gift::drafts(file, &decoded.text, &mut issues)?,
-        Format::MoodleXml => moodle_xml::drafts(file, &decoded.text, &mut issues)?,
-        Format::Csv => csv_format::drafts(file, &decoded.text, &mut issues)?,
-        Format::Markdown => markdown::drafts(file, &decoded.text, &mut issues)?,
-        Format::AnkiText => anki::drafts(file, &decoded.text, &mut issues)?,
-        Format::Qti | Format::Qti21 => qti::drafts(file, &decoded.text, &mut issues)?,
-        Format::Apkg => {
-            return Err(ImportError::Unrecognised {
-                file: file.to_string(),
-                message: "Anki packages (.apkg) are written, not read".into(),
+    let kept = if format == Format::Gift {
+        // GIFT is read question by question on one thread while the other checks and writes
+        // the items read so far (the order is kept; at most a few hundred wait in between).
+        let text = decoded.text.as_ref();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<native::Draft>(256);
+        let (read, parser_issues, finished) = std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                let mut issues = Vec::new();
+                let read = gift::each_draft(file, text, &mut issues, &mut |draft| {
+                    // The receiver stops only on a write error, reported below.
+                    let _ = tx.send(draft);
+                });
+                (read, issues)
             });
-        }
+            let mut finisher = native::Finisher::new(file, opts, out, keep_items);
+            if let Some(sink) = sink {
+                finisher = finisher.with_sink(sink);
+            }
+            let mut failed = None;
+            for draft in rx {
+                if failed.is_none()
+                    && let Err(e) = finisher.push(draft)
+                {
+                    failed = Some(e);
+                }
+            }
+            let finished = match failed {
+                Some(e) => Err(e),
+                None => finisher.end(),
+            };
+            match reader.join() {
+                Ok((read, issues)) => (read, issues, finished),
+                Err(_) => (
+                    Err(ImportError::Unrecognised {
+                        file: file.to_string(),
+                        message: "the GIFT reader stopped unexpectedly".into(),
+                    }),
+                    Vec::new(),
+                    finished,
+                ),
+            }
+        });
+        read?;
+        issues.extend(parser_issues);
+        finished.map_err(|e| write_error(file, &e))?
+    } else {
+        let drafts = match format {
+            Format::MoodleXml => moodle_xml::drafts(file, &decoded.text, &mut issues)?,
+            Format::Csv => csv_format::drafts(file, &decoded.text, &mut issues)?,
+            Format::Markdown => markdown::drafts(file, &decoded.text, &mut issues)?,
+            Format::AnkiText => anki::drafts(file, &decoded.text, &mut issues)?,
+            Format::Qti | Format::Qti21 => qti::drafts(file, &decoded.text, &mut issues)?,
+            Format::Gift | Format::Apkg => {
+                return Err(ImportError::Unrecognised {
+                    file: file.to_string(),
+                    message: "Anki packages (.apkg) are written, not read".into(),
+                });
+            }
+        };
+        finish_all(file, drafts, opts, out, keep_items, sink)?
     };
-    let finished = native::finish(file, drafts, opts, &mut issues);
-    Ok(Imported {
+    issues.extend(kept.issues);
+    Ok(Streamed {
         format,
-        items: finished.items,
-        markdown: finished.markdown,
+        items: kept.items,
+        ids: kept.ids,
         issues,
+        warnings: kept.warnings,
+        errors: kept.errors,
         encoding: decoded.encoding,
     })
 }

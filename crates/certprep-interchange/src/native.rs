@@ -4,13 +4,15 @@
 //! and file lint accept (the others are reported with the lint's reasons).
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
 
 use certprep_bank::syntax::{
-    BankFile, Block, BlockHead, Entry, ItemDoc, Meta, MetaEntry, Pos, Section, SectionBody,
-    SectionName, Spanned, Text,
+    Block, BlockHead, Entry, ItemDoc, Meta, MetaEntry, Pos, Section, SectionBody, SectionName,
+    Spanned, Text,
 };
 use certprep_domain::item::Reference;
-use certprep_domain::{Item, OutlineRef};
+use certprep_domain::names::NameIndex;
+use certprep_domain::{Catalog, Item, OutlineRef};
 use chrono::NaiveDate;
 
 use crate::{ImportOptions, Issue};
@@ -123,178 +125,330 @@ impl Draft {
     }
 }
 
-/// The result of turning drafts into bank text.
+/// Turns drafts into bank text one at a time: each draft gets an id, what the bank format
+/// requires and the source lacks, and the bank's parser, file lint and catalog checks (as
+/// `certprep bank lint` runs them); a kept item is written to `out` as soon as its place in
+/// the file is known, so a large import holds one item at a time, not the whole bank.
+pub struct Finisher<'a> {
+    file: String,
+    opts: &'a ImportOptions,
+    prefix: String,
+    /// Ids of this file, and ids taken elsewhere, which only derived ids avoid: an id the
+    /// source gives (`[id:…]`, a certprep export's) names the item it replaces.
+    used: HashSet<String>,
+    taken: HashSet<String>,
+    names: Option<NameIndex<'a>>,
+    drafts_seen: usize,
+    out: &'a mut dyn Write,
+    /// Newlines held back: the file ends with exactly one blank line, as `render` ends.
+    trailing: usize,
+    /// The block last written to the file (an item that fits it is written straight after).
+    open: Option<Open>,
+    /// A series being read: written when it ends, or refused when it has one item.
+    series: Option<PendingSeries>,
+    pub issues: Vec<Issue>,
+    /// Where issues go as they are found (a long import shows them while it runs); without
+    /// one they are kept in `issues`.
+    sink: Option<&'a mut dyn FnMut(Issue)>,
+    pub warnings: usize,
+    pub errors: usize,
+    /// The kept items, when the caller wants them (`keep_items`); their ids always.
+    pub items: Vec<Item>,
+    pub ids: Vec<String>,
+    keep_items: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Open {
+    /// A plain block and its heading (`Category: …`, `Questions`, or none).
+    Plain(Option<String>),
+    Series(String),
+}
+
+struct PendingSeries {
+    id: String,
+    scenario: String,
+    items: Vec<Kept>,
+}
+
+/// An item that passed the checks, with its text as written in the file.
+struct Kept {
+    file: String,
+    pos: Pos,
+    id: String,
+    text: String,
+    item: Item,
+}
+
+impl<'a> Finisher<'a> {
+    pub fn new(
+        file: &str,
+        opts: &'a ImportOptions,
+        out: &'a mut dyn Write,
+        keep_items: bool,
+    ) -> Self {
+        let prefix = opts
+            .id_prefix
+            .clone()
+            .filter(|p| crate::text::is_id(p))
+            .unwrap_or_else(|| {
+                let stem = file.rsplit(['/', '\\']).next().unwrap_or(file);
+                let stem = stem.split('.').next().unwrap_or(stem);
+                let s = crate::text::slug(stem);
+                if s.is_empty() {
+                    "imported".to_string()
+                } else {
+                    s
+                }
+            });
+        let mut taken: HashSet<String> = opts.taken_ids.iter().cloned().collect();
+        if let Some(library) = &opts.library {
+            taken.extend(library.bank.items.iter().map(|i| i.id.clone()));
+            taken.extend(library.bank.series.iter().map(|s| s.id.clone()));
+            taken.extend(library.bank.case_studies.iter().map(|c| c.id.clone()));
+        }
+        Finisher {
+            file: file.to_string(),
+            opts,
+            prefix,
+            used: HashSet::new(),
+            taken,
+            names: opts.library.as_ref().map(|l| NameIndex::new(&l.names)),
+            drafts_seen: 0,
+            out,
+            trailing: 0,
+            open: None,
+            series: None,
+            issues: Vec::new(),
+            sink: None,
+            warnings: 0,
+            errors: 0,
+            items: Vec::new(),
+            ids: Vec::new(),
+            keep_items,
+        }
+    }
+
+    /// Hands each issue to `sink` as it is found instead of keeping it.
+    pub fn with_sink(mut self, sink: &'a mut dyn FnMut(Issue)) -> Self {
+        self.sink = Some(sink);
+        self
+    }
+
+    fn report(&mut self, issue: Issue) {
+        if issue.is_error() {
+            self.errors += 1;
+        } else {
+            self.warnings += 1;
+        }
+        match &mut self.sink {
+            Some(sink) => sink(issue),
+            None => self.issues.push(issue),
+        }
+    }
+
+    /// Checks one draft and writes it, or reports why it is not imported.
+    pub fn push(&mut self, draft: Draft) -> std::io::Result<()> {
+        self.drafts_seen += 1;
+        let id = choose_id(
+            &draft,
+            &self.prefix,
+            self.drafts_seen,
+            self.opts.id_prefix.is_some(),
+            &mut self.used,
+            &self.taken,
+        );
+        let from = draft.source.clone().unwrap_or_else(|| self.file.clone());
+        let mut warnings = Vec::new();
+        let doc = to_doc(&draft, &id, self.opts, &mut |m: String| {
+            warnings.push(Issue::warning(&from, draft.pos, Some(id.clone()), m));
+        });
+        for w in warnings {
+            self.report(w);
+        }
+        let Some(doc) = doc else {
+            return Ok(());
+        };
+        let catalog = self
+            .opts
+            .library
+            .as_ref()
+            .map(|l| &l.catalog)
+            .zip(self.names.as_ref());
+        let (item, text) = match check(&doc, draft.series.as_ref(), self.opts.today, catalog) {
+            Ok(checked) => checked,
+            Err(reasons) => {
+                self.used.remove(&id);
+                self.report(Issue::error(
+                    &from,
+                    draft.pos,
+                    Some(id),
+                    format!("not imported: {}", reasons.join("; ")),
+                ));
+                return Ok(());
+            }
+        };
+        let kept = Kept {
+            file: from,
+            pos: draft.pos,
+            id,
+            text,
+            item,
+        };
+        match draft.series {
+            Some((series_id, scenario)) => {
+                if self.series.as_ref().is_some_and(|s| s.id == series_id) {
+                    if let Some(s) = &mut self.series {
+                        s.items.push(kept);
+                    }
+                    return Ok(());
+                }
+                self.end_series()?;
+                self.series = Some(PendingSeries {
+                    id: series_id,
+                    scenario,
+                    items: vec![kept],
+                });
+                Ok(())
+            }
+            None => {
+                self.end_series()?;
+                self.write_plain(kept, draft.category)
+            }
+        }
+    }
+
+    /// Writes what is pending and returns the number of items imported.
+    pub fn end(mut self) -> std::io::Result<FinishedCounts> {
+        self.end_series()?;
+        if !self.ids.is_empty() {
+            self.out.write_all(b"\n\n")?;
+        }
+        Ok(FinishedCounts {
+            items: std::mem::take(&mut self.items),
+            ids: std::mem::take(&mut self.ids),
+            issues: std::mem::take(&mut self.issues),
+            warnings: self.warnings,
+            errors: self.errors,
+        })
+    }
+
+    /// Where a plain item goes: after the open block when it has the item's category,
+    /// otherwise under a new heading.
+    fn write_plain(&mut self, kept: Kept, category: Option<String>) -> std::io::Result<()> {
+        let same = match &self.open {
+            Some(Open::Plain(title)) => {
+                let shown = title.as_ref().map(|t| {
+                    t.strip_prefix("Category: ")
+                        .map(str::to_string)
+                        .unwrap_or_else(|| t.clone())
+                });
+                shown == category || (category.is_none() && title.as_deref() == Some("Questions"))
+            }
+            _ => false,
+        };
+        if !same {
+            let title = match &category {
+                Some(c) => Some(heading_title(c)),
+                // Items after a series need a heading, or they would join it.
+                None if self.open.is_some() => Some("Questions".to_string()),
+                None => None,
+            };
+            let head = Block::new(BlockHead::Plain(
+                title.clone().map(|t| Spanned::new(t, Pos::default())),
+            ));
+            self.write(&certprep_bank::render_block_head(&head))?;
+            self.open = Some(Open::Plain(title));
+        }
+        self.write_item(kept)
+    }
+
+    /// A series with two items or more is written; a lonely one is refused.
+    fn end_series(&mut self) -> std::io::Result<()> {
+        let Some(series) = self.series.take() else {
+            return Ok(());
+        };
+        if series.items.len() < 2 {
+            for k in series.items {
+                self.used.remove(&k.id);
+                self.report(Issue::error(
+                    &k.file,
+                    k.pos,
+                    Some(k.id),
+                    "not imported: a series needs at least two items, and only this one of its series was imported",
+                ));
+            }
+            return Ok(());
+        }
+        let head = series_block(&(series.id.clone(), series.scenario), vec![]);
+        self.write(&certprep_bank::render_block_head(&head))?;
+        self.open = Some(Open::Series(series.id));
+        for k in series.items {
+            self.write_item(k)?;
+        }
+        Ok(())
+    }
+
+    fn write_item(&mut self, kept: Kept) -> std::io::Result<()> {
+        self.write(&kept.text)?;
+        self.ids.push(kept.id);
+        if self.keep_items {
+            self.items.push(kept.item);
+        }
+        Ok(())
+    }
+
+    /// Writes text, holding its trailing newlines back until more text follows.
+    fn write(&mut self, text: &str) -> std::io::Result<()> {
+        let body = text.trim_end_matches('\n');
+        if body.is_empty() {
+            self.trailing += text.len();
+            return Ok(());
+        }
+        for _ in 0..self.trailing {
+            self.out.write_all(b"\n")?;
+        }
+        self.out.write_all(body.as_bytes())?;
+        self.trailing = text.len() - body.len();
+        Ok(())
+    }
+}
+
+/// What a [`Finisher`] kept, once it ends.
+pub struct FinishedCounts {
+    pub items: Vec<Item>,
+    pub ids: Vec<String>,
+    pub issues: Vec<Issue>,
+    pub warnings: usize,
+    pub errors: usize,
+}
+
+/// The result of turning drafts into bank text in memory.
 pub struct Finished {
     pub items: Vec<Item>,
     pub markdown: String,
 }
 
-/// Gives ids, fills required parts, renders, and keeps what the bank's parser and lint accept.
+/// Gives ids, fills required parts, checks, and renders every draft into one bank file.
 pub fn finish(
     file: &str,
     drafts: Vec<Draft>,
     opts: &ImportOptions,
     issues: &mut Vec<Issue>,
 ) -> Finished {
-    let prefix = opts
-        .id_prefix
-        .clone()
-        .filter(|p| crate::text::is_id(p))
-        .unwrap_or_else(|| {
-            let stem = file.rsplit(['/', '\\']).next().unwrap_or(file);
-            let stem = stem.split('.').next().unwrap_or(stem);
-            let s = crate::text::slug(stem);
-            if s.is_empty() {
-                "imported".to_string()
-            } else {
-                s
-            }
-        });
-    // Ids of this file, and ids taken elsewhere, which only derived ids avoid: an id the
-    // source gives (`[id:…]`, a certprep export's) names the item it replaces.
-    let mut used: HashSet<String> = HashSet::new();
-    let mut taken: HashSet<String> = opts.taken_ids.iter().cloned().collect();
-    if let Some(library) = &opts.library {
-        taken.extend(library.bank.items.iter().map(|i| i.id.clone()));
-        taken.extend(library.bank.series.iter().map(|s| s.id.clone()));
-        taken.extend(library.bank.case_studies.iter().map(|c| c.id.clone()));
+    let mut out: Vec<u8> = Vec::new();
+    let mut finisher = Finisher::new(file, opts, &mut out, true);
+    // Writing to memory cannot fail.
+    for draft in drafts {
+        let _ = finisher.push(draft);
     }
-    // Items that pass the parser and the file lint, with their category.
-    let mut kept: Vec<Kept> = Vec::new();
-    for (n, draft) in drafts.into_iter().enumerate() {
-        let id = choose_id(
-            &draft,
-            &prefix,
-            n + 1,
-            opts.id_prefix.is_some(),
-            &mut used,
-            &taken,
-        );
-        let from = draft.source.clone().unwrap_or_else(|| file.to_string());
-        let at = |message: String| Issue::warning(&from, draft.pos, Some(id.clone()), message);
-        let Some(doc) = to_doc(&draft, &id, opts, &mut |m| issues.push(at(m))) else {
-            continue;
-        };
-        match check(&doc, draft.series.as_ref(), opts.today) {
-            Ok(item) => kept.push(Kept {
-                file: from.clone(),
-                pos: draft.pos,
-                category: draft.category.clone(),
-                series: draft.series.clone(),
-                doc,
-                item,
-            }),
-            Err(reasons) => {
-                used.remove(&id);
-                issues.push(Issue::error(
-                    &from,
-                    draft.pos,
-                    Some(id.clone()),
-                    format!("not imported: {}", reasons.join("; ")),
-                ));
-            }
-        }
+    let kept = finisher.end().ok();
+    let (items, more) = kept.map(|k| (k.items, k.issues)).unwrap_or_default();
+    issues.extend(more);
+    Finished {
+        items,
+        markdown: String::from_utf8(out).unwrap_or_default(),
     }
-    if let Some(library) = &opts.library {
-        let rejected = check_catalog(&kept, library, opts.today);
-        let mut i = 0;
-        kept.retain(|k| {
-            let reasons = rejected.get(&i);
-            i += 1;
-            match reasons {
-                Some(reasons) => {
-                    issues.push(Issue::error(
-                        &k.file,
-                        k.pos,
-                        Some(k.doc.id.value.clone()),
-                        format!("not imported: {}", reasons.join("; ")),
-                    ));
-                    false
-                }
-                None => true,
-            }
-        });
-    }
-    // A series needs two items: refuse the solution items left alone.
-    let series_size = |id: &str, kept: &[Kept]| {
-        kept.iter()
-            .filter(|k| k.series.as_ref().is_some_and(|s| s.0 == id))
-            .count()
-    };
-    let lonely: Vec<usize> = kept
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| {
-            k.series
-                .as_ref()
-                .is_some_and(|s| series_size(&s.0, &kept) < 2)
-        })
-        .map(|(i, _)| i)
-        .collect();
-    for i in lonely.iter().rev() {
-        let k = kept.remove(*i);
-        issues.push(Issue::error(
-            &k.file,
-            k.pos,
-            Some(k.doc.id.value.clone()),
-            "not imported: a series needs at least two items, and only this one of its series was imported",
-        ));
-    }
-    let mut blocks: Vec<Block> = Vec::new();
-    let mut items = Vec::new();
-    for k in kept {
-        let same = match (&k.series, blocks.last().map(|b| &b.head)) {
-            (Some((id, _)), Some(BlockHead::Series(head))) => head.value == *id,
-            (Some(_), _) => false,
-            (None, Some(BlockHead::Plain(t))) => {
-                let title = t.as_ref().map(|t| t.value.as_str());
-                blocks.last().is_some_and(|b| head_title(b) == k.category)
-                    || (k.category.is_none() && title == Some("Questions"))
-            }
-            (None, _) => false,
-        };
-        if !same {
-            match &k.series {
-                Some(series) => blocks.push(series_block(series, vec![])),
-                None => {
-                    let after_group = blocks
-                        .last()
-                        .is_some_and(|b| !matches!(b.head, BlockHead::Plain(_)));
-                    let title = match k.category {
-                        Some(c) => Some(heading_title(&c)),
-                        // Items after a series need a heading, or they would join it.
-                        None if after_group => Some("Questions".to_string()),
-                        None => None,
-                    };
-                    blocks.push(Block::new(BlockHead::Plain(
-                        title.map(|t| Spanned::new(t, Pos::default())),
-                    )));
-                }
-            }
-        }
-        if let Some(block) = blocks.last_mut() {
-            block.items.push(k.doc);
-        }
-        items.push(k.item);
-    }
-    let markdown = if blocks.is_empty() {
-        String::new()
-    } else {
-        let mut text = certprep_bank::render(&BankFile { blocks });
-        text.push('\n');
-        text
-    };
-    Finished { items, markdown }
-}
-
-/// An item that passed the checks, waiting for its block.
-struct Kept {
-    file: String,
-    pos: Pos,
-    category: Option<String>,
-    series: Option<(String, String)>,
-    doc: ItemDoc,
-    item: Item,
 }
 
 /// A `# Series:` block with its scenario and an empty meta block (items carry their own).
@@ -310,39 +464,9 @@ fn series_block((id, scenario): &(String, String), items: Vec<ItemDoc>) -> Block
     }
 }
 
-/// One item alone in a file, inside its series when it has one.
-fn alone(doc: &ItemDoc, series: Option<&(String, String)>) -> BankFile {
-    let block = match series {
-        Some(s) => series_block(s, vec![doc.clone()]),
-        // A titled block, so that an item after a series does not join it.
-        None => Block {
-            items: vec![doc.clone()],
-            ..Block::new(BlockHead::Plain(Some(Spanned::new(
-                "Item".into(),
-                Pos::default(),
-            ))))
-        },
-    };
-    BankFile {
-        blocks: vec![block],
-    }
-}
-
 /// Errors about a series as a whole, which one item checked alone always has.
 fn about_one_item(message: &str) -> bool {
     message == "a series needs at least two items"
-}
-
-fn head_title(block: &Block) -> Option<String> {
-    match &block.head {
-        BlockHead::Plain(Some(t)) => Some(t.value.clone()),
-        _ => None,
-    }
-    .map(|t| {
-        t.strip_prefix("Category: ")
-            .map(str::to_string)
-            .unwrap_or(t)
-    })
 }
 
 /// A category path as a plain `# ` heading (never one that opens a case study or series).
@@ -792,61 +916,30 @@ fn to_doc(
     })
 }
 
-/// Loads the kept items against a library's catalog and service names, as `bank lint`
-/// does: the errors of each item (by its index).
-fn check_catalog(
-    kept: &[Kept],
-    library: &certprep_bank::Library,
-    today: NaiveDate,
-) -> BTreeMap<usize, Vec<String>> {
-    let mut text = String::new();
-    let mut starts = Vec::new();
-    let mut lines = 1usize;
-    for (i, k) in kept.iter().enumerate() {
-        starts.push(u32::try_from(lines).unwrap_or(u32::MAX));
-        // Each item alone: its series under an id of its own, so ids stay unique.
-        let series = k
-            .series
-            .as_ref()
-            .map(|(id, scenario)| (format!("{id}-check-{i}"), scenario.clone()));
-        let rendered = certprep_bank::render(&alone(&k.doc, series.as_ref()));
-        lines += rendered.matches('\n').count() + 2;
-        text.push_str(&rendered);
-        text.push_str("\n\n");
-    }
-    let base = certprep_bank::Library {
-        catalog: library.catalog.clone(),
-        names: library.names.clone(),
-        ..Default::default()
-    };
-    let loaded = certprep_bank::load_onto(
-        base,
-        &[vec![certprep_bank::Source::new("import.md", text)]],
-        today,
-        0,
-    );
-    let mut out: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for d in loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error() && !about_one_item(&d.message))
-    {
-        let i = starts.partition_point(|s| *s <= d.line).saturating_sub(1);
-        out.entry(i).or_default().push(d.message.clone());
-    }
-    out
-}
-
-/// Renders one item alone and runs the bank's parser and file lint on it.
+/// Renders one item and runs the bank's parser, file lint and (given a catalog) the checks
+/// against the catalog and service names on it, as `certprep bank lint` does: the item and
+/// its text as written in the file, or the reasons it is refused.
 fn check(
     doc: &ItemDoc,
     series: Option<&(String, String)>,
     today: NaiveDate,
-) -> Result<Item, Vec<String>> {
-    let rendered = certprep_bank::render(&alone(doc, series));
+    catalog: Option<(&Catalog, &NameIndex<'_>)>,
+) -> Result<(Item, String), Vec<String>> {
+    let item_text = certprep_bank::render_item_text(doc);
+    // The item is checked inside a block like the one it is written in: its series, or a
+    // titled block (so that nothing before it can claim it).
+    let head = match series {
+        Some(s) => certprep_bank::render_block_head(&series_block(s, vec![])),
+        None => "# Item\n\n".to_string(),
+    };
+    let rendered = format!("{head}{item_text}");
     let (tree, mut diags) = certprep_bank::parse("item.md", &rendered);
     let (lowered, more) = certprep_bank::lower::lower("item.md", &tree, today);
     diags.extend(more);
+    let lowered = lowered.items.into_iter().next();
+    if let (Some((catalog, names)), Some(l)) = (catalog, &lowered) {
+        diags.extend(certprep_bank::load::check_item(l, catalog, names));
+    }
     let errors: Vec<String> = diags
         .iter()
         .filter(|d| d.is_error() && !about_one_item(&d.message))
@@ -860,9 +953,7 @@ fn check(
         return Err(errors);
     }
     lowered
-        .items
-        .into_iter()
-        .next()
         .and_then(|l| l.item)
+        .map(|item| (item, item_text))
         .ok_or_else(|| vec!["the bank parser found no item".to_string()])
 }

@@ -7,8 +7,9 @@ use crate::ImportError;
 
 /// The encoding a file was read in, when it was not UTF-8.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    /// Borrowed from the bytes when they are UTF-8 with LF line ends (the usual case).
+    pub text: std::borrow::Cow<'a, str>,
     /// `None` for UTF-8 (with or without BOM); the encoding's name otherwise.
     pub encoding: Option<&'static str>,
 }
@@ -16,7 +17,7 @@ pub struct Decoded {
 /// Decodes a file: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or a legacy single-byte or
 /// CJK encoding guessed by `chardetng`. Line endings become `\n`. A file that is binary (NUL
 /// bytes without a UTF-16 BOM) is rejected.
-pub fn decode(file: &str, bytes: &[u8]) -> Result<Decoded, ImportError> {
+pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<Decoded<'a>, ImportError> {
     let (text, encoding) = if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
         if had_errors {
@@ -30,9 +31,9 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<Decoded, ImportError> {
             });
         }
         let name = (enc != encoding_rs::UTF_8).then_some(enc.name());
-        (text.into_owned(), name)
+        (text, name)
     } else if let Ok(text) = std::str::from_utf8(bytes) {
-        (text.to_string(), None)
+        (std::borrow::Cow::Borrowed(text), None)
     } else {
         if bytes.contains(&0) {
             return Err(ImportError::Encoding {
@@ -53,7 +54,7 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<Decoded, ImportError> {
                 ),
             });
         }
-        (text.into_owned(), Some(enc.name()))
+        (text, Some(enc.name()))
     };
     if text.contains('\0') {
         return Err(ImportError::Encoding {
@@ -61,10 +62,13 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<Decoded, ImportError> {
             message: "this is a binary file, not text".into(),
         });
     }
-    Ok(Decoded {
-        text: normalise_newlines(&text),
-        encoding,
-    })
+    let text = match text {
+        std::borrow::Cow::Borrowed(t) if !t.contains('\r') && !t.starts_with('\u{feff}') => {
+            std::borrow::Cow::Borrowed(t)
+        }
+        other => std::borrow::Cow::Owned(normalise_newlines(&other)),
+    };
+    Ok(Decoded { text, encoding })
 }
 
 /// CRLF and lone CR become LF; a leading BOM is dropped.
@@ -394,6 +398,10 @@ pub fn tidy(s: &str) -> String {
 
 /// Whether a text looks like HTML (a tag or an entity), for formats that do not say.
 pub fn looks_like_html(s: &str) -> bool {
+    // Every marker starts with `<` or `&`: most plain texts have neither.
+    if !s.bytes().any(|b| b == b'<' || b == b'&') {
+        return false;
+    }
     let lower = s.to_ascii_lowercase();
     [
         "<p", "<br", "<div", "<span", "<b>", "<i>", "<strong", "<em>", "<img", "<a ", "<ul", "<ol",

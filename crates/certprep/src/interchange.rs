@@ -116,12 +116,62 @@ pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Resu
     let mut any_error = false;
     for file in c.files {
         let shown = file.display().to_string();
-        // A folder is an unpacked content package (imsmanifest.xml and the files it names).
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "imported".into());
+        let target = c.out.join(format!("{stem}.md"));
+        if target.exists() && !c.force {
+            return Err(Refused(format!(
+                "{} exists: give --force to replace it, or another --out folder",
+                target.display()
+            ))
+            .into());
+        }
+        // The bank file is written item by item beside its target, and renamed over it only
+        // when the import ends with at least one item: an error leaves nothing half-written.
+        let mut bank_file = crate::files::AtomicFile::create(&target)?;
+        // Issues are shown as they are found; `--json` also keeps them for its report.
+        let mut kept_issues: Vec<String> = Vec::new();
+        let mut report = |issue: Issue| {
+            print_issue(&issue);
+            if c.json {
+                kept_issues.push(issue.to_string());
+            }
+        };
         let result = if file.is_dir() {
-            certprep_interchange::import_package(&shown, package_files(file)?, &opts)
+            // A folder is an unpacked content package (imsmanifest.xml and the files it names).
+            certprep_interchange::import_package(&shown, package_files(file)?, &opts).and_then(
+                |imported| {
+                    bank_file
+                        .writer()
+                        .write_all(imported.markdown.as_bytes())
+                        .map_err(|e| certprep_interchange::ImportError::Write {
+                            file: shown.clone(),
+                            message: e.to_string(),
+                        })?;
+                    for issue in &imported.issues {
+                        report(issue.clone());
+                    }
+                    Ok(certprep_interchange::ImportSummary {
+                        format: imported.format,
+                        ids: imported.items.iter().map(|i| i.id.clone()).collect(),
+                        warnings: imported.warnings().count(),
+                        errors: imported.errors().count(),
+                        encoding: imported.encoding,
+                    })
+                },
+            )
         } else {
             let bytes = std::fs::read(file).with_context(|| format!("cannot read {shown}"))?;
-            certprep_interchange::import(&shown, &bytes, format, &opts)
+            certprep_interchange::import_to(
+                &shown,
+                &bytes,
+                format,
+                &opts,
+                bank_file.writer(),
+                &mut report,
+            )
         };
         let imported = match result {
             Ok(i) => i,
@@ -132,52 +182,37 @@ pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Resu
                 continue;
             }
         };
-        for issue in &imported.issues {
-            print_issue(issue);
+        let written = !imported.ids.is_empty();
+        if written {
+            bank_file.commit()?;
         }
-        // Later files must not reuse this one's ids.
-        opts.taken_ids
-            .extend(imported.items.iter().map(|i| i.id.clone()));
-        let errors = imported.errors().count();
+        let errors = imported.errors;
         any_error |= errors > 0;
-        let stem = file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "imported".into());
-        let target = c.out.join(format!("{stem}.md"));
-        if !imported.markdown.is_empty() {
-            if target.exists() && !c.force {
-                return Err(Refused(format!(
-                    "{} exists: give --force to replace it, or another --out folder",
-                    target.display()
-                ))
-                .into());
-            }
-            crate::files::write_atomically(&target, imported.markdown.as_bytes())?;
-        }
         if !c.json {
             println!(
                 "{shown}: {} item(s) imported as {}{} ({} warning(s), {errors} not imported)",
-                imported.items.len(),
+                imported.ids.len(),
                 imported.format.name(),
-                if imported.markdown.is_empty() {
-                    String::new()
-                } else {
+                if written {
                     format!(" → {}", target.display())
+                } else {
+                    String::new()
                 },
-                imported.warnings().count()
+                imported.warnings
             );
         }
         reports.push(json!({
             "file": shown,
             "format": imported.format.name(),
-            "items": imported.items.len(),
-            "warnings": imported.warnings().count(),
+            "items": imported.ids.len(),
+            "warnings": imported.warnings,
             "errors": errors,
             "encoding": imported.encoding,
-            "written": (!imported.markdown.is_empty()).then(|| target.display().to_string()),
-            "issues": imported.issues.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "written": written.then(|| target.display().to_string()),
+            "issues": kept_issues,
         }));
+        // Later files must not reuse this one's ids.
+        opts.taken_ids.extend(imported.ids);
     }
     if c.json {
         print_json(&reports)?;

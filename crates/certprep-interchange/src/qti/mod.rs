@@ -229,7 +229,7 @@ impl Package {
                 message: "not in the package".into(),
             });
         };
-        let text = crate::text::decode(&shown, bytes)?.text;
+        let text = crate::text::decode(&shown, bytes)?.text.into_owned();
         let root = xml::parse(&shown, &text)?;
         Ok((text, root))
     }

@@ -456,10 +456,7 @@ fn finish_all(
     keep_items: bool,
     sink: Option<&mut dyn FnMut(Issue)>,
 ) -> Result<native::FinishedCounts, ImportError> {
-    let mut finisher = native::Finisher::new(file, opts, out, keep_items);
-    if let Some(sink) = sink {
-        finisher = finisher.with_sink(sink);
-    }
+    let mut finisher = native::Finisher::new(file, opts, out, keep_items, sink.map(|s| s as _));
     for draft in drafts {
         finisher.push(draft).map_err(|e| write_error(file, &e))?;
     }
@@ -541,10 +538,8 @@ fn import_with(
                 });
                 (read, issues)
             });
-            let mut finisher = native::Finisher::new(file, opts, out, keep_items);
-            if let Some(sink) = sink {
-                finisher = finisher.with_sink(sink);
-            }
+            let mut finisher =
+                native::Finisher::new(file, opts, out, keep_items, sink.map(|s| s as _));
             let mut failed = None;
             for draft in rx {
                 if failed.is_none()
@@ -621,11 +616,13 @@ fn finish_package(
     mut issues: Vec<Issue>,
 ) -> Result<Imported, ImportError> {
     let drafts = qti::package_drafts(package, &mut issues)?;
-    let finished = native::finish(file, drafts, opts, &mut issues);
+    let mut markdown = Vec::new();
+    let kept = finish_all(file, drafts, opts, &mut markdown, true, None)?;
+    issues.extend(kept.issues);
     Ok(Imported {
         format: Format::Qti,
-        items: finished.items,
-        markdown: finished.markdown,
+        items: kept.items,
+        markdown: String::from_utf8(markdown).unwrap_or_default(),
         issues,
         encoding: None,
     })

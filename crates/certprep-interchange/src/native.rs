@@ -148,7 +148,7 @@ pub struct Finisher<'a> {
     series: Option<PendingSeries>,
     pub issues: Vec<Issue>,
     /// Where issues go as they are found (a long import shows them while it runs); without
-    /// one they are kept in `issues`.
+    /// one they are kept in `issues`. Given to [`Finisher::new`].
     sink: Option<&'a mut dyn FnMut(Issue)>,
     pub warnings: usize,
     pub errors: usize,
@@ -186,6 +186,7 @@ impl<'a> Finisher<'a> {
         opts: &'a ImportOptions,
         out: &'a mut dyn Write,
         keep_items: bool,
+        sink: Option<&'a mut dyn FnMut(Issue)>,
     ) -> Self {
         let prefix = opts
             .id_prefix
@@ -220,19 +221,13 @@ impl<'a> Finisher<'a> {
             open: None,
             series: None,
             issues: Vec::new(),
-            sink: None,
+            sink,
             warnings: 0,
             errors: 0,
             items: Vec::new(),
             ids: Vec::new(),
             keep_items,
         }
-    }
-
-    /// Hands each issue to `sink` as it is found instead of keeping it.
-    pub fn with_sink(mut self, sink: &'a mut dyn FnMut(Issue)) -> Self {
-        self.sink = Some(sink);
-        self
     }
 
     fn report(&mut self, issue: Issue) {
@@ -421,34 +416,6 @@ pub struct FinishedCounts {
     pub issues: Vec<Issue>,
     pub warnings: usize,
     pub errors: usize,
-}
-
-/// The result of turning drafts into bank text in memory.
-pub struct Finished {
-    pub items: Vec<Item>,
-    pub markdown: String,
-}
-
-/// Gives ids, fills required parts, checks, and renders every draft into one bank file.
-pub fn finish(
-    file: &str,
-    drafts: Vec<Draft>,
-    opts: &ImportOptions,
-    issues: &mut Vec<Issue>,
-) -> Finished {
-    let mut out: Vec<u8> = Vec::new();
-    let mut finisher = Finisher::new(file, opts, &mut out, true);
-    // Writing to memory cannot fail.
-    for draft in drafts {
-        let _ = finisher.push(draft);
-    }
-    let kept = finisher.end().ok();
-    let (items, more) = kept.map(|k| (k.items, k.issues)).unwrap_or_default();
-    issues.extend(more);
-    Finished {
-        items,
-        markdown: String::from_utf8(out).unwrap_or_default(),
-    }
 }
 
 /// A `# Series:` block with its scenario and an empty meta block (items carry their own).

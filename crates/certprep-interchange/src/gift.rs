@@ -239,12 +239,79 @@ struct Blocks<'s> {
     comments: Vec<String>,
 }
 
-fn blocks(source: &str) -> Blocks<'_> {
+/// The blocks of `source[range]`, with offsets in `source`.
+fn blocks(source: &str, range: std::ops::Range<usize>) -> Blocks<'_> {
     Blocks {
-        lines: source.split('\n'),
-        offset: 0,
+        lines: source[range.clone()].split('\n'),
+        offset: range.start,
         comments: Vec::new(),
     }
+}
+
+/// Cuts a GIFT file into pieces of about `size` bytes that read alone exactly as they read
+/// in the whole file, so they can be read on several threads: a cut is at the start of a line
+/// after a blank line, where the paragraph before that blank line holds no comment (comments
+/// belong to the question after them, even across blank lines). Categories carry over a cut:
+/// the caller applies them in file order.
+pub(crate) fn pieces(source: &str, size: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while source.len() - start > size {
+        match safe_cut(source, start + size) {
+            Some(cut) => {
+                out.push(start..cut);
+                start = cut;
+            }
+            None => break,
+        }
+    }
+    out.push(start..source.len());
+    out
+}
+
+/// The first safe cut (see [`pieces`]) at or after byte `from`.
+fn safe_cut(source: &str, from: usize) -> Option<usize> {
+    let bytes = source.as_bytes();
+    let mut at = from;
+    loop {
+        // A blank line: a newline, blanks, a newline.
+        let nl = at + memchr_newline(&bytes[at..])?;
+        let next = nl + 1;
+        let line_end = next + memchr_newline(&bytes[next..]).unwrap_or(bytes.len() - next);
+        if !source[next..line_end].trim().is_empty() {
+            at = next;
+            continue;
+        }
+        // `next..line_end` is blank; cut after the blank lines that follow it.
+        let mut cut = line_end + 1;
+        while cut < bytes.len() {
+            let end = cut + memchr_newline(&bytes[cut..]).unwrap_or(bytes.len() - cut);
+            if !source[cut..end].trim().is_empty() {
+                break;
+            }
+            cut = end + 1;
+        }
+        if cut >= bytes.len() {
+            return None;
+        }
+        if !paragraph_before_has_comment(source, nl) {
+            return Some(cut);
+        }
+        at = cut;
+    }
+}
+
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|b| *b == b'\n')
+}
+
+/// Whether the lines before byte `end` (a newline), back to the previous blank line, hold a
+/// comment line.
+fn paragraph_before_has_comment(source: &str, end: usize) -> bool {
+    source[..end]
+        .rsplit('\n')
+        .take_while(|line| !line.trim().is_empty())
+        .any(|line| line.trim().starts_with("//"))
 }
 
 impl Iterator for Blocks<'_> {
@@ -298,9 +365,23 @@ pub fn parse_each(
     issues: &mut Vec<Issue>,
     f: &mut dyn FnMut(Entry, &mut Vec<Issue>),
 ) {
-    let mut category: Option<String> = None;
     let index = LineIndex::new(source);
-    for block in blocks(source) {
+    parse_piece(file, source, 0..source.len(), &index, issues, f);
+}
+
+/// Parses the questions of `source[range]` (a range from [`pieces`], or the whole file).
+/// Categories named before the range are not known here: its questions carry only the
+/// categories named inside it.
+pub(crate) fn parse_piece(
+    file: &str,
+    source: &str,
+    range: std::ops::Range<usize>,
+    index: &LineIndex<'_>,
+    issues: &mut Vec<Issue>,
+    f: &mut dyn FnMut(Entry, &mut Vec<Issue>),
+) {
+    let mut category: Option<String> = None;
+    for block in blocks(source, range) {
         let mut text = block.text.as_str();
         let mut base = 0;
         let lead = text.len() - text.trim_start().len();
@@ -688,29 +769,62 @@ fn markdown(t: &GiftText) -> String {
     }
 }
 
-/// Reads the file question by question, handing each draft to `f` before reading the next.
-pub(crate) fn each_draft(
+/// What reading a piece of a GIFT file gave, in file order.
+pub(crate) enum Read<T> {
+    /// `$CATEGORY:`: the questions after it (in this piece and the next) are in it.
+    Category(String),
+    /// A question, as `f` of [`read_piece`] turned its draft.
+    Question(T),
+    /// A question that could not be read, or something dropped from one.
+    Issue(Issue),
+}
+
+/// Reads the questions of `source[range]` (see [`pieces`]) and turns each draft with `f`:
+/// the results and issues in file order, and the number of entries (questions and
+/// categories) read. A draft's category is set by the caller from the [`Read::Category`]s.
+pub(crate) fn read_piece<T>(
     file: &str,
     source: &str,
-    issues: &mut Vec<Issue>,
-    f: &mut dyn FnMut(Draft),
-) -> Result<(), ImportError> {
+    range: std::ops::Range<usize>,
+    index: &LineIndex<'_>,
+    f: &dyn Fn(Draft) -> T,
+) -> (Vec<Read<T>>, usize) {
+    let mut out = Vec::new();
     let mut entries = 0usize;
-    parse_each(file, source, issues, &mut |entry, issues| {
-        entries += 1;
-        if let Entry::Question(q) = entry
-            && let Some(d) = draft(file, &q, issues)
-        {
-            f(d);
-        }
-    });
-    if entries == 0 && !issues.iter().any(Issue::is_error) {
-        return Err(ImportError::Unrecognised {
-            file: file.to_string(),
-            message: "no GIFT question found (questions are separated by blank lines; answers go in `{…}`)".into(),
-        });
+    let mut issues = Vec::new();
+    parse_piece(
+        file,
+        source,
+        range,
+        index,
+        &mut issues,
+        &mut |entry, issues| {
+            entries += 1;
+            out.extend(issues.drain(..).map(Read::Issue));
+            match entry {
+                Entry::Category { path, .. } => out.push(Read::Category(path)),
+                Entry::Question(q) => {
+                    let d = draft(file, &q, issues);
+                    out.extend(issues.drain(..).map(Read::Issue));
+                    if let Some(d) = d {
+                        out.push(Read::Question(f(d)));
+                    }
+                }
+            }
+        },
+    );
+    out.extend(issues.into_iter().map(Read::Issue));
+    (out, entries)
+}
+
+/// The error for a file with no GIFT question in it.
+pub(crate) fn nothing_read(file: &str) -> ImportError {
+    ImportError::Unrecognised {
+        file: file.to_string(),
+        message:
+            "no GIFT question found (questions are separated by blank lines; answers go in `{…}`)"
+                .into(),
     }
-    Ok(())
 }
 
 fn name_of(q: &Question) -> Option<String> {

@@ -45,6 +45,7 @@ pub mod gift;
 pub mod markdown;
 pub mod moodle_xml;
 pub mod native;
+mod ordered;
 pub mod qti;
 pub mod text;
 
@@ -447,6 +448,58 @@ fn write_error(file: &str, e: &std::io::Error) -> ImportError {
     }
 }
 
+/// How much of a GIFT file one thread reads at a time: a few hundred questions, so that the
+/// threads share the work evenly and only a few pieces wait in memory.
+const GIFT_PIECE_BYTES: usize = 64 * 1024;
+
+/// Imports a GIFT file: its pieces are read and checked on every core, and their items given
+/// ids and written in file order. The readers' issues are reported in their place.
+fn import_gift(
+    file: &str,
+    text: &str,
+    opts: &ImportOptions,
+    out: &mut dyn std::io::Write,
+    keep_items: bool,
+    sink: Option<&mut dyn FnMut(Issue)>,
+    piece_bytes: usize,
+) -> Result<native::FinishedCounts, ImportError> {
+    let index = text::LineIndex::new(text);
+    let preparer = native::Preparer::new(file, opts, keep_items);
+    let pieces = gift::pieces(text, piece_bytes);
+    let mut finisher = native::Finisher::new(&preparer, out, sink.map(|s| s as _));
+    let mut category: Option<String> = None;
+    let (mut entries, mut unreadable) = (0usize, false);
+    ordered::map_in_order(
+        pieces.len(),
+        |i| {
+            let range = pieces.get(i).cloned().unwrap_or_default();
+            gift::read_piece(file, text, range, &index, &|d| preparer.prepare(d))
+        },
+        |(read, n)| {
+            entries += n;
+            for r in read {
+                match r {
+                    gift::Read::Category(c) => category = Some(c),
+                    gift::Read::Question(mut prepared) => {
+                        prepared.set_category(category.clone());
+                        finisher.commit(prepared)?;
+                    }
+                    gift::Read::Issue(issue) => {
+                        unreadable |= issue.is_error();
+                        finisher.report(issue);
+                    }
+                }
+            }
+            Ok(())
+        },
+    )
+    .map_err(|e| write_error(file, &e))?;
+    if entries == 0 && !unreadable {
+        return Err(gift::nothing_read(file));
+    }
+    finisher.end().map_err(|e| write_error(file, &e))
+}
+
 /// Feeds drafts to a [`native::Finisher`] writing to `out`.
 fn finish_all(
     file: &str,
@@ -456,7 +509,8 @@ fn finish_all(
     keep_items: bool,
     sink: Option<&mut dyn FnMut(Issue)>,
 ) -> Result<native::FinishedCounts, ImportError> {
-    let mut finisher = native::Finisher::new(file, opts, out, keep_items, sink.map(|s| s as _));
+    let preparer = native::Preparer::new(file, opts, keep_items);
+    let mut finisher = native::Finisher::new(&preparer, out, sink.map(|s| s as _));
     for draft in drafts {
         finisher.push(draft).map_err(|e| write_error(file, &e))?;
     }
@@ -525,48 +579,15 @@ fn import_with(
         ));
     }
     let kept = if format == Format::Gift {
-        // GIFT is read question by question on one thread while the other checks and writes
-        // the items read so far (the order is kept; at most a few hundred wait in between).
-        let text = decoded.text.as_ref();
-        let (tx, rx) = std::sync::mpsc::sync_channel::<native::Draft>(256);
-        let (read, parser_issues, finished) = std::thread::scope(|scope| {
-            let reader = scope.spawn(move || {
-                let mut issues = Vec::new();
-                let read = gift::each_draft(file, text, &mut issues, &mut |draft| {
-                    // The receiver stops only on a write error, reported below.
-                    let _ = tx.send(draft);
-                });
-                (read, issues)
-            });
-            let mut finisher =
-                native::Finisher::new(file, opts, out, keep_items, sink.map(|s| s as _));
-            let mut failed = None;
-            for draft in rx {
-                if failed.is_none()
-                    && let Err(e) = finisher.push(draft)
-                {
-                    failed = Some(e);
-                }
-            }
-            let finished = match failed {
-                Some(e) => Err(e),
-                None => finisher.end(),
-            };
-            match reader.join() {
-                Ok((read, issues)) => (read, issues, finished),
-                Err(_) => (
-                    Err(ImportError::Unrecognised {
-                        file: file.to_string(),
-                        message: "the GIFT reader stopped unexpectedly".into(),
-                    }),
-                    Vec::new(),
-                    finished,
-                ),
-            }
-        });
-        read?;
-        issues.extend(parser_issues);
-        finished.map_err(|e| write_error(file, &e))?
+        import_gift(
+            file,
+            decoded.text.as_ref(),
+            opts,
+            out,
+            keep_items,
+            sink,
+            GIFT_PIECE_BYTES,
+        )?
     } else {
         let drafts = match format {
             Format::MoodleXml => moodle_xml::drafts(file, &decoded.text, &mut issues)?,
@@ -740,4 +761,120 @@ pub(crate) fn category_of(item: &Item) -> Option<String> {
         Some(id) => format!("{}/{}", outline.exam.as_str(), id),
         None => outline.exam.as_str().to_string(),
     })
+}
+
+#[cfg(test)]
+mod gift_piece_tests {
+    use super::*;
+
+    /// The bank file, ids and issues of a GIFT import read in pieces of `piece_bytes`.
+    fn imported(text: &str, piece_bytes: usize) -> (String, Vec<String>, Vec<String>) {
+        let mut opts = ImportOptions::new(NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default());
+        if let Ok(outline) = "ai-103@2026-04-16".parse() {
+            opts.objectives.insert(outline, vec!["rag".to_string()]);
+        }
+        opts.references.push(certprep_domain::item::Reference {
+            title: None,
+            url: "https://learn.microsoft.com/azure/search/search-what-is-azure-search#why-use-azure-ai-search".into(),
+        });
+        let mut out = Vec::new();
+        let mut issues = Vec::new();
+        let mut sink = |i: Issue| issues.push(i.to_string());
+        let result = import_gift(
+            "t.gift",
+            text,
+            &opts,
+            &mut out,
+            true,
+            Some(&mut sink),
+            piece_bytes,
+        );
+        let ids = match result {
+            Ok(done) => {
+                assert_eq!(done.items.len(), done.ids.len());
+                done.ids
+            }
+            Err(e) => vec![format!("error: {e}")],
+        };
+        (String::from_utf8_lossy(&out).into_owned(), ids, issues)
+    }
+
+    /// Questions that carry state across blank lines: categories, comments (which belong to
+    /// the next question, even from inside another block), untitled questions (numbered
+    /// ids), repeated titles (suffixed ids), unreadable and unsupported questions.
+    fn tricky_file() -> String {
+        let mut s = String::new();
+        for i in 0..40 {
+            match i % 8 {
+                0 => s.push_str(&format!("$CATEGORY: $course$/Part {i}\n\n")),
+                1 => s.push_str(&format!("// [id:given-{i}] [tag:t{i}]\n::Q{i}:: Pick {i} {{=right {i} ~wrong a ~wrong b}}\n\n")),
+                2 => s.push_str(&format!("::Same:: Untitled? no, titled {i} {{\n// a comment inside\n=yes {i}\n~no\n~maybe\n}}\n \n\t\n")),
+                3 => s.push_str(&format!("Untitled question {i} {{=one ~two ~three}}\n\n// a lonely comment\n\n")),
+                4 => s.push_str(&format!("::Broken {i}:: no closing brace {{=a ~b\n\n")),
+                5 => s.push_str(&format!("::Essay {i}:: Write about it. {{}}\n\n")),
+                6 => s.push_str(&format!("::Same:: The sky is blue {i}. {{T}}\n\n")),
+                _ => s.push_str(&format!("::M{i}:: Match {i}. {{=a{i} -> x =b{i} -> y =c{i} -> z}}\n\n\n")),
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn pieces_read_as_the_whole_file_reads() {
+        let text = tricky_file();
+        let whole = imported(&text, usize::MAX);
+        assert!(whole.1.len() > 15, "{:?}", whole.1);
+        assert!(
+            whole.2.iter().any(|i| i.contains("no closing")),
+            "{:?}",
+            whole.2
+        );
+        for size in [1, 7, 40, 64, 300, 1000] {
+            assert!(gift::pieces(&text, size).len() > 1 || size >= text.len());
+            assert_eq!(imported(&text, size), whole, "pieces of {size} bytes");
+        }
+    }
+
+    #[test]
+    fn corpus_files_read_in_pieces_as_whole() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/gift");
+        if !dir.is_dir() {
+            eprintln!("no corpus at {}: skipped", dir.display());
+            return;
+        }
+        let mut files = 0;
+        let mut folders = vec![dir.clone()];
+        let mut paths = Vec::new();
+        while let Some(d) = folders.pop() {
+            for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "gift" || e == "txt") {
+                    paths.push(path);
+                }
+            }
+        }
+        for path in paths {
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            let Ok(decoded) = text::decode("t.gift", &bytes) else {
+                continue;
+            };
+            let text = decoded.text.as_ref();
+            let whole = imported(text, usize::MAX);
+            for size in [1, 64, 512] {
+                assert_eq!(
+                    imported(text, size),
+                    whole,
+                    "{} in pieces of {size} bytes",
+                    path.display()
+                );
+            }
+            files += 1;
+        }
+        assert!(files > 0, "no GIFT file in {}", dir.display());
+    }
 }

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 
 use certprep_bank::syntax::{
-    Block, BlockHead, Entry, ItemDoc, Meta, MetaEntry, Pos, Section, SectionBody, SectionName,
-    Spanned, Text,
+    BankFile, Block, BlockHead, Entry, ItemDoc, Meta, MetaEntry, Pos, Section, SectionBody,
+    SectionName, Spanned, Text,
 };
 use certprep_domain::item::Reference;
 use certprep_domain::names::NameIndex;
@@ -125,19 +125,148 @@ impl Draft {
     }
 }
 
-/// Turns drafts into bank text one at a time: each draft gets an id, what the bank format
-/// requires and the source lacks, and the bank's parser, file lint and catalog checks (as
-/// `certprep bank lint` runs them); a kept item is written to `out` as soon as its place in
-/// the file is known, so a large import holds one item at a time, not the whole bank.
-pub struct Finisher<'a> {
+/// How an item's id is chosen once its place in the file is known (ids depend on the items
+/// before it, so they are given in file order while the checks run on any thread).
+#[derive(Debug, Clone, PartialEq)]
+enum IdBase {
+    /// The source's own id (`[id:…]`, a certprep export's): it names the item it replaces,
+    /// so only this file's ids are avoided.
+    Given(String),
+    /// Derived from the source's id or name: ids taken elsewhere are avoided too.
+    Derived(String),
+    /// Neither: `PREFIX-NNN` from the question's number in the file.
+    Numbered,
+}
+
+/// The part of an import that needs one draft only: what the bank format requires and the
+/// source lacks, rendering, and the bank's parser, file lint and catalog checks. Shared by the
+/// threads of a parallel import ([`Preparer::prepare`] takes `&self`).
+pub struct Preparer<'a> {
     file: String,
     opts: &'a ImportOptions,
     prefix: String,
+    names: Option<NameIndex<'a>>,
+    /// `meta` values every imported item gets, formatted once.
+    reviewed: String,
+    default_difficulty: String,
+    /// Whether the caller wants the items themselves, not only their text.
+    keep_items: bool,
+}
+
+/// A draft after [`Preparer::prepare`], waiting for its id and place in the file. It holds
+/// only what that needs (the thread that prepared it frees the rest).
+pub struct Prepared {
+    pos: Pos,
+    source: Option<String>,
+    category: Option<String>,
+    series: Option<(String, String)>,
+    base: IdBase,
+    /// The id the item was rendered and checked under.
+    checked_id: String,
+    warnings: Vec<String>,
+    outcome: Outcome,
+}
+
+impl Prepared {
+    /// Sets the category of a draft read before the source named one in its part of the file.
+    pub fn set_category(&mut self, category: Option<String>) {
+        self.category = category;
+    }
+}
+
+enum Outcome {
+    /// The bank format cannot hold it (the warnings say why).
+    Dropped,
+    /// The bank's checks refuse it, for these reasons.
+    Refused(Vec<String>),
+    /// The item's text as written in the file, after its heading line `## Item: ID`, and the
+    /// item when the caller keeps them.
+    Kept(Option<Box<Item>>, String),
+}
+
+impl<'a> Preparer<'a> {
+    pub fn new(file: &str, opts: &'a ImportOptions, keep_items: bool) -> Self {
+        let prefix = opts
+            .id_prefix
+            .clone()
+            .filter(|p| crate::text::is_id(p))
+            .unwrap_or_else(|| {
+                let stem = file.rsplit(['/', '\\']).next().unwrap_or(file);
+                let stem = stem.split('.').next().unwrap_or(stem);
+                let s = crate::text::slug(stem);
+                if s.is_empty() {
+                    "imported".to_string()
+                } else {
+                    s
+                }
+            });
+        Preparer {
+            file: file.to_string(),
+            opts,
+            prefix,
+            names: opts.library.as_ref().map(|l| NameIndex::new(&l.names)),
+            reviewed: opts.reviewed().to_string(),
+            default_difficulty: opts.difficulty.to_string(),
+            keep_items,
+        }
+    }
+
+    /// Checks one draft under a provisional id; [`Finisher::commit`] gives the final one.
+    pub fn prepare(&self, draft: Draft) -> Prepared {
+        let base = id_base(&draft, &self.prefix, self.opts.id_prefix.is_some());
+        let checked_id = match &base {
+            IdBase::Given(id) | IdBase::Derived(id) => id.clone(),
+            IdBase::Numbered => format!("{}-000", self.prefix),
+        };
+        let (warnings, outcome) = self.check_as(&draft, &checked_id);
+        Prepared {
+            pos: draft.pos,
+            source: draft.source,
+            category: draft.category,
+            series: draft.series,
+            base,
+            checked_id,
+            warnings,
+            outcome,
+        }
+    }
+
+    fn check_as(&self, draft: &Draft, id: &str) -> (Vec<String>, Outcome) {
+        let mut warnings = Vec::new();
+        let doc = to_doc(draft, id, self, &mut |m: String| warnings.push(m));
+        let Some(doc) = doc else {
+            return (warnings, Outcome::Dropped);
+        };
+        let catalog = self
+            .opts
+            .library
+            .as_ref()
+            .map(|l| &l.catalog)
+            .zip(self.names.as_ref());
+        let outcome = match check(doc, draft.series.as_ref(), self.opts.today, catalog) {
+            Ok((item, text)) => match text.strip_prefix(&format!("## Item: {id}\n")) {
+                Some(rest) => {
+                    Outcome::Kept(self.keep_items.then(|| Box::new(item)), rest.to_string())
+                }
+                None => Outcome::Refused(vec![format!(
+                    "the bank renderer wrote no `## Item: {id}` heading"
+                )]),
+            },
+            Err(reasons) => Outcome::Refused(reasons),
+        };
+        (warnings, outcome)
+    }
+}
+
+/// Turns prepared drafts into bank text in file order: each gets its id, and a kept item is
+/// written to `out` as soon as its place in the file is known, so a large import holds a few
+/// items at a time, not the whole bank.
+pub struct Finisher<'a> {
+    preparer: &'a Preparer<'a>,
     /// Ids of this file, and ids taken elsewhere, which only derived ids avoid: an id the
     /// source gives (`[id:…]`, a certprep export's) names the item it replaces.
     used: HashSet<String>,
     taken: HashSet<String>,
-    names: Option<NameIndex<'a>>,
     drafts_seen: usize,
     out: &'a mut dyn Write,
     /// Newlines held back: the file ends with exactly one blank line, as `render` ends.
@@ -152,10 +281,9 @@ pub struct Finisher<'a> {
     sink: Option<&'a mut dyn FnMut(Issue)>,
     pub warnings: usize,
     pub errors: usize,
-    /// The kept items, when the caller wants them (`keep_items`); their ids always.
+    /// The kept items, when the caller wants them (see [`Preparer::new`]); their ids always.
     pub items: Vec<Item>,
     pub ids: Vec<String>,
-    keep_items: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -171,37 +299,22 @@ struct PendingSeries {
     items: Vec<Kept>,
 }
 
-/// An item that passed the checks, with its text as written in the file.
+/// An item that passed the checks, with its text as written in the file after its heading.
 struct Kept {
     file: String,
     pos: Pos,
     id: String,
-    text: String,
-    item: Item,
+    body: String,
+    item: Option<Item>,
 }
 
 impl<'a> Finisher<'a> {
     pub fn new(
-        file: &str,
-        opts: &'a ImportOptions,
+        preparer: &'a Preparer<'a>,
         out: &'a mut dyn Write,
-        keep_items: bool,
         sink: Option<&'a mut dyn FnMut(Issue)>,
     ) -> Self {
-        let prefix = opts
-            .id_prefix
-            .clone()
-            .filter(|p| crate::text::is_id(p))
-            .unwrap_or_else(|| {
-                let stem = file.rsplit(['/', '\\']).next().unwrap_or(file);
-                let stem = stem.split('.').next().unwrap_or(stem);
-                let s = crate::text::slug(stem);
-                if s.is_empty() {
-                    "imported".to_string()
-                } else {
-                    s
-                }
-            });
+        let opts = preparer.opts;
         let mut taken: HashSet<String> = opts.taken_ids.iter().cloned().collect();
         if let Some(library) = &opts.library {
             taken.extend(library.bank.items.iter().map(|i| i.id.clone()));
@@ -209,12 +322,9 @@ impl<'a> Finisher<'a> {
             taken.extend(library.bank.case_studies.iter().map(|c| c.id.clone()));
         }
         Finisher {
-            file: file.to_string(),
-            opts,
-            prefix,
+            preparer,
             used: HashSet::new(),
             taken,
-            names: opts.library.as_ref().map(|l| NameIndex::new(&l.names)),
             drafts_seen: 0,
             out,
             trailing: 0,
@@ -226,11 +336,12 @@ impl<'a> Finisher<'a> {
             errors: 0,
             items: Vec::new(),
             ids: Vec::new(),
-            keep_items,
         }
     }
 
-    fn report(&mut self, issue: Issue) {
+    /// Counts an issue and hands it to the sink (or keeps it): the readers' own issues go
+    /// through here too, so that they are shown in file order with the items'.
+    pub fn report(&mut self, issue: Issue) {
         if issue.is_error() {
             self.errors += 1;
         } else {
@@ -244,53 +355,64 @@ impl<'a> Finisher<'a> {
 
     /// Checks one draft and writes it, or reports why it is not imported.
     pub fn push(&mut self, draft: Draft) -> std::io::Result<()> {
+        let prepared = self.preparer.prepare(draft);
+        self.commit(prepared)
+    }
+
+    /// Gives a prepared draft its id and writes it, or reports why it is not imported.
+    /// Drafts must be committed in file order.
+    pub fn commit(&mut self, prepared: Prepared) -> std::io::Result<()> {
         self.drafts_seen += 1;
-        let id = choose_id(
-            &draft,
-            &self.prefix,
-            self.drafts_seen,
-            self.opts.id_prefix.is_some(),
-            &mut self.used,
-            &self.taken,
-        );
-        let from = draft.source.clone().unwrap_or_else(|| self.file.clone());
-        let mut warnings = Vec::new();
-        let doc = to_doc(&draft, &id, self.opts, &mut |m: String| {
-            warnings.push(Issue::warning(&from, draft.pos, Some(id.clone()), m));
-        });
+        let Prepared {
+            pos,
+            source,
+            category,
+            series,
+            base,
+            checked_id,
+            warnings,
+            outcome,
+        } = prepared;
+        let id = self.unique_id(base);
+        let from = source.unwrap_or_else(|| self.preparer.file.clone());
         for w in warnings {
-            self.report(w);
+            self.report(Issue::warning(&from, pos, Some(id.clone()), w));
         }
-        let Some(doc) = doc else {
-            return Ok(());
-        };
-        let catalog = self
-            .opts
-            .library
-            .as_ref()
-            .map(|l| &l.catalog)
-            .zip(self.names.as_ref());
-        let (item, text) = match check(&doc, draft.series.as_ref(), self.opts.today, catalog) {
-            Ok(checked) => checked,
-            Err(reasons) => {
-                self.used.remove(&id);
+        let (item, body) = match outcome {
+            Outcome::Dropped => return Ok(()),
+            Outcome::Refused(reasons) => {
+                // The reasons may name the item by the id it was checked under.
+                let reasons = reasons.join("; ");
+                let reasons = if id == checked_id {
+                    reasons
+                } else {
+                    reasons.replace(&checked_id, &id)
+                };
                 self.report(Issue::error(
                     &from,
-                    draft.pos,
+                    pos,
                     Some(id),
-                    format!("not imported: {}", reasons.join("; ")),
+                    format!("not imported: {reasons}"),
                 ));
                 return Ok(());
             }
+            Outcome::Kept(item, body) => (item, body),
         };
+        self.used.insert(id.clone());
+        // The id is the heading line and the item's `id` only (written here), and an id with
+        // a `-N` suffix or another number is as valid as the one the item was checked under.
+        let item = item.map(|mut i| {
+            i.id.clone_from(&id);
+            *i
+        });
         let kept = Kept {
             file: from,
-            pos: draft.pos,
+            pos,
             id,
-            text,
+            body,
             item,
         };
-        match draft.series {
+        match series {
             Some((series_id, scenario)) => {
                 if self.series.as_ref().is_some_and(|s| s.id == series_id) {
                     if let Some(s) = &mut self.series {
@@ -308,9 +430,30 @@ impl<'a> Finisher<'a> {
             }
             None => {
                 self.end_series()?;
-                self.write_plain(kept, draft.category)
+                self.write_plain(kept, category)
             }
         }
+    }
+
+    /// The id from its base: numbered from the draft's place, with `-2`, `-3`… when taken.
+    fn unique_id(&self, base: IdBase) -> String {
+        let (base, avoid_taken) = match base {
+            IdBase::Given(id) => (id, false),
+            IdBase::Derived(id) => (id, true),
+            IdBase::Numbered => (
+                format!("{}-{:03}", self.preparer.prefix, self.drafts_seen),
+                true,
+            ),
+        };
+        let clashes =
+            |id: &String| self.used.contains(id) || (avoid_taken && self.taken.contains(id));
+        if !clashes(&base) {
+            return base;
+        }
+        (2..)
+            .map(|k| format!("{base}-{k}"))
+            .find(|id| !clashes(id))
+            .unwrap_or(base)
     }
 
     /// Writes what is pending and returns the number of items imported.
@@ -385,10 +528,19 @@ impl<'a> Finisher<'a> {
     }
 
     fn write_item(&mut self, kept: Kept) -> std::io::Result<()> {
-        self.write(&kept.text)?;
+        self.flush_trailing()?;
+        self.out.write_all(b"## Item: ")?;
+        self.out.write_all(kept.id.as_bytes())?;
+        self.out.write_all(b"\n")?;
+        self.write(&kept.body)?;
         self.ids.push(kept.id);
-        if self.keep_items {
-            self.items.push(kept.item);
+        self.items.extend(kept.item);
+        Ok(())
+    }
+
+    fn flush_trailing(&mut self) -> std::io::Result<()> {
+        for _ in 0..std::mem::take(&mut self.trailing) {
+            self.out.write_all(b"\n")?;
         }
         Ok(())
     }
@@ -431,6 +583,50 @@ fn series_block((id, scenario): &(String, String), items: Vec<ItemDoc>) -> Block
     }
 }
 
+/// A lint message as the reader of the source is told it.
+fn reason(message: &str) -> String {
+    match message.split_once(": same text as line") {
+        // Lines of the rendered item mean nothing to the reader of the source.
+        Some((head, _)) => format!("{head}: two answers have the same text"),
+        None => message.to_string(),
+    }
+}
+
+/// Whether the bank's parser reads the rendered item back as this same tree: every line of
+/// its texts starts with a letter or digit (or a `{{N}}` gap) and has no blank at its end, so
+/// no line can open a heading, list, fence or meta block, or lose anything to trimming; stem
+/// and explanation may hold several such lines and blank lines between them, the other texts
+/// one line. (The `reads_back_as_is_means_the_same_item` property test holds this against the
+/// parser.)
+pub(crate) fn reads_back_as_is(doc: &ItemDoc) -> bool {
+    fn line(s: &str) -> bool {
+        (s.starts_with("{{") || s.chars().next().is_some_and(char::is_alphanumeric))
+            && !s.contains('\r')
+            && s.trim_end() == s
+    }
+    fn one_line(s: &str) -> bool {
+        line(s) && !s.contains('\n')
+    }
+    fn paragraphs(s: &str) -> bool {
+        s.split('\n').all(|l| l.is_empty() || line(l))
+            && one_line(s.lines().next().unwrap_or(""))
+            && !s.ends_with('\n')
+    }
+    let meta_ok = doc.meta.as_ref().is_some_and(|m| {
+        m.entries
+            .iter()
+            .all(|e| one_line(&e.key.value) && one_line(&e.value.value))
+    });
+    meta_ok
+        && paragraphs(&doc.stem.text)
+        && doc.sections.iter().all(|section| match &section.body {
+            SectionBody::Text(t) => paragraphs(&t.text),
+            SectionBody::Entries(entries) => entries
+                .iter()
+                .all(|e| one_line(&e.text.value) && (e.note.is_empty() || one_line(&e.note.text))),
+        })
+}
+
 /// Errors about a series as a whole, which one item checked alone always has.
 fn about_one_item(message: &str) -> bool {
     message == "a series needs at least two items"
@@ -441,60 +637,37 @@ fn heading_title(category: &str) -> String {
     format!("Category: {}", crate::text::one_line(category))
 }
 
-fn choose_id(
-    draft: &Draft,
-    prefix: &str,
-    n: usize,
-    prefixed: bool,
-    used: &mut HashSet<String>,
-    taken: &HashSet<String>,
-) -> String {
-    let given = draft
+fn id_base(draft: &Draft, prefix: &str, prefixed: bool) -> IdBase {
+    if let Some(id) = draft.id.as_deref().filter(|i| crate::text::is_id(i)) {
+        return IdBase::Given(id.to_string());
+    }
+    draft
         .id
         .as_deref()
-        .filter(|i| crate::text::is_id(i))
-        .map(str::to_string);
-    let derived = || {
-        draft
-            .id
-            .as_deref()
-            .map(crate::text::slug)
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                if s.chars().all(|c| c.is_ascii_digit()) {
-                    format!("{prefix}-{s}")
-                } else {
-                    s
-                }
-            })
-            .or_else(|| {
-                draft
-                    .name
-                    .as_deref()
-                    .map(crate::text::slug)
-                    .filter(|s| !s.is_empty())
-            })
-            .map(|s| {
-                if prefixed && !s.starts_with(prefix) {
-                    format!("{prefix}-{s}")
-                } else {
-                    s
-                }
-            })
-            .unwrap_or_else(|| format!("{prefix}-{n:03}"))
-    };
-    let (base, avoid_taken) = match given {
-        Some(id) => (id, false),
-        None => (derived(), true),
-    };
-    let mut id = base.clone();
-    let mut k = 2;
-    while used.contains(&id) || (avoid_taken && taken.contains(&id)) {
-        id = format!("{base}-{k}");
-        k += 1;
-    }
-    used.insert(id.clone());
-    id
+        .map(crate::text::slug)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            if s.chars().all(|c| c.is_ascii_digit()) {
+                format!("{prefix}-{s}")
+            } else {
+                s
+            }
+        })
+        .or_else(|| {
+            draft
+                .name
+                .as_deref()
+                .map(crate::text::slug)
+                .filter(|s| !s.is_empty())
+        })
+        .map(|s| {
+            if prefixed && !s.starts_with(prefix) {
+                IdBase::Derived(format!("{prefix}-{s}"))
+            } else {
+                IdBase::Derived(s)
+            }
+        })
+        .unwrap_or(IdBase::Numbered)
 }
 
 /// Markdown for a stem or explanation: no line may open an item heading, fences are closed.
@@ -598,9 +771,10 @@ fn meta_entry(key: &str, value: String) -> MetaEntry {
 fn to_doc(
     draft: &Draft,
     id: &str,
-    opts: &ImportOptions,
+    preparer: &Preparer<'_>,
     warn: &mut dyn FnMut(String),
 ) -> Option<ItemDoc> {
+    let opts = preparer.opts;
     let mut filled_notes = 0;
     let mut note = |s: &str, required: bool| -> String {
         let n = note_text(s);
@@ -773,7 +947,10 @@ fn to_doc(
     }
     meta.push(meta_entry(
         "difficulty",
-        draft.meta.difficulty.unwrap_or(opts.difficulty).to_string(),
+        draft
+            .meta
+            .difficulty
+            .map_or_else(|| preparer.default_difficulty.clone(), |d| d.to_string()),
     ));
     let tags: Vec<String> = draft
         .tags
@@ -786,7 +963,10 @@ fn to_doc(
     }
     meta.push(meta_entry(
         "reviewed",
-        draft.meta.reviewed.unwrap_or(opts.reviewed()).to_string(),
+        draft
+            .meta
+            .reviewed
+            .map_or_else(|| preparer.reviewed.clone(), |d| d.to_string()),
     ));
     if let Some(v) = draft.meta.version.filter(|v| *v > 1) {
         meta.push(meta_entry("version", v.to_string()));
@@ -887,22 +1067,39 @@ fn to_doc(
 /// against the catalog and service names on it, as `certprep bank lint` does: the item and
 /// its text as written in the file, or the reasons it is refused.
 fn check(
-    doc: &ItemDoc,
+    doc: ItemDoc,
     series: Option<&(String, String)>,
     today: NaiveDate,
     catalog: Option<(&Catalog, &NameIndex<'_>)>,
 ) -> Result<(Item, String), Vec<String>> {
-    let item_text = certprep_bank::render_item_text(doc);
-    // The item is checked inside a block like the one it is written in: its series, or a
-    // titled block (so that nothing before it can claim it).
-    let head = match series {
-        Some(s) => certprep_bank::render_block_head(&series_block(s, vec![])),
-        None => "# Item\n\n".to_string(),
+    let item_text = certprep_bank::render_item_text(&doc);
+    let (lowered, mut diags) = match series {
+        // Its text reads back as this very tree, so the tree is lowered as it is.
+        None if reads_back_as_is(&doc) => {
+            let mut block = Block::new(BlockHead::Plain(Some(Spanned::new(
+                "Item".to_string(),
+                Pos::default(),
+            ))));
+            block.items.push(doc);
+            let file = BankFile {
+                blocks: vec![block],
+            };
+            certprep_bank::lower::lower("item.md", &file, today)
+        }
+        _ => {
+            // The item is checked inside a block like the one it is written in: its series,
+            // or a titled block (so that nothing before it can claim it).
+            let head = match series {
+                Some(s) => certprep_bank::render_block_head(&series_block(s, vec![])),
+                None => "# Item\n\n".to_string(),
+            };
+            let rendered = format!("{head}{item_text}");
+            let (tree, mut diags) = certprep_bank::parse("item.md", &rendered);
+            let (lowered, more) = certprep_bank::lower::lower("item.md", &tree, today);
+            diags.extend(more);
+            (lowered, diags)
+        }
     };
-    let rendered = format!("{head}{item_text}");
-    let (tree, mut diags) = certprep_bank::parse("item.md", &rendered);
-    let (lowered, more) = certprep_bank::lower::lower("item.md", &tree, today);
-    diags.extend(more);
     let lowered = lowered.items.into_iter().next();
     if let (Some((catalog, names)), Some(l)) = (catalog, &lowered) {
         diags.extend(certprep_bank::load::check_item(l, catalog, names));
@@ -910,11 +1107,7 @@ fn check(
     let errors: Vec<String> = diags
         .iter()
         .filter(|d| d.is_error() && !about_one_item(&d.message))
-        .map(|d| match d.message.split_once(": same text as line") {
-            // Lines of the rendered item mean nothing to the reader of the source.
-            Some((head, _)) => format!("{head}: two answers have the same text"),
-            None => d.message.clone(),
-        })
+        .map(|d| reason(&d.message))
         .collect();
     if !errors.is_empty() {
         return Err(errors);
@@ -923,4 +1116,136 @@ fn check(
         .and_then(|l| l.item)
         .map(|item| (item, item_text))
         .ok_or_else(|| vec!["the bank parser found no item".to_string()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Lowers a rendered item the long way (written, then read by the bank's parser) and the
+    /// short way (the tree as it is): items and messages.
+    fn both_ways(doc: &ItemDoc) -> [(Option<Item>, Vec<String>); 2] {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default();
+        let rendered = format!("# Item\n\n{}", certprep_bank::render_item_text(doc));
+        let (tree, mut diags) = certprep_bank::parse("item.md", &rendered);
+        let (read, more) = certprep_bank::lower::lower("item.md", &tree, today);
+        diags.extend(more);
+        let mut block = Block::new(BlockHead::Plain(Some(Spanned::new(
+            "Item".to_string(),
+            Pos::default(),
+        ))));
+        block.items.push(doc.clone());
+        let (direct, direct_diags) = certprep_bank::lower::lower(
+            "item.md",
+            &BankFile {
+                blocks: vec![block],
+            },
+            today,
+        );
+        let messages = |d: Vec<certprep_bank::diag::Diagnostic>| {
+            d.into_iter()
+                .map(|d| reason(&d.message))
+                .collect::<Vec<_>>()
+        };
+        let item =
+            |l: certprep_bank::lower::Lowered| l.items.into_iter().next().and_then(|i| i.item);
+        [
+            (item(read), messages(diags)),
+            (item(direct), messages(direct_diags)),
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        // Mostly one line of printable ASCII (every Markdown and bank-syntax character) and
+        // letters beyond it, starting with a letter: items whose every text reads back as it
+        // is; sometimes anything, with newlines: items that do not.
+        prop_oneof![
+            12 => "[A-Za-z0-9é][ -~é]{0,24}",
+            3 => "[A-Za-z0-9é{][ -~é]{0,12}(\\n\\n?[A-Za-z0-9é{#>`~\\- ][ -~é]{0,12}){0,3}",
+            1 => "[A-Za-z0-9é#`~>*\\-\\[ ][ -~é\\n]{0,24}",
+        ]
+    }
+
+    fn opt() -> impl Strategy<Value = Opt> {
+        (text(), any::<bool>(), text()).prop_map(|(t, c, n)| Opt::new(t, c, n))
+    }
+
+    fn body() -> impl Strategy<Value = Body> {
+        prop_oneof![
+            prop::collection::vec(opt(), 1..6).prop_map(Body::Choice),
+            prop::collection::vec((text(), any::<bool>(), text()), 1..4).prop_map(Body::YesNo),
+            (
+                prop::collection::vec((text(), text()), 1..4),
+                prop::collection::vec((text(), 0usize..4, text()), 1..4)
+            )
+                .prop_map(|(sources, targets)| Body::Match { sources, targets }),
+            prop::collection::vec((text(), prop::option::of(1u32..4), text()), 1..5)
+                .prop_map(Body::Order),
+            prop::collection::vec(prop::collection::vec(opt(), 1..4), 1..3)
+                .prop_map(Body::Dropdown),
+        ]
+    }
+
+    /// An item that `reads_back_as_is` gives the same item and messages lowered as it is as
+    /// when written and read back, which is what a later `bank lint` does.
+    #[test]
+    fn reads_back_as_is_means_the_same_item() {
+        let cases: u32 = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(600);
+        let mut opts = ImportOptions::new(NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default());
+        if let Ok(outline) = "ai-103@2026-04-16".parse() {
+            opts.objectives.insert(outline, vec!["rag".to_string()]);
+        }
+        opts.references.push(Reference {
+            title: None,
+            url: "https://learn.microsoft.com/azure/search/search-what-is-azure-search#why-use-azure-ai-search".into(),
+        });
+        let preparer = Preparer::new("t.gift", &opts, true);
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(cases));
+        let compared = std::cell::Cell::new(0u32);
+        let strategy = (text(), body(), text(), prop::collection::vec(text(), 0..3));
+        let result = runner.run(&strategy, |(stem, body, explanation, tags)| {
+            let mut draft = Draft::new(Pos::default(), stem, body);
+            draft.explanation = explanation;
+            draft.tags = tags;
+            if let Some(doc) = to_doc(&draft, "t-001", &preparer, &mut |_| {})
+                && reads_back_as_is(&doc)
+            {
+                let [read, direct] = both_ways(&doc);
+                prop_assert_eq!(read, direct);
+                compared.set(compared.get() + 1);
+            }
+            Ok(())
+        });
+        assert!(result.is_ok(), "{result:?}");
+        // Most cases must be items that read back as they are, or the test shows nothing.
+        assert!(
+            compared.get() >= cases / 4,
+            "only {} of {cases} cases compared",
+            compared.get()
+        );
+    }
+
+    #[test]
+    fn plain_items_read_back_as_is_and_others_do_not() {
+        let opts = ImportOptions::new(NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default());
+        let preparer = Preparer::new("t.gift", &opts, false);
+        let plain = Draft::new(
+            Pos::default(),
+            "Which service indexes the manuals?".into(),
+            Body::Choice(vec![
+                Opt::new("Azure AI Search", true, ""),
+                Opt::new("Azure Blob Storage", false, "It holds files."),
+            ]),
+        );
+        let doc = to_doc(&plain, "t-001", &preparer, &mut |_| {});
+        assert!(doc.as_ref().is_some_and(reads_back_as_is));
+        let mut two_lines = plain.clone();
+        two_lines.stem = "Which service\n- [x] A. indexes?".into();
+        let doc = to_doc(&two_lines, "t-001", &preparer, &mut |_| {});
+        assert!(doc.as_ref().is_some_and(|d| !reads_back_as_is(d)));
+    }
 }

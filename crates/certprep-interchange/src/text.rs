@@ -88,13 +88,50 @@ pub fn pos_at(text: &str, offset: usize) -> Pos {
 /// Line starts of a text, for many offset → position look-ups without rescanning.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    /// Where each line starts: `u32` when the text is under 4 GiB (a large import keeps one
+    /// entry per line of its source for as long as it runs).
+    starts: LineStarts,
+}
+
+enum LineStarts {
+    Small(Vec<u32>),
+    Large(Vec<usize>),
+}
+
+impl LineStarts {
+    fn partition_point(&self, offset: usize) -> usize {
+        match self {
+            LineStarts::Small(v) => v.partition_point(|s| *s as usize <= offset),
+            LineStarts::Large(v) => v.partition_point(|s| *s <= offset),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            LineStarts::Small(v) => v.get(i).map(|s| *s as usize),
+            LineStarts::Large(v) => v.get(i).copied(),
+        }
+    }
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let newlines = text.bytes().filter(|b| *b == b'\n').count();
+        let ends = text.match_indices('\n').map(|(i, _)| i + 1);
+        let starts = match u32::try_from(text.len()) {
+            Ok(_) => {
+                let mut v = Vec::with_capacity(newlines + 1);
+                v.push(0);
+                v.extend(ends.map(|i| u32::try_from(i).unwrap_or(u32::MAX)));
+                LineStarts::Small(v)
+            }
+            Err(_) => {
+                let mut v = Vec::with_capacity(newlines + 1);
+                v.push(0);
+                v.extend(ends);
+                LineStarts::Large(v)
+            }
+        };
         LineIndex { text, starts }
     }
 
@@ -104,12 +141,8 @@ impl<'a> LineIndex<'a> {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.starts.partition_point(|s| *s <= offset);
-        let start = self
-            .starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(0);
+        let line = self.starts.partition_point(offset);
+        let start = self.starts.get(line.saturating_sub(1)).unwrap_or(0);
         let col = self
             .text
             .get(start..offset)

@@ -96,6 +96,60 @@ fn print_issue(issue: &Issue) {
     eprintln!("{issue}");
 }
 
+/// How many issues with the same severity and message are shown in full.
+const SHOWN_PER_MESSAGE: usize = 10;
+
+/// Shows an import's issues as they are found, on one buffered stream: the first
+/// [`SHOWN_PER_MESSAGE`] with each message in full, and the rest counted and summed up at the
+/// end, so that a bank where every question lacks an explanation gives a dozen lines, not one
+/// per question (`--json` lists every issue).
+struct IssuePrinter {
+    out: std::io::BufWriter<std::io::Stderr>,
+    seen: std::collections::HashMap<(bool, String), usize>,
+}
+
+impl IssuePrinter {
+    fn new() -> Self {
+        IssuePrinter {
+            out: std::io::BufWriter::new(std::io::stderr()),
+            seen: std::collections::HashMap::new(),
+        }
+    }
+
+    fn show(&mut self, issue: &Issue) {
+        use std::io::Write as _;
+        let count = self
+            .seen
+            .entry((issue.is_error(), issue.message.clone()))
+            .or_default();
+        *count += 1;
+        if *count <= SHOWN_PER_MESSAGE {
+            // A closed stderr is no reason to stop an import.
+            let _ = writeln!(self.out, "{issue}");
+        }
+    }
+
+    /// Sums up what was not shown, and empties the buffer.
+    fn finish(&mut self) {
+        use std::io::Write as _;
+        let mut hidden: Vec<_> = self
+            .seen
+            .drain()
+            .filter(|(_, n)| *n > SHOWN_PER_MESSAGE)
+            .collect();
+        hidden.sort();
+        for ((error, message), n) in hidden {
+            let kind = if error { "error" } else { "warning" };
+            let _ = writeln!(
+                self.out,
+                "… and {} more {kind}(s) like the above: {message}",
+                n - SHOWN_PER_MESSAGE
+            );
+        }
+        let _ = self.out.flush();
+    }
+}
+
 pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Result<ExitCode> {
     let format = c.format.map(format_named).transpose()?;
     let mut opts = ImportOptions::new(today);
@@ -133,8 +187,9 @@ pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Resu
         let mut bank_file = crate::files::AtomicFile::create(&target)?;
         // Issues are shown as they are found; `--json` also keeps them for its report.
         let mut kept_issues: Vec<String> = Vec::new();
+        let mut printer = IssuePrinter::new();
         let mut report = |issue: Issue| {
-            print_issue(&issue);
+            printer.show(&issue);
             if c.json {
                 kept_issues.push(issue.to_string());
             }
@@ -173,6 +228,7 @@ pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Resu
                 &mut report,
             )
         };
+        printer.finish();
         let imported = match result {
             Ok(i) => i,
             Err(e) => {

@@ -19,7 +19,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// mimalloc: many small allocations (importing and loading banks) cost far less than with the
-/// system allocator; see docs/PERFORMANCE.md.
+/// system allocator. Built without transparent huge pages (`no_thp` in Cargo.toml): on machines
+/// with THP `always` every arena was committed in 2 MiB pages, which doubled a command's memory;
+/// see docs/PERFORMANCE.md.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

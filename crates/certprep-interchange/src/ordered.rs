@@ -1,0 +1,92 @@
+//! Work on every core with results taken in order: a long import reads and checks pieces of
+//! its file in parallel, but gives ids and writes items in file order.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::sync_channel;
+
+/// Runs `work(0)`, `work(1)`, … `work(jobs - 1)` on as many threads as there are cores and
+/// hands each result to `take` in index order as soon as it and those before it are done.
+/// Stops at the first error of `take` (the threads stop after their current job).
+pub(crate) fn map_in_order<T: Send, E>(
+    jobs: usize,
+    work: impl Fn(usize) -> T + Sync,
+    mut take: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs);
+    if threads <= 1 {
+        return (0..jobs).try_for_each(|i| take(work(i)));
+    }
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        // A bounded channel: threads wait rather than pile up results the taker has not had.
+        let (tx, rx) = sync_channel::<(usize, T)>(threads);
+        for _ in 0..threads {
+            let (tx, next, work) = (tx.clone(), &next, &work);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= jobs || tx.send((i, work(i))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting = BTreeMap::new();
+        let mut expected = 0;
+        for (i, result) in rx {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&expected) {
+                take(result)?;
+                expected += 1;
+            }
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_in_order_whatever_order_they_finish_in() {
+        let mut seen = Vec::new();
+        let r: Result<(), ()> = map_in_order(
+            50,
+            |i| {
+                // Early jobs take longest, so later ones finish first.
+                std::thread::sleep(std::time::Duration::from_micros(((50 - i) * 20) as u64));
+                i * 2
+            },
+            |x| {
+                seen.push(x);
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(seen, (0..50).map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_first_error_stops_the_run() {
+        let mut taken = 0;
+        let r = map_in_order(
+            1000,
+            |i| i,
+            |i| {
+                taken += 1;
+                if i == 3 {
+                    Err(format!("stopped at {i}"))
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!(r, Err("stopped at 3".to_string()));
+        assert_eq!(taken, 4);
+    }
+}

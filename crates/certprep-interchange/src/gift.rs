@@ -269,49 +269,38 @@ pub(crate) fn pieces(source: &str, size: usize) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// The first safe cut (see [`pieces`]) at or after byte `from`.
+/// The first safe cut (see [`pieces`]) after byte `from`: the start of a line that follows a
+/// blank line, where the paragraph before the blank lines holds no comment.
 fn safe_cut(source: &str, from: usize) -> Option<usize> {
-    let bytes = source.as_bytes();
-    let mut at = from;
-    loop {
-        // A blank line: a newline, blanks, a newline.
-        let nl = at + memchr_newline(&bytes[at..])?;
-        let next = nl + 1;
-        let line_end = next + memchr_newline(&bytes[next..]).unwrap_or(bytes.len() - next);
-        if !source[next..line_end].trim().is_empty() {
-            at = next;
-            continue;
+    let mut at = from + source[from..].find('\n')? + 1;
+    let mut after_blank = false;
+    while at < source.len() {
+        let end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+        if source[at..end].trim().is_empty() {
+            after_blank = true;
+        } else if after_blank && !paragraph_before_has_comment(source, at) {
+            return Some(at);
+        } else {
+            after_blank = false;
         }
-        // `next..line_end` is blank; cut after the blank lines that follow it.
-        let mut cut = line_end + 1;
-        while cut < bytes.len() {
-            let end = cut + memchr_newline(&bytes[cut..]).unwrap_or(bytes.len() - cut);
-            if !source[cut..end].trim().is_empty() {
-                break;
-            }
-            cut = end + 1;
-        }
-        if cut >= bytes.len() {
-            return None;
-        }
-        if !paragraph_before_has_comment(source, nl) {
-            return Some(cut);
-        }
-        at = cut;
+        at = end + 1;
     }
+    None
 }
 
-fn memchr_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|b| *b == b'\n')
-}
-
-/// Whether the lines before byte `end` (a newline), back to the previous blank line, hold a
-/// comment line.
-fn paragraph_before_has_comment(source: &str, end: usize) -> bool {
-    source[..end]
+/// Whether the last paragraph before byte `at` (the start of a line), blank lines skipped,
+/// holds a comment line.
+fn paragraph_before_has_comment(source: &str, at: usize) -> bool {
+    source[..at]
         .rsplit('\n')
+        .skip_while(|line| line.trim().is_empty())
         .take_while(|line| !line.trim().is_empty())
-        .any(|line| line.trim().starts_with("//"))
+        .any(is_comment)
+}
+
+/// A comment line: it belongs to the question after it, even across blank lines.
+fn is_comment(line: &str) -> bool {
+    line.trim_start().starts_with("//")
 }
 
 impl Iterator for Blocks<'_> {
@@ -323,7 +312,7 @@ impl Iterator for Blocks<'_> {
             let start = self.offset;
             self.offset += line.len() + 1;
             let trimmed = line.trim();
-            if trimmed.starts_with("//") {
+            if is_comment(line) {
                 self.comments.push(trimmed.to_string());
                 continue;
             }

@@ -161,14 +161,12 @@ pub struct Prepared {
     category: Option<String>,
     series: Option<(String, String)>,
     base: IdBase,
-    /// The id the item was rendered and checked under.
-    checked_id: String,
     warnings: Vec<String>,
     outcome: Outcome,
 }
 
 impl Prepared {
-    /// Sets the category of a draft read before the source named one in its part of the file.
+    /// Sets the category: a reader that works on part of a file knows it only in file order.
     pub fn set_category(&mut self, category: Option<String>) {
         self.category = category;
     }
@@ -211,7 +209,8 @@ impl<'a> Preparer<'a> {
         }
     }
 
-    /// Checks one draft under a provisional id; [`Finisher::commit`] gives the final one.
+    /// Checks one draft under a provisional id; [`Finisher::commit`] gives the final one (the
+    /// id is the item's heading line and `id` only, and any id it can get is as valid).
     pub fn prepare(&self, draft: Draft) -> Prepared {
         let base = id_base(&draft, &self.prefix, self.opts.id_prefix.is_some());
         let checked_id = match &base {
@@ -225,7 +224,6 @@ impl<'a> Preparer<'a> {
             category: draft.category,
             series: draft.series,
             base,
-            checked_id,
             warnings,
             outcome,
         }
@@ -244,14 +242,7 @@ impl<'a> Preparer<'a> {
             .map(|l| &l.catalog)
             .zip(self.names.as_ref());
         let outcome = match check(doc, draft.series.as_ref(), self.opts.today, catalog) {
-            Ok((item, text)) => match text.strip_prefix(&format!("## Item: {id}\n")) {
-                Some(rest) => {
-                    Outcome::Kept(self.keep_items.then(|| Box::new(item)), rest.to_string())
-                }
-                None => Outcome::Refused(vec![format!(
-                    "the bank renderer wrote no `## Item: {id}` heading"
-                )]),
-            },
+            Ok((item, body)) => Outcome::Kept(self.keep_items.then(|| Box::new(item)), body),
             Err(reasons) => Outcome::Refused(reasons),
         };
         (warnings, outcome)
@@ -301,7 +292,8 @@ struct PendingSeries {
 
 /// An item that passed the checks, with its text as written in the file after its heading.
 struct Kept {
-    file: String,
+    /// The file it comes from when not the imported file itself (see [`Draft::source`]).
+    source: Option<String>,
     pos: Pos,
     id: String,
     body: String,
@@ -369,44 +361,35 @@ impl<'a> Finisher<'a> {
             category,
             series,
             base,
-            checked_id,
             warnings,
             outcome,
         } = prepared;
         let id = self.unique_id(base);
-        let from = source.unwrap_or_else(|| self.preparer.file.clone());
+        let preparer = self.preparer;
+        let from = source.as_deref().unwrap_or(&preparer.file);
         for w in warnings {
-            self.report(Issue::warning(&from, pos, Some(id.clone()), w));
+            self.report(Issue::warning(from, pos, Some(id.clone()), w));
         }
         let (item, body) = match outcome {
             Outcome::Dropped => return Ok(()),
             Outcome::Refused(reasons) => {
-                // The reasons may name the item by the id it was checked under.
-                let reasons = reasons.join("; ");
-                let reasons = if id == checked_id {
-                    reasons
-                } else {
-                    reasons.replace(&checked_id, &id)
-                };
                 self.report(Issue::error(
-                    &from,
+                    from,
                     pos,
                     Some(id),
-                    format!("not imported: {reasons}"),
+                    format!("not imported: {}", reasons.join("; ")),
                 ));
                 return Ok(());
             }
             Outcome::Kept(item, body) => (item, body),
         };
         self.used.insert(id.clone());
-        // The id is the heading line and the item's `id` only (written here), and an id with
-        // a `-N` suffix or another number is as valid as the one the item was checked under.
         let item = item.map(|mut i| {
             i.id.clone_from(&id);
             *i
         });
         let kept = Kept {
-            file: from,
+            source,
             pos,
             id,
             body,
@@ -510,7 +493,7 @@ impl<'a> Finisher<'a> {
             for k in series.items {
                 self.used.remove(&k.id);
                 self.report(Issue::error(
-                    &k.file,
+                    k.source.as_deref().unwrap_or(&self.preparer.file),
                     k.pos,
                     Some(k.id),
                     "not imported: a series needs at least two items, and only this one of its series was imported",
@@ -552,9 +535,7 @@ impl<'a> Finisher<'a> {
             self.trailing += text.len();
             return Ok(());
         }
-        for _ in 0..self.trailing {
-            self.out.write_all(b"\n")?;
-        }
+        self.flush_trailing()?;
         self.out.write_all(body.as_bytes())?;
         self.trailing = text.len() - body.len();
         Ok(())
@@ -1065,40 +1046,36 @@ fn to_doc(
 
 /// Renders one item and runs the bank's parser, file lint and (given a catalog) the checks
 /// against the catalog and service names on it, as `certprep bank lint` does: the item and
-/// its text as written in the file, or the reasons it is refused.
+/// its text as written in the file after its `## Item: ID` line, or the reasons it is refused.
 fn check(
     doc: ItemDoc,
     series: Option<&(String, String)>,
     today: NaiveDate,
     catalog: Option<(&Catalog, &NameIndex<'_>)>,
 ) -> Result<(Item, String), Vec<String>> {
-    let item_text = certprep_bank::render_item_text(&doc);
-    let (lowered, mut diags) = match series {
+    let mut item_text = certprep_bank::render_item_text(&doc);
+    // The item is checked inside a block like the one it is written in: its series, or a
+    // titled block (so that nothing before it can claim it).
+    let mut block = match series {
+        Some(s) => series_block(s, vec![]),
+        None => Block::new(BlockHead::Plain(Some(Spanned::new(
+            "Item".to_string(),
+            Pos::default(),
+        )))),
+    };
+    let (lowered, mut diags) = if series.is_none() && reads_back_as_is(&doc) {
         // Its text reads back as this very tree, so the tree is lowered as it is.
-        None if reads_back_as_is(&doc) => {
-            let mut block = Block::new(BlockHead::Plain(Some(Spanned::new(
-                "Item".to_string(),
-                Pos::default(),
-            ))));
-            block.items.push(doc);
-            let file = BankFile {
-                blocks: vec![block],
-            };
-            certprep_bank::lower::lower("item.md", &file, today)
-        }
-        _ => {
-            // The item is checked inside a block like the one it is written in: its series,
-            // or a titled block (so that nothing before it can claim it).
-            let head = match series {
-                Some(s) => certprep_bank::render_block_head(&series_block(s, vec![])),
-                None => "# Item\n\n".to_string(),
-            };
-            let rendered = format!("{head}{item_text}");
-            let (tree, mut diags) = certprep_bank::parse("item.md", &rendered);
-            let (lowered, more) = certprep_bank::lower::lower("item.md", &tree, today);
-            diags.extend(more);
-            (lowered, diags)
-        }
+        block.items.push(doc);
+        let file = BankFile {
+            blocks: vec![block],
+        };
+        certprep_bank::lower::lower("item.md", &file, today)
+    } else {
+        let rendered = certprep_bank::render_block_head(&block) + &item_text;
+        let (tree, mut diags) = certprep_bank::parse("item.md", &rendered);
+        let (lowered, more) = certprep_bank::lower::lower("item.md", &tree, today);
+        diags.extend(more);
+        (lowered, diags)
     };
     let lowered = lowered.items.into_iter().next();
     if let (Some((catalog, names)), Some(l)) = (catalog, &lowered) {
@@ -1112,10 +1089,13 @@ fn check(
     if !errors.is_empty() {
         return Err(errors);
     }
-    lowered
+    let item = lowered
         .and_then(|l| l.item)
-        .map(|item| (item, item_text))
-        .ok_or_else(|| vec!["the bank parser found no item".to_string()])
+        .ok_or_else(|| vec!["the bank parser found no item".to_string()])?;
+    // The renderer's first line is the heading; the id is given at commit.
+    let heading = item_text.find('\n').map_or(item_text.len(), |i| i + 1);
+    item_text.drain(..heading);
+    Ok((item, item_text))
 }
 
 #[cfg(test)]
@@ -1195,14 +1175,7 @@ mod tests {
             .ok()
             .and_then(|c| c.parse().ok())
             .unwrap_or(600);
-        let mut opts = ImportOptions::new(NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default());
-        if let Ok(outline) = "ai-103@2026-04-16".parse() {
-            opts.objectives.insert(outline, vec!["rag".to_string()]);
-        }
-        opts.references.push(Reference {
-            title: None,
-            url: "https://learn.microsoft.com/azure/search/search-what-is-azure-search#why-use-azure-ai-search".into(),
-        });
+        let opts = crate::options_for_tests();
         let preparer = Preparer::new("t.gift", &opts, true);
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(cases));
         let compared = std::cell::Cell::new(0u32);

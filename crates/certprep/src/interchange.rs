@@ -105,7 +105,8 @@ const SHOWN_PER_MESSAGE: usize = 10;
 /// per question (`--json` lists every issue).
 struct IssuePrinter {
     out: std::io::BufWriter<std::io::Stderr>,
-    seen: std::collections::HashMap<(bool, String), usize>,
+    /// How many issues had each message: warnings, errors.
+    seen: std::collections::HashMap<String, [usize; 2]>,
 }
 
 impl IssuePrinter {
@@ -118,10 +119,12 @@ impl IssuePrinter {
 
     fn show(&mut self, issue: &Issue) {
         use std::io::Write as _;
-        let count = self
-            .seen
-            .entry((issue.is_error(), issue.message.clone()))
-            .or_default();
+        // Looked up by reference: the message is copied once per kind, not once per issue.
+        let counts = match self.seen.get_mut(&issue.message) {
+            Some(counts) => counts,
+            None => self.seen.entry(issue.message.clone()).or_default(),
+        };
+        let count = &mut counts[usize::from(issue.is_error())];
         *count += 1;
         if *count <= SHOWN_PER_MESSAGE {
             // A closed stderr is no reason to stop an import.
@@ -135,11 +138,17 @@ impl IssuePrinter {
         let mut hidden: Vec<_> = self
             .seen
             .drain()
-            .filter(|(_, n)| *n > SHOWN_PER_MESSAGE)
+            .flat_map(|(message, counts)| {
+                ["warning", "error"]
+                    .into_iter()
+                    .zip(counts)
+                    .map(move |(kind, n)| (kind, message.clone(), n))
+            })
+            .filter(|(_, _, n)| *n > SHOWN_PER_MESSAGE)
             .collect();
-        hidden.sort();
-        for ((error, message), n) in hidden {
-            let kind = if error { "error" } else { "warning" };
+        // Warnings before errors, as they are counted.
+        hidden.sort_by(|a, b| (a.0 == "error", &a.1).cmp(&(b.0 == "error", &b.1)));
+        for (kind, message, n) in hidden {
             let _ = writeln!(
                 self.out,
                 "… and {} more {kind}(s) like the above: {message}",

@@ -239,12 +239,24 @@ struct Blocks<'s> {
     comments: Vec<String>,
 }
 
-/// The blocks of `source[range]`, with offsets in `source`.
-fn blocks(source: &str, range: std::ops::Range<usize>) -> Blocks<'_> {
+fn blocks(source: &str) -> Blocks<'_> {
     Blocks {
-        lines: source[range.clone()].split('\n'),
-        offset: range.start,
+        lines: source.split('\n'),
+        offset: 0,
         comments: Vec::new(),
+    }
+}
+
+/// A part of a GIFT file that reads alone exactly as it reads in the whole file (see
+/// [`pieces`]), with the number of lines before it for positions in the file.
+pub(crate) struct Piece<'a> {
+    pub text: std::borrow::Cow<'a, str>,
+    pub lines_before: u32,
+}
+
+impl Piece<'_> {
+    fn lines(&self) -> u32 {
+        u32::try_from(self.text.matches('\n').count()).unwrap_or(u32::MAX)
     }
 }
 
@@ -253,20 +265,126 @@ fn blocks(source: &str, range: std::ops::Range<usize>) -> Blocks<'_> {
 /// after a blank line, where the paragraph before that blank line holds no comment (comments
 /// belong to the question after them, even across blank lines). Categories carry over a cut:
 /// the caller applies them in file order.
-pub(crate) fn pieces(source: &str, size: usize) -> Vec<std::ops::Range<usize>> {
+pub(crate) fn pieces(source: &str, size: usize) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
-    let mut start = 0;
-    while source.len() - start > size {
-        match safe_cut(source, start + size) {
-            Some(cut) => {
-                out.push(start..cut);
-                start = cut;
-            }
-            None => break,
+    let (mut start, mut lines_before) = (0, 0u32);
+    loop {
+        let end = if source.len() - start > size {
+            safe_cut(&source[start..], size).map(|cut| start + cut)
+        } else {
+            None
+        };
+        let piece = Piece {
+            text: std::borrow::Cow::Borrowed(&source[start..end.unwrap_or(source.len())]),
+            lines_before,
+        };
+        lines_before = lines_before.saturating_add(piece.lines());
+        out.push(piece);
+        match end {
+            Some(end) => start = end,
+            None => return out,
         }
     }
-    out.push(start..source.len());
-    out
+}
+
+/// Reads a UTF-8 GIFT file piece by piece (see [`pieces`]), so that a large file is never held
+/// whole: each piece is about `size` bytes, more when no safe cut comes sooner.
+pub(crate) struct PieceReader<R> {
+    input: R,
+    /// Bytes read and not yet handed out: they start at a safe cut.
+    pending: Vec<u8>,
+    lines_before: u32,
+    size: usize,
+    /// The input has no more bytes.
+    ended: bool,
+    /// The last piece was handed out.
+    done: bool,
+}
+
+impl<R: std::io::Read> PieceReader<R> {
+    /// `input` must be UTF-8 with LF line ends (see [`crate::text::plain_utf8_lf`]); a
+    /// byte-order mark is dropped.
+    pub(crate) fn new(input: R, size: usize) -> Self {
+        PieceReader {
+            input,
+            pending: Vec::new(),
+            lines_before: 0,
+            size: size.max(1),
+            ended: false,
+            done: false,
+        }
+    }
+
+    /// Reads until `pending` holds `want` bytes or the input ends.
+    fn fill(&mut self, want: usize) -> std::io::Result<()> {
+        use std::io::Read as _;
+        let before = self.pending.len();
+        if before >= want || self.ended {
+            return Ok(());
+        }
+        let missing = u64::try_from(want - before).unwrap_or(u64::MAX);
+        let read = (&mut self.input)
+            .take(missing)
+            .read_to_end(&mut self.pending)?;
+        self.ended = u64::try_from(read).unwrap_or(u64::MAX) < missing;
+        let first_bytes = before == 0 && self.lines_before == 0;
+        if first_bytes && self.pending.starts_with("\u{feff}".as_bytes()) {
+            self.pending.drain(..3);
+        }
+        Ok(())
+    }
+
+    fn next_piece(&mut self) -> std::io::Result<Option<Piece<'static>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut want = self.size.saturating_mul(2);
+        loop {
+            self.fill(want)?;
+            // Whole characters only: a cut is at a newline, never inside a character.
+            let valid = match std::str::from_utf8(&self.pending) {
+                Ok(t) => t.len(),
+                Err(e) => e.valid_up_to(),
+            };
+            let text = std::str::from_utf8(&self.pending[..valid]).unwrap_or_default();
+            let cut = (text.len() > self.size)
+                .then(|| safe_cut(text, self.size))
+                .flatten();
+            let end = match (cut, self.ended) {
+                (Some(cut), _) => cut,
+                (None, false) => {
+                    want = want.max(self.pending.len()).saturating_mul(2);
+                    continue;
+                }
+                (None, true) => {
+                    self.done = true;
+                    if self.pending.is_empty() && self.lines_before > 0 {
+                        return Ok(None);
+                    }
+                    self.pending.len()
+                }
+            };
+            let rest = self.pending.split_off(end);
+            let bytes = std::mem::replace(&mut self.pending, rest);
+            let text = String::from_utf8(bytes).map_err(|e| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error())
+            })?;
+            let piece = Piece {
+                text: std::borrow::Cow::Owned(text),
+                lines_before: self.lines_before,
+            };
+            self.lines_before = self.lines_before.saturating_add(piece.lines());
+            return Ok(Some(piece));
+        }
+    }
+}
+
+impl<R: std::io::Read> Iterator for PieceReader<R> {
+    type Item = std::io::Result<Piece<'static>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_piece().transpose()
+    }
 }
 
 /// The first safe cut (see [`pieces`]) after byte `from`: the start of a line that follows a
@@ -354,23 +472,25 @@ pub fn parse_each(
     issues: &mut Vec<Issue>,
     f: &mut dyn FnMut(Entry, &mut Vec<Issue>),
 ) {
-    let index = LineIndex::new(source);
-    parse_piece(file, source, 0..source.len(), &index, issues, f);
+    let piece = Piece {
+        text: std::borrow::Cow::Borrowed(source),
+        lines_before: 0,
+    };
+    parse_piece(file, &piece, issues, f);
 }
 
-/// Parses the questions of `source[range]` (a range from [`pieces`], or the whole file).
-/// Categories named before the range are not known here: its questions carry only the
+/// Parses the questions of a piece of a file (see [`pieces`]), or of the whole file.
+/// Categories named before the piece are not known here: its questions carry only the
 /// categories named inside it.
 pub(crate) fn parse_piece(
     file: &str,
-    source: &str,
-    range: std::ops::Range<usize>,
-    index: &LineIndex<'_>,
+    piece: &Piece<'_>,
     issues: &mut Vec<Issue>,
     f: &mut dyn FnMut(Entry, &mut Vec<Issue>),
 ) {
+    let index = LineIndex::after_lines(&piece.text, piece.lines_before);
     let mut category: Option<String> = None;
-    for block in blocks(source, range) {
+    for block in blocks(&piece.text) {
         let mut text = block.text.as_str();
         let mut base = 0;
         let lead = text.len() - text.trim_start().len();
@@ -768,40 +888,31 @@ pub(crate) enum Read<T> {
     Issue(Issue),
 }
 
-/// Reads the questions of `source[range]` (see [`pieces`]) and turns each draft with `f`:
+/// Reads the questions of a piece (see [`pieces`]) and turns each draft with `f`:
 /// the results and issues in file order, and the number of entries (questions and
 /// categories) read. A draft's category is set by the caller from the [`Read::Category`]s.
 pub(crate) fn read_piece<T>(
     file: &str,
-    source: &str,
-    range: std::ops::Range<usize>,
-    index: &LineIndex<'_>,
+    piece: &Piece<'_>,
     f: &dyn Fn(Draft) -> T,
 ) -> (Vec<Read<T>>, usize) {
     let mut out = Vec::new();
     let mut entries = 0usize;
     let mut issues = Vec::new();
-    parse_piece(
-        file,
-        source,
-        range,
-        index,
-        &mut issues,
-        &mut |entry, issues| {
-            entries += 1;
-            out.extend(issues.drain(..).map(Read::Issue));
-            match entry {
-                Entry::Category { path, .. } => out.push(Read::Category(path)),
-                Entry::Question(q) => {
-                    let d = draft(file, &q, issues);
-                    out.extend(issues.drain(..).map(Read::Issue));
-                    if let Some(d) = d {
-                        out.push(Read::Question(f(d)));
-                    }
+    parse_piece(file, piece, &mut issues, &mut |entry, issues| {
+        entries += 1;
+        out.extend(issues.drain(..).map(Read::Issue));
+        match entry {
+            Entry::Category { path, .. } => out.push(Read::Category(path)),
+            Entry::Question(q) => {
+                let d = draft(file, &q, issues);
+                out.extend(issues.drain(..).map(Read::Issue));
+                if let Some(d) = d {
+                    out.push(Read::Question(f(d)));
                 }
             }
-        },
-    );
+        }
+    });
     out.extend(issues.into_iter().map(Read::Issue));
     (out, entries)
 }

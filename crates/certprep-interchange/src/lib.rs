@@ -201,6 +201,8 @@ pub enum ImportError {
     Unrecognised { file: String, message: String },
     #[error("{file}: cannot write the bank file: {message}")]
     Write { file: String, message: String },
+    #[error("{file}: cannot read: {message}")]
+    Read { file: String, message: String },
 }
 
 impl ImportError {
@@ -298,11 +300,17 @@ impl Imported {
 }
 
 /// Guesses a file's format from its name and first bytes.
+/// A file name that says GIFT, whatever its content.
+fn named_gift(file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    lower.ends_with(".gift") || lower.ends_with(".gift.txt")
+}
+
 pub fn detect(file: &str, bytes: &[u8]) -> Option<Format> {
     let lower = file.to_ascii_lowercase();
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_string();
     let head = head.trim_start_matches('\u{feff}').trim_start();
-    if lower.ends_with(".gift") || lower.ends_with(".gift.txt") {
+    if named_gift(file) {
         return Some(Format::Gift);
     }
     if (lower.ends_with(".xml") || lower.ends_with(".zip")) && qti::looks_like_qti(bytes) {
@@ -429,6 +437,39 @@ pub fn import_to(
     })
 }
 
+/// [`import_to`] from a file as it is read: a GIFT file (named `.gift`, or given as GIFT) in
+/// UTF-8 with LF line ends is read and checked piece by piece and never held whole, so a large
+/// bank takes little memory; any other file is read whole first. A GIFT file is read twice (a
+/// first pass checks that it is plain UTF-8, so that nothing is written from a file that then
+/// turns out not to be).
+pub fn import_stream(
+    file: &str,
+    mut input: impl std::io::Read + std::io::Seek + Send,
+    format: Option<Format>,
+    opts: &ImportOptions,
+    out: &mut dyn std::io::Write,
+    report: &mut dyn FnMut(Issue),
+) -> Result<ImportSummary, ImportError> {
+    let gift = format.map_or_else(|| named_gift(file), |f| f == Format::Gift);
+    let read = |e: std::io::Error| read_error(file, &e);
+    let streamable = gift && text::plain_utf8_lf(&mut input).map_err(read)?;
+    input.rewind().map_err(read)?;
+    if !streamable {
+        let mut bytes = Vec::new();
+        input.read_to_end(&mut bytes).map_err(read)?;
+        return import_to(file, &bytes, format, opts, out, report);
+    }
+    let pieces = gift::PieceReader::new(input, GIFT_PIECE_BYTES);
+    let kept = import_gift(file, pieces, opts, out, false, Some(report))?;
+    Ok(ImportSummary {
+        format: Format::Gift,
+        ids: kept.ids,
+        warnings: kept.warnings,
+        errors: kept.errors,
+        encoding: None,
+    })
+}
+
 struct Streamed {
     format: Format,
     items: Vec<Item>,
@@ -454,35 +495,32 @@ const GIFT_PIECE_BYTES: usize = 64 * 1024;
 
 /// Imports a GIFT file: its pieces are read and checked on every core, and their items given
 /// ids and written in file order. The readers' issues are reported in their place.
-fn import_gift(
+fn import_gift<'p>(
     file: &str,
-    text: &str,
+    pieces: impl Iterator<Item = std::io::Result<gift::Piece<'p>>> + Send,
     opts: &ImportOptions,
     out: &mut dyn std::io::Write,
     keep_items: bool,
     sink: Option<&mut dyn FnMut(Issue)>,
-    piece_bytes: usize,
 ) -> Result<native::FinishedCounts, ImportError> {
-    let index = text::LineIndex::new(text);
     let preparer = native::Preparer::new(file, opts, keep_items);
-    let pieces = gift::pieces(text, piece_bytes);
     let mut finisher = native::Finisher::new(&preparer, out, sink.map(|s| s as _));
     let mut category: Option<String> = None;
     let (mut entries, mut unreadable) = (0usize, false);
     ordered::map_in_order(
-        pieces.len(),
-        |i| {
-            let range = pieces.get(i).cloned().unwrap_or_default();
-            gift::read_piece(file, text, range, &index, &|d| preparer.prepare(d))
-        },
-        |(read, n)| {
+        pieces,
+        |piece| piece.map(|p| gift::read_piece(file, &p, &|d| preparer.prepare(d))),
+        |read| {
+            let (read, n) = read.map_err(|e| read_error(file, &e))?;
             entries += n;
             for r in read {
                 match r {
                     gift::Read::Category(c) => category = Some(c),
                     gift::Read::Question(mut prepared) => {
                         prepared.set_category(category.clone());
-                        finisher.commit(prepared)?;
+                        finisher
+                            .commit(prepared)
+                            .map_err(|e| write_error(file, &e))?;
                     }
                     gift::Read::Issue(issue) => {
                         unreadable |= issue.is_error();
@@ -492,12 +530,18 @@ fn import_gift(
             }
             Ok(())
         },
-    )
-    .map_err(|e| write_error(file, &e))?;
+    )?;
     if entries == 0 && !unreadable {
         return Err(gift::nothing_read(file));
     }
     finisher.end().map_err(|e| write_error(file, &e))
+}
+
+fn read_error(file: &str, e: &std::io::Error) -> ImportError {
+    ImportError::Read {
+        file: file.to_string(),
+        message: e.to_string(),
+    }
 }
 
 /// Feeds drafts to a [`native::Finisher`] writing to `out`.
@@ -579,14 +623,14 @@ fn import_with(
         ));
     }
     let kept = if format == Format::Gift {
+        let pieces = gift::pieces(decoded.text.as_ref(), GIFT_PIECE_BYTES);
         import_gift(
             file,
-            decoded.text.as_ref(),
+            pieces.into_iter().map(Ok),
             opts,
             out,
             keep_items,
             sink,
-            GIFT_PIECE_BYTES,
         )?
     } else {
         let drafts = match format {
@@ -784,19 +828,25 @@ mod gift_piece_tests {
 
     /// The bank file, ids and issues of a GIFT import read in pieces of `piece_bytes`.
     fn imported(text: &str, piece_bytes: usize) -> (String, Vec<String>, Vec<String>) {
+        imported_from(gift::pieces(text, piece_bytes).into_iter().map(Ok))
+    }
+
+    /// The same, the pieces read from a reader as `certprep import` reads a file.
+    fn imported_while_read(text: &str, piece_bytes: usize) -> (String, Vec<String>, Vec<String>) {
+        imported_from(gift::PieceReader::new(
+            std::io::Cursor::new(text),
+            piece_bytes,
+        ))
+    }
+
+    fn imported_from<'p>(
+        pieces: impl Iterator<Item = std::io::Result<gift::Piece<'p>>> + Send,
+    ) -> (String, Vec<String>, Vec<String>) {
         let opts = options_for_tests();
         let mut out = Vec::new();
         let mut issues = Vec::new();
         let mut sink = |i: Issue| issues.push(i.to_string());
-        let result = import_gift(
-            "t.gift",
-            text,
-            &opts,
-            &mut out,
-            true,
-            Some(&mut sink),
-            piece_bytes,
-        );
+        let result = import_gift("t.gift", pieces, &opts, &mut out, true, Some(&mut sink));
         let ids = match result {
             Ok(done) => {
                 assert_eq!(done.items.len(), done.ids.len());
@@ -840,6 +890,62 @@ mod gift_piece_tests {
         for size in [1, 7, 40, 64, 300, 1000] {
             assert!(gift::pieces(&text, size).len() > 1 || size >= text.len());
             assert_eq!(imported(&text, size), whole, "pieces of {size} bytes");
+            assert_eq!(
+                imported_while_read(&text, size),
+                whole,
+                "read in pieces of {size} bytes"
+            );
+        }
+    }
+
+    /// `import_stream` (what `certprep import` calls) gives what `import_to` gives on the
+    /// bytes: plain UTF-8 read in pieces; a byte-order mark, CRLF, another encoding or no
+    /// question at all read whole, or refused as whole.
+    #[test]
+    fn a_file_read_as_it_comes_imports_as_read_whole() {
+        let text = tricky_file();
+        let variants: Vec<(&str, Vec<u8>)> = vec![
+            ("utf-8", text.clone().into_bytes()),
+            (
+                "bom",
+                [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+            ),
+            ("crlf", text.replace('\n', "\r\n").into_bytes()),
+            (
+                "latin-1",
+                text.replace("Pick", "Choisissez l\u{e0}")
+                    .chars()
+                    .map(|c| c as u8)
+                    .collect(),
+            ),
+            ("no end of line", text.trim_end().as_bytes().to_vec()),
+            ("no question", b"// only a comment\n".to_vec()),
+            ("empty", Vec::new()),
+            ("binary", b"PK\x03\x04\0\0".to_vec()),
+        ];
+        let opts = options_for_tests();
+        let run = |bytes: &[u8], stream: bool| {
+            let mut out = Vec::new();
+            let mut issues = Vec::new();
+            let mut sink = |i: Issue| issues.push(i.to_string());
+            let result = if stream {
+                import_stream(
+                    "t.gift",
+                    std::io::Cursor::new(bytes),
+                    None,
+                    &opts,
+                    &mut out,
+                    &mut sink,
+                )
+            } else {
+                import_to("t.gift", bytes, None, &opts, &mut out, &mut sink)
+            };
+            let summary = result.map(|s| (s.format, s.ids, s.warnings, s.errors, s.encoding));
+            (summary, String::from_utf8_lossy(&out).into_owned(), issues)
+        };
+        for (name, bytes) in variants {
+            let whole = run(&bytes, false);
+            assert_eq!(run(&bytes, true), whole, "{name}");
         }
     }
 
@@ -880,6 +986,14 @@ mod gift_piece_tests {
                     "{} in pieces of {size} bytes",
                     path.display()
                 );
+                if !text.contains('\r') {
+                    assert_eq!(
+                        imported_while_read(text, size),
+                        whole,
+                        "{} read in pieces of {size} bytes",
+                        path.display()
+                    );
+                }
             }
             files += 1;
         }

@@ -2,33 +2,36 @@
 //! its file in parallel, but gives ids and writes items in file order.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::sync::mpsc::sync_channel;
 
-/// Runs `work(0)`, `work(1)`, … `work(jobs - 1)` on as many threads as there are cores and
-/// hands each result to `take` in index order as soon as it and those before it are done.
-/// Stops at the first error of `take` (the threads stop after their current job).
-pub(crate) fn map_in_order<T: Send, E>(
-    jobs: usize,
-    work: impl Fn(usize) -> T + Sync,
+/// Runs `work` on each of `jobs` on as many threads as there are cores and hands each result
+/// to `take` in the order of `jobs` as soon as it and those before it are done. The threads
+/// take jobs from `jobs` one at a time (a job may be read from a file as it is taken). Stops
+/// at the first error of `take` (the threads stop after their current job).
+pub(crate) fn map_in_order<J: Send, T: Send, E>(
+    jobs: impl Iterator<Item = J> + Send,
+    work: impl Fn(J) -> T + Sync,
     mut take: impl FnMut(T) -> Result<(), E>,
 ) -> Result<(), E> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if threads <= 1 {
-        return (0..jobs).try_for_each(|i| take(work(i)));
+        return jobs.map(work).try_for_each(take);
     }
-    let next = AtomicUsize::new(0);
+    let jobs = Mutex::new(jobs.enumerate());
     std::thread::scope(|scope| {
         // A bounded channel: threads wait rather than pile up results the taker has not had.
         let (tx, rx) = sync_channel::<(usize, T)>(threads);
         for _ in 0..threads {
-            let (tx, next, work) = (tx.clone(), &next, &work);
+            let (tx, jobs, work) = (tx.clone(), &jobs, &work);
             scope.spawn(move || {
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= jobs || tx.send((i, work(i))).is_err() {
+                    let next = match jobs.lock() {
+                        Ok(mut jobs) => jobs.next(),
+                        Err(_) => None,
+                    };
+                    let Some((i, job)) = next else { break };
+                    if tx.send((i, work(job))).is_err() {
                         break;
                     }
                 }
@@ -56,7 +59,7 @@ mod tests {
     fn results_come_in_order_whatever_order_they_finish_in() {
         let mut seen = Vec::new();
         let r: Result<(), ()> = map_in_order(
-            50,
+            0..50,
             |i| {
                 // Early jobs take longest, so later ones finish first.
                 std::thread::sleep(std::time::Duration::from_micros(((50 - i) * 20) as u64));
@@ -75,7 +78,7 @@ mod tests {
     fn the_first_error_stops_the_run() {
         let mut taken = 0;
         let r = map_in_order(
-            1000,
+            0..1000,
             |i| i,
             |i| {
                 taken += 1;

@@ -71,6 +71,46 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<Decoded<'a>, ImportErro
     Ok(Decoded { text, encoding })
 }
 
+/// Whether `input` reads the same piece by piece as [`decode`] reads it whole: UTF-8 (with or
+/// without a byte-order mark), LF line ends only, no NUL byte. Anything else is read whole by
+/// [`decode`], which detects the encoding, turns CR and CRLF into LF, or explains the refusal.
+/// Reads `input` to its end in 64 KiB chunks.
+pub fn plain_utf8_lf(mut input: impl std::io::Read) -> std::io::Result<bool> {
+    let mut buf = vec![0u8; 64 * 1024];
+    // Bytes of a character cut by the end of the last chunk, moved to the front.
+    let mut carried = 0;
+    let mut first = true;
+    loop {
+        let n = match input.read(&mut buf[carried..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Ok(carried == 0);
+        }
+        let filled = carried + n;
+        let chunk = &buf[..filled];
+        if std::mem::take(&mut first)
+            && encoding_rs::Encoding::for_bom(chunk).is_some_and(|(e, _)| e != encoding_rs::UTF_8)
+        {
+            return Ok(false);
+        }
+        if chunk.iter().any(|b| *b == 0 || *b == b'\r') {
+            return Ok(false);
+        }
+        carried = match std::str::from_utf8(chunk) {
+            Ok(_) => 0,
+            Err(e) if e.error_len().is_none() => {
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..filled, 0);
+                filled - valid
+            }
+            Err(_) => return Ok(false),
+        };
+    }
+}
+
 /// CRLF and lone CR become LF; a leading BOM is dropped.
 pub fn normalise_newlines(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -88,51 +128,25 @@ pub fn pos_at(text: &str, offset: usize) -> Pos {
 /// Line starts of a text, for many offset → position look-ups without rescanning.
 pub struct LineIndex<'a> {
     text: &'a str,
-    /// Where each line starts: `u32` when the text is under 4 GiB (a large import keeps one
-    /// entry per line of its source for as long as it runs).
-    starts: LineStarts,
-}
-
-enum LineStarts {
-    Small(Vec<u32>),
-    Large(Vec<usize>),
-}
-
-impl LineStarts {
-    fn partition_point(&self, offset: usize) -> usize {
-        match self {
-            LineStarts::Small(v) => v.partition_point(|s| *s as usize <= offset),
-            LineStarts::Large(v) => v.partition_point(|s| *s <= offset),
-        }
-    }
-
-    fn get(&self, i: usize) -> Option<usize> {
-        match self {
-            LineStarts::Small(v) => v.get(i).map(|s| *s as usize),
-            LineStarts::Large(v) => v.get(i).copied(),
-        }
-    }
+    starts: Vec<usize>,
+    /// Lines before `text` in its file (a piece of a larger file starts at a line start).
+    lines_before: u32,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let newlines = text.bytes().filter(|b| *b == b'\n').count();
-        let ends = text.match_indices('\n').map(|(i, _)| i + 1);
-        let starts = match u32::try_from(text.len()) {
-            Ok(_) => {
-                let mut v = Vec::with_capacity(newlines + 1);
-                v.push(0);
-                v.extend(ends.map(|i| u32::try_from(i).unwrap_or(u32::MAX)));
-                LineStarts::Small(v)
-            }
-            Err(_) => {
-                let mut v = Vec::with_capacity(newlines + 1);
-                v.push(0);
-                v.extend(ends);
-                LineStarts::Large(v)
-            }
-        };
-        LineIndex { text, starts }
+        LineIndex::after_lines(text, 0)
+    }
+
+    /// The index of a piece of a file that starts after `lines_before` whole lines.
+    pub fn after_lines(text: &'a str, lines_before: u32) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex {
+            text,
+            starts,
+            lines_before,
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -141,15 +155,21 @@ impl<'a> LineIndex<'a> {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.starts.partition_point(offset);
-        let start = self.starts.get(line.saturating_sub(1)).unwrap_or(0);
+        let line = self.starts.partition_point(|s| *s <= offset);
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
         let col = self
             .text
             .get(start..offset)
             .map_or(0, |s| s.chars().count())
             + 1;
         Pos::new(
-            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(line)
+                .unwrap_or(u32::MAX)
+                .saturating_add(self.lines_before),
             u32::try_from(col).unwrap_or(u32::MAX),
         )
     }

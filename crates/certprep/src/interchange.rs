@@ -227,10 +227,12 @@ pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Resu
                 },
             )
         } else {
-            let bytes = std::fs::read(file).with_context(|| format!("cannot read {shown}"))?;
-            certprep_interchange::import_to(
+            // Read as it comes: a large GIFT file is never held whole.
+            let input =
+                std::fs::File::open(file).with_context(|| format!("cannot read {shown}"))?;
+            certprep_interchange::import_stream(
                 &shown,
-                &bytes,
+                std::io::BufReader::new(input),
                 format,
                 &opts,
                 bank_file.writer(),

@@ -390,7 +390,13 @@ impl<R: std::io::Read> Iterator for PieceReader<R> {
 /// The first safe cut (see [`pieces`]) after byte `from`: the start of a line that follows a
 /// blank line, where the paragraph before the blank lines holds no comment.
 fn safe_cut(source: &str, from: usize) -> Option<usize> {
-    let mut at = from + source[from..].find('\n')? + 1;
+    // `from` may fall inside a character: the search for the next newline goes by bytes.
+    let next_newline = source
+        .as_bytes()
+        .get(from..)?
+        .iter()
+        .position(|b| *b == b'\n')?;
+    let mut at = from + next_newline + 1;
     let mut after_blank = false;
     while at < source.len() {
         let end = source[at..].find('\n').map_or(source.len(), |i| at + i);

@@ -807,6 +807,62 @@ pub(crate) fn category_of(item: &Item) -> Option<String> {
     })
 }
 
+/// A GIFT import of `pieces` into memory: the bank text, what the import kept, the issues.
+fn read_gift_pieces<'p>(
+    pieces: impl Iterator<Item = std::io::Result<gift::Piece<'p>>> + Send,
+    opts: &ImportOptions,
+    keep_items: bool,
+) -> (
+    String,
+    Result<native::FinishedCounts, ImportError>,
+    Vec<String>,
+) {
+    let mut out = Vec::new();
+    let mut issues = Vec::new();
+    let mut sink = |i: Issue| issues.push(i.to_string());
+    let result = import_gift(
+        "t.gift",
+        pieces,
+        opts,
+        &mut out,
+        keep_items,
+        Some(&mut sink),
+    );
+    (String::from_utf8_lossy(&out).into_owned(), result, issues)
+}
+
+/// What a GIFT import of `text` gives read whole, cut into pieces of about `piece_bytes`, and
+/// read in such pieces from a reader: the bank text, ids (or the error) and issues of each.
+/// The three must agree; the `gift_pieces` fuzz target holds them to it.
+#[doc(hidden)]
+pub fn gift_read_three_ways(
+    text: &str,
+    piece_bytes: usize,
+    opts: &ImportOptions,
+) -> [(String, Vec<String>, Vec<String>); 3] {
+    let summed = |(text, result, issues): (String, Result<native::FinishedCounts, _>, _)| {
+        let ids = result.map_or_else(|e: ImportError| vec![format!("error: {e}")], |d| d.ids);
+        (text, ids, issues)
+    };
+    let whole = std::iter::once(Ok(gift::Piece {
+        text: std::borrow::Cow::Borrowed(text),
+        lines_before: 0,
+    }));
+    [
+        summed(read_gift_pieces(whole, opts, false)),
+        summed(read_gift_pieces(
+            gift::pieces(text, piece_bytes).into_iter().map(Ok),
+            opts,
+            false,
+        )),
+        summed(read_gift_pieces(
+            gift::PieceReader::new(std::io::Cursor::new(text), piece_bytes),
+            opts,
+            false,
+        )),
+    ]
+}
+
 /// Options with which the bank lint accepts an item that has no objective or reference of its
 /// own (the tests' drafts have none).
 #[cfg(test)]
@@ -842,11 +898,7 @@ mod gift_piece_tests {
     fn imported_from<'p>(
         pieces: impl Iterator<Item = std::io::Result<gift::Piece<'p>>> + Send,
     ) -> (String, Vec<String>, Vec<String>) {
-        let opts = options_for_tests();
-        let mut out = Vec::new();
-        let mut issues = Vec::new();
-        let mut sink = |i: Issue| issues.push(i.to_string());
-        let result = import_gift("t.gift", pieces, &opts, &mut out, true, Some(&mut sink));
+        let (text, result, issues) = read_gift_pieces(pieces, &options_for_tests(), true);
         let ids = match result {
             Ok(done) => {
                 assert_eq!(done.items.len(), done.ids.len());
@@ -854,7 +906,7 @@ mod gift_piece_tests {
             }
             Err(e) => vec![format!("error: {e}")],
         };
-        (String::from_utf8_lossy(&out).into_owned(), ids, issues)
+        (text, ids, issues)
     }
 
     /// Questions that carry state across blank lines: categories, comments (which belong to
@@ -868,7 +920,7 @@ mod gift_piece_tests {
                 1 => s.push_str(&format!("// [id:given-{i}] [tag:t{i}]\n::Q{i}:: Pick {i} {{=right {i} ~wrong a ~wrong b}}\n\n")),
                 2 => s.push_str(&format!("::Same:: Untitled? no, titled {i} {{\n// a comment inside\n=yes {i}\n~no\n~maybe\n}}\n \n\t\n")),
                 3 => s.push_str(&format!("Untitled question {i} {{=one ~two ~three}}\n\n// a lonely comment\n\n")),
-                4 => s.push_str(&format!("::Broken {i}:: no closing brace {{=a ~b\n\n")),
+                4 => s.push_str(&format!("::Broken {i}:: no closing brace {{=a ~b\n\n::Ünïcödé {i}:: Ещё вопрос № {i} — 日本語? {{=да ~нет ~может быть}}\n\n")),
                 5 => s.push_str(&format!("::Essay {i}:: Write about it. {{}}\n\n")),
                 6 => s.push_str(&format!("::Same:: The sky is blue {i}. {{T}}\n\n")),
                 _ => s.push_str(&format!("::M{i}:: Match {i}. {{=a{i} -> x =b{i} -> y =c{i} -> z}}\n\n\n")),

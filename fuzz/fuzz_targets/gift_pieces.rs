@@ -1,0 +1,38 @@
+//! A GIFT file read in pieces (cut from the text, or read from a reader as `certprep import`
+//! reads a file) imports exactly as it imports read whole: the same bank text, ids and issues.
+//! The first byte sets the piece size; the items get an objective and a reference, so that the
+//! lint accepts them and the bank text is written.
+#![no_main]
+
+use certprep_interchange::{ImportOptions, gift_read_three_ways};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&size, rest)) = data.split_first() else {
+        return;
+    };
+    // The reader takes UTF-8 with LF ends only (anything else is read whole).
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    if text.contains(['\r', '\0']) || text.starts_with('\u{feff}') {
+        return;
+    }
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default();
+    let mut opts = ImportOptions::new(today);
+    if let Ok(outline) = "ai-103@2026-04-16".parse() {
+        opts.objectives.insert(outline, vec!["rag".to_string()]);
+    }
+    opts.references.push(certprep_domain::item::Reference {
+        title: None,
+        url: "https://learn.microsoft.com/azure/search/search-what-is-azure-search#why-use-azure-ai-search".into(),
+    });
+    let [whole, cut, read] = gift_read_three_ways(text, usize::from(size % 64) + 1, &opts);
+    assert_eq!(cut, whole, "cut into pieces");
+    assert_eq!(read, whole, "read in pieces");
+    let (_, diagnostics) = certprep_bank::parse("imported.md", &whole.0);
+    assert!(
+        diagnostics.iter().all(|d| !d.is_error()),
+        "imported bank text does not parse: {diagnostics:?}"
+    );
+});

@@ -1,10 +1,12 @@
 //! A GIFT file read in pieces (cut from the text, or read from a reader as `certprep import`
-//! reads a file) imports exactly as it imports read whole: the same bank text, ids and issues.
+//! reads a file) imports exactly as it imports read whole, and the lean path (questions of the
+//! common shapes written directly) writes exactly what the parser's path writes: the same bank
+//! text, ids and issues.
 //! The first byte sets the piece size; the items get an objective and a reference, so that the
 //! lint accepts them and the bank text is written.
 #![no_main]
 
-use certprep_interchange::{ImportOptions, gift_read_three_ways};
+use certprep_interchange::{ImportOptions, gift_read_four_ways};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -27,9 +29,11 @@ fuzz_target!(|data: &[u8]| {
         title: None,
         url: "https://learn.microsoft.com/azure/search/search-what-is-azure-search#why-use-azure-ai-search".into(),
     });
-    let [whole, cut, read] = gift_read_three_ways(text, usize::from(size % 64) + 1, &opts);
+    let ([whole, cut, read, parsed], _) =
+        gift_read_four_ways(text, usize::from(size % 64) + 1, &opts);
     assert_eq!(cut, whole, "cut into pieces");
     assert_eq!(read, whole, "read in pieces");
+    assert_eq!(parsed, whole, "every question parsed (no lean path)");
     let (_, diagnostics) = certprep_bank::parse("imported.md", &whole.0);
     assert!(
         diagnostics.iter().all(|d| !d.is_error()),

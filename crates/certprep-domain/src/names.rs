@@ -50,10 +50,18 @@ impl<'a> NameIndex<'a> {
 
     /// The names not current on `outline_date` found in `text` (see [`outdated_names`]).
     pub fn outdated(&self, text: &str, outline_date: NaiveDate) -> Vec<NameHit<'a>> {
-        match &self.any {
-            Some(any) if !any.is_match(text) => Vec::new(),
-            _ => outdated_names(text, outline_date, self.names),
+        if self.may_occur(text) {
+            outdated_names(text, outline_date, self.names)
+        } else {
+            Vec::new()
         }
+    }
+
+    /// Whether any name may occur in `text` (ASCII case ignored, word boundaries not
+    /// checked). When not, [`NameIndex::outdated`] finds nothing in `text` nor in any part of
+    /// it, for any date: a reader can clear many texts with one search of their source.
+    pub fn may_occur(&self, text: &str) -> bool {
+        self.any.as_ref().is_none_or(|any| any.is_match(text))
     }
 }
 

@@ -25,7 +25,9 @@ use certprep_bank::syntax::Pos;
 use certprep_domain::item::{Choice, Reference};
 use certprep_domain::{Item, ItemBody};
 
-use crate::native::{Body, Draft, MetaFields, Opt};
+use crate::native::{Body, Draft, MetaFields, Opt, Prepared, Preparer};
+
+mod lean;
 use crate::text::{LineIndex, html_to_markdown, looks_like_html, one_line};
 use crate::{ExportSource, Exported, ImportError, Issue};
 
@@ -213,27 +215,55 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// A question's lines: the text joined with `\n`, and where each line starts in the file.
-struct Block {
-    text: String,
-    /// (byte offset in `text`, byte offset in the file) of each line.
+/// A question's lines: the text joined with `\n`, and where each line starts in the piece.
+struct Block<'s> {
+    /// The piece's own text when no comment line interrupts the lines, a copy otherwise.
+    text: std::borrow::Cow<'s, str>,
+    /// Where the text starts in the piece, while it is the piece's own.
+    start: usize,
+    /// (byte offset in `text`, byte offset in the piece) of each line, once the text is a
+    /// copy; empty before.
     lines: Vec<(usize, usize)>,
     comments: Vec<String>,
 }
 
-impl Block {
+impl<'s> Block<'s> {
     fn file_offset(&self, offset: usize) -> usize {
+        if self.lines.is_empty() {
+            return self.start + offset;
+        }
         let i = self
             .lines
             .partition_point(|(o, _)| *o <= offset)
             .saturating_sub(1);
         self.lines.get(i).map_or(0, |(o, f)| f + (offset - o))
     }
+
+    /// Adds the line at `start` in `source`: the text stays the piece's own while the line
+    /// follows the last one.
+    fn push_line(&mut self, source: &'s str, line: &str, start: usize) {
+        if let std::borrow::Cow::Borrowed(text) = self.text {
+            if self.start + text.len() + 1 == start {
+                self.text = std::borrow::Cow::Borrowed(&source[self.start..start + line.len()]);
+                return;
+            }
+            // A comment line came between: the text is copied, with its lines' places.
+            self.lines = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .map(|o| (o, self.start + o))
+                .collect();
+        }
+        let text = self.text.to_mut();
+        text.push('\n');
+        self.lines.push((text.len(), start));
+        text.push_str(line);
+    }
 }
 
 /// The questions' blocks of lines, one at a time (blank lines separate them; comment lines
 /// belong to the question after them).
 struct Blocks<'s> {
+    source: &'s str,
     lines: std::str::Split<'s, char>,
     offset: usize,
     comments: Vec<String>,
@@ -241,6 +271,7 @@ struct Blocks<'s> {
 
 fn blocks(source: &str) -> Blocks<'_> {
     Blocks {
+        source,
         lines: source.split('\n'),
         offset: 0,
         comments: Vec::new(),
@@ -427,11 +458,11 @@ fn is_comment(line: &str) -> bool {
     line.trim_start().starts_with("//")
 }
 
-impl Iterator for Blocks<'_> {
-    type Item = Block;
+impl<'s> Iterator for Blocks<'s> {
+    type Item = Block<'s>;
 
-    fn next(&mut self) -> Option<Block> {
-        let mut current: Option<Block> = None;
+    fn next(&mut self) -> Option<Block<'s>> {
+        let mut current: Option<Block<'s>> = None;
         for line in self.lines.by_ref() {
             let start = self.offset;
             self.offset += line.len() + 1;
@@ -446,17 +477,17 @@ impl Iterator for Blocks<'_> {
                 }
                 continue;
             }
-            let comments = &mut self.comments;
-            let block = current.get_or_insert_with(|| Block {
-                text: String::new(),
-                lines: vec![],
-                comments: std::mem::take(comments),
-            });
-            if !block.text.is_empty() {
-                block.text.push('\n');
+            match &mut current {
+                Some(block) => block.push_line(self.source, line, start),
+                None => {
+                    current = Some(Block {
+                        text: std::borrow::Cow::Borrowed(line),
+                        start,
+                        lines: Vec::new(),
+                        comments: std::mem::take(&mut self.comments),
+                    })
+                }
             }
-            block.lines.push((block.text.len(), start));
-            block.text.push_str(line);
         }
         current
     }
@@ -494,21 +525,59 @@ pub(crate) fn parse_piece(
     issues: &mut Vec<Issue>,
     f: &mut dyn FnMut(Entry, &mut Vec<Issue>),
 ) {
+    let no_lean = |_: &str, _: Pos| None::<std::convert::Infallible>;
+    walk_piece(
+        file,
+        piece,
+        issues,
+        &no_lean,
+        &mut |found, issues| match found {
+            Found::Entry(entry) => f(entry, issues),
+            Found::Lean(never) => match never {},
+        },
+    );
+}
+
+/// What [`walk_piece`] found: an entry, or a question its `lean` reader took.
+enum Found<T> {
+    Entry(Entry),
+    Lean(T),
+}
+
+/// [`parse_piece`], offering each question that stands alone (no comment before it or
+/// among its lines, no category line) to `lean` first: what it returns is handed on in the
+/// question's place, and `None` leaves the question to the parser.
+fn walk_piece<'t, T>(
+    file: &str,
+    piece: &'t Piece<'_>,
+    issues: &mut Vec<Issue>,
+    lean: &dyn Fn(&'t str, Pos) -> Option<T>,
+    f: &mut dyn FnMut(Found<T>, &mut Vec<Issue>),
+) {
     let index = LineIndex::after_lines(&piece.text, piece.lines_before);
     let mut category: Option<String> = None;
     for block in blocks(&piece.text) {
-        let mut text = block.text.as_str();
+        let whole = block.text.as_ref();
+        let lead = whole.len() - whole.trim_start().len();
+        let categorised = whole[lead..].starts_with("$CATEGORY:");
+        if let (std::borrow::Cow::Borrowed(text), true, false) =
+            (&block.text, block.comments.is_empty(), categorised)
+            && let Some(taken) = lean(text, index.pos(block.file_offset(lead)))
+        {
+            f(Found::Lean(taken), issues);
+            continue;
+        }
+        let mut text = whole;
         let mut base = 0;
-        let lead = text.len() - text.trim_start().len();
-        if text[lead..].starts_with("$CATEGORY:") {
+        if categorised {
             let line_end = text.find('\n').unwrap_or(text.len());
             let path = text[lead + "$CATEGORY:".len()..line_end].trim().to_string();
             let pos = index.pos(block.file_offset(lead));
             f(
-                Entry::Category {
+                Found::Entry(Entry::Category {
                     pos,
                     path: path.clone(),
-                },
+                }),
                 issues,
             );
             category = Some(path);
@@ -525,7 +594,7 @@ pub(crate) fn parse_piece(
                 for c in &block.comments {
                     comment(c, &mut q);
                 }
-                f(Entry::Question(Box::new(q)), issues);
+                f(Found::Entry(Entry::Question(Box::new(q))), issues);
             }
             Ok(None) => {}
             Err((offset, message)) => issues.push(Issue::error(file, at(offset), None, message)),
@@ -888,37 +957,58 @@ fn markdown(t: &GiftText) -> String {
 pub(crate) enum Read<T> {
     /// `$CATEGORY:`: the questions after it (in this piece and the next) are in it.
     Category(String),
-    /// A question, as `f` of [`read_piece`] turned its draft.
+    /// A question, as [`read_piece`] prepared it.
     Question(T),
     /// A question that could not be read, or something dropped from one.
     Issue(Issue),
 }
 
-/// Reads the questions of a piece (see [`pieces`]) and turns each draft with `f`:
-/// the results and issues in file order, and the number of entries (questions and
-/// categories) read. A draft's category is set by the caller from the [`Read::Category`]s.
-pub(crate) fn read_piece<T>(
+/// Reads the questions of a piece (see [`pieces`]) and prepares each: the results and issues
+/// in file order, and the number of entries (questions and categories) read. A question's
+/// category is set by the caller from the [`Read::Category`]s. With `lean`, questions of the
+/// common shapes are written directly ([`lean::question`]), the others parsed.
+pub(crate) fn read_piece(
     file: &str,
     piece: &Piece<'_>,
-    f: &dyn Fn(Draft) -> T,
-) -> (Vec<Read<T>>, usize) {
+    preparer: &Preparer<'_>,
+    lean: bool,
+) -> (Vec<Read<Prepared>>, usize) {
     let mut out = Vec::new();
     let mut entries = 0usize;
     let mut issues = Vec::new();
-    parse_piece(file, piece, &mut issues, &mut |entry, issues| {
-        entries += 1;
-        out.extend(issues.drain(..).map(Read::Issue));
-        match entry {
-            Entry::Category { path, .. } => out.push(Read::Category(path)),
-            Entry::Question(q) => {
-                let d = draft(file, &q, issues);
-                out.extend(issues.drain(..).map(Read::Issue));
-                if let Some(d) = d {
-                    out.push(Read::Question(f(d)));
+    // One search of the piece clears all its questions of retired service names, in the
+    // common case; otherwise each question's text is searched.
+    let piece_cleared = lean && !preparer.names_may_occur(&piece.text);
+    let take_lean = |text: &str, pos: Pos| {
+        if !lean {
+            return None;
+        }
+        let mut buffers = lean::Buffers::default();
+        let item = lean::question(text, &mut buffers)?;
+        let cleared = piece_cleared || !preparer.names_may_occur(text);
+        preparer.prepare_lean(pos, &item, cleared)
+    };
+    walk_piece(
+        file,
+        piece,
+        &mut issues,
+        &take_lean,
+        &mut |found, issues| {
+            entries += 1;
+            out.extend(issues.drain(..).map(Read::Issue));
+            match found {
+                Found::Lean(prepared) => out.push(Read::Question(prepared)),
+                Found::Entry(Entry::Category { path, .. }) => out.push(Read::Category(path)),
+                Found::Entry(Entry::Question(q)) => {
+                    let d = draft(file, &q, issues);
+                    out.extend(issues.drain(..).map(Read::Issue));
+                    if let Some(d) = d {
+                        out.push(Read::Question(preparer.prepare(d)));
+                    }
                 }
             }
-        }
-    });
+        },
+    );
     out.extend(issues.into_iter().map(Read::Issue));
     (out, entries)
 }

@@ -460,7 +460,7 @@ pub fn import_stream(
         return import_to(file, &bytes, format, opts, out, report);
     }
     let pieces = gift::PieceReader::new(input, GIFT_PIECE_BYTES);
-    let kept = import_gift(file, pieces, opts, out, false, Some(report))?;
+    let kept = import_gift(file, pieces, opts, out, false, true, Some(report))?;
     Ok(ImportSummary {
         format: Format::Gift,
         ids: kept.ids,
@@ -501,6 +501,7 @@ fn import_gift<'p>(
     opts: &ImportOptions,
     out: &mut dyn std::io::Write,
     keep_items: bool,
+    lean: bool,
     sink: Option<&mut dyn FnMut(Issue)>,
 ) -> Result<native::FinishedCounts, ImportError> {
     let preparer = native::Preparer::new(file, opts, keep_items);
@@ -509,7 +510,7 @@ fn import_gift<'p>(
     let (mut entries, mut unreadable) = (0usize, false);
     ordered::map_in_order(
         pieces,
-        |piece| piece.map(|p| gift::read_piece(file, &p, &|d| preparer.prepare(d))),
+        |piece| piece.map(|p| gift::read_piece(file, &p, &preparer, lean)),
         |read| {
             let (read, n) = read.map_err(|e| read_error(file, &e))?;
             entries += n;
@@ -630,6 +631,7 @@ fn import_with(
             opts,
             out,
             keep_items,
+            true,
             sink,
         )?
     } else {
@@ -808,10 +810,13 @@ pub(crate) fn category_of(item: &Item) -> Option<String> {
 }
 
 /// A GIFT import of `pieces` into memory: the bank text, what the import kept, the issues.
+/// With `lean`, questions of the common shapes are written directly (as `certprep import`
+/// does), without it all are parsed.
 fn read_gift_pieces<'p>(
     pieces: impl Iterator<Item = std::io::Result<gift::Piece<'p>>> + Send,
     opts: &ImportOptions,
     keep_items: bool,
+    lean: bool,
 ) -> (
     String,
     Result<native::FinishedCounts, ImportError>,
@@ -826,41 +831,61 @@ fn read_gift_pieces<'p>(
         opts,
         &mut out,
         keep_items,
+        lean,
         Some(&mut sink),
     );
     (String::from_utf8_lossy(&out).into_owned(), result, issues)
 }
 
-/// What a GIFT import of `text` gives read whole, cut into pieces of about `piece_bytes`, and
-/// read in such pieces from a reader: the bank text, ids (or the error) and issues of each.
-/// The three must agree; the `gift_pieces` fuzz target holds them to it.
+/// An import into memory: the bank text, the ids (or the error), the issues.
 #[doc(hidden)]
-pub fn gift_read_three_ways(
+pub type ImportRead = (String, Vec<String>, Vec<String>);
+
+/// What a GIFT import of `text` gives read whole, cut into pieces of about `piece_bytes`,
+/// read in such pieces from a reader, and read whole with every question parsed (no lean
+/// path): the bank text, ids (or the error) and issues of each, which must agree (the
+/// `gift_pieces` fuzz target holds them to it), and how many items the lean path wrote in the
+/// first.
+#[doc(hidden)]
+pub fn gift_read_four_ways(
     text: &str,
     piece_bytes: usize,
     opts: &ImportOptions,
-) -> [(String, Vec<String>, Vec<String>); 3] {
-    let summed = |(text, result, issues): (String, Result<native::FinishedCounts, _>, _)| {
-        let ids = result.map_or_else(|e: ImportError| vec![format!("error: {e}")], |d| d.ids);
+) -> ([ImportRead; 4], usize) {
+    let mut lean_items = 0;
+    let mut summed = |(text, result, issues): (String, Result<native::FinishedCounts, _>, _)| {
+        let ids = result.map_or_else(
+            |e: ImportError| vec![format!("error: {e}")],
+            |d| {
+                lean_items = lean_items.max(d.lean_items);
+                d.ids
+            },
+        );
         (text, ids, issues)
     };
-    let whole = std::iter::once(Ok(gift::Piece {
-        text: std::borrow::Cow::Borrowed(text),
-        lines_before: 0,
-    }));
-    [
-        summed(read_gift_pieces(whole, opts, false)),
+    let whole = || {
+        std::iter::once(Ok(gift::Piece {
+            text: std::borrow::Cow::Borrowed(text),
+            lines_before: 0,
+        }))
+    };
+    let ways = [
+        summed(read_gift_pieces(whole(), opts, false, true)),
         summed(read_gift_pieces(
             gift::pieces(text, piece_bytes).into_iter().map(Ok),
             opts,
             false,
+            true,
         )),
         summed(read_gift_pieces(
             gift::PieceReader::new(std::io::Cursor::new(text), piece_bytes),
             opts,
             false,
+            true,
         )),
-    ]
+        summed(read_gift_pieces(whole(), opts, false, false)),
+    ];
+    (ways, lean_items)
 }
 
 /// Options with which the bank lint accepts an item that has no objective or reference of its
@@ -898,15 +923,30 @@ mod gift_piece_tests {
     fn imported_from<'p>(
         pieces: impl Iterator<Item = std::io::Result<gift::Piece<'p>>> + Send,
     ) -> (String, Vec<String>, Vec<String>) {
-        let (text, result, issues) = read_gift_pieces(pieces, &options_for_tests(), true);
+        read_with(pieces, true)
+    }
+
+    /// The bank file, ids and issues of an import, with the lean path or every question
+    /// parsed.
+    fn read_with<'p>(
+        pieces: impl Iterator<Item = std::io::Result<gift::Piece<'p>>> + Send,
+        lean: bool,
+    ) -> (String, Vec<String>, Vec<String>) {
+        let (text, result, issues) = read_gift_pieces(pieces, &options_for_tests(), false, lean);
         let ids = match result {
-            Ok(done) => {
-                assert_eq!(done.items.len(), done.ids.len());
-                done.ids
-            }
+            Ok(done) => done.ids,
             Err(e) => vec![format!("error: {e}")],
         };
         (text, ids, issues)
+    }
+
+    /// The same file read whole with every question parsed (no lean path).
+    fn parsed(text: &str) -> (String, Vec<String>, Vec<String>) {
+        let whole = gift::Piece {
+            text: std::borrow::Cow::Borrowed(text),
+            lines_before: 0,
+        };
+        read_with(std::iter::once(Ok(whole)), false)
     }
 
     /// Questions that carry state across blank lines: categories, comments (which belong to
@@ -933,6 +973,7 @@ mod gift_piece_tests {
     fn pieces_read_as_the_whole_file_reads() {
         let text = tricky_file();
         let whole = imported(&text, usize::MAX);
+        assert_eq!(parsed(&text), whole, "every question parsed");
         assert!(whole.1.len() > 15, "{:?}", whole.1);
         assert!(
             whole.2.iter().any(|i| i.contains("no closing")),
@@ -1031,6 +1072,12 @@ mod gift_piece_tests {
             };
             let text = decoded.text.as_ref();
             let whole = imported(text, usize::MAX);
+            assert_eq!(
+                parsed(text),
+                whole,
+                "{} with every question parsed",
+                path.display()
+            );
             for size in [1, 64, 512] {
                 assert_eq!(
                     imported(text, size),

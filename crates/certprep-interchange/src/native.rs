@@ -17,6 +17,9 @@ use chrono::NaiveDate;
 
 use crate::{ImportOptions, Issue};
 
+mod lean;
+pub(crate) use lean::{LeanBody, LeanItem, LeanOpt};
+
 /// What the candidate sees for a note or explanation the source did not have.
 pub const NO_REASON: &str = "The imported source gives no reason for this choice.";
 pub const NO_EXPLANATION: &str = "The imported source gives no explanation for this question.";
@@ -151,6 +154,8 @@ pub struct Preparer<'a> {
     default_difficulty: String,
     /// Whether the caller wants the items themselves, not only their text.
     keep_items: bool,
+    /// What lean items share, once the first asks for it (`None`: the lean path is off).
+    lean: std::sync::OnceLock<Option<lean::Parts>>,
 }
 
 /// A draft after [`Preparer::prepare`], waiting for its id and place in the file. It holds
@@ -163,6 +168,8 @@ pub struct Prepared {
     base: IdBase,
     warnings: Vec<String>,
     outcome: Outcome,
+    /// Written by the lean path ([`Preparer::prepare_lean`]).
+    lean: bool,
 }
 
 impl Prepared {
@@ -206,13 +213,25 @@ impl<'a> Preparer<'a> {
             reviewed: opts.reviewed().to_string(),
             default_difficulty: opts.difficulty.to_string(),
             keep_items,
+            lean: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Whether a retired service name may occur in `text` (see
+    /// [`NameIndex::may_occur`]); never without a library to check against.
+    pub(crate) fn names_may_occur(&self, text: &str) -> bool {
+        self.names.as_ref().is_some_and(|n| n.may_occur(text))
     }
 
     /// Checks one draft under a provisional id; [`Finisher::commit`] gives the final one (the
     /// id is the item's heading line and `id` only, and any id it can get is as valid).
     pub fn prepare(&self, draft: Draft) -> Prepared {
-        let base = id_base(&draft, &self.prefix, self.opts.id_prefix.is_some());
+        let base = id_base(
+            draft.id.as_deref(),
+            draft.name.as_deref(),
+            &self.prefix,
+            self.opts.id_prefix.is_some(),
+        );
         let checked_id = match &base {
             IdBase::Given(id) | IdBase::Derived(id) => id.clone(),
             IdBase::Numbered => format!("{}-000", self.prefix),
@@ -226,6 +245,7 @@ impl<'a> Preparer<'a> {
             base,
             warnings,
             outcome,
+            lean: false,
         }
     }
 
@@ -275,6 +295,8 @@ pub struct Finisher<'a> {
     /// The kept items, when the caller wants them (see [`Preparer::new`]); their ids always.
     pub items: Vec<Item>,
     pub ids: Vec<String>,
+    /// Drafts written by the lean path.
+    pub lean_items: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -328,6 +350,7 @@ impl<'a> Finisher<'a> {
             errors: 0,
             items: Vec::new(),
             ids: Vec::new(),
+            lean_items: 0,
         }
     }
 
@@ -363,7 +386,9 @@ impl<'a> Finisher<'a> {
             base,
             warnings,
             outcome,
+            lean,
         } = prepared;
+        self.lean_items += usize::from(lean);
         let id = self.unique_id(base);
         let preparer = self.preparer;
         let from = source.as_deref().unwrap_or(&preparer.file);
@@ -451,6 +476,7 @@ impl<'a> Finisher<'a> {
             issues: std::mem::take(&mut self.issues),
             warnings: self.warnings,
             errors: self.errors,
+            lean_items: self.lean_items,
         })
     }
 
@@ -549,6 +575,8 @@ pub struct FinishedCounts {
     pub issues: Vec<Issue>,
     pub warnings: usize,
     pub errors: usize,
+    /// Drafts written by the lean path.
+    pub lean_items: usize,
 }
 
 /// A `# Series:` block with its scenario and an empty meta block (items carry their own).
@@ -618,14 +646,12 @@ fn heading_title(category: &str) -> String {
     format!("Category: {}", crate::text::one_line(category))
 }
 
-fn id_base(draft: &Draft, prefix: &str, prefixed: bool) -> IdBase {
-    if let Some(id) = draft.id.as_deref().filter(|i| crate::text::is_id(i)) {
+/// How the id of a draft with this source id and name is chosen.
+fn id_base(id: Option<&str>, name: Option<&str>, prefix: &str, prefixed: bool) -> IdBase {
+    if let Some(id) = id.filter(|i| crate::text::is_id(i)) {
         return IdBase::Given(id.to_string());
     }
-    draft
-        .id
-        .as_deref()
-        .map(crate::text::slug)
+    id.map(crate::text::slug)
         .filter(|s| !s.is_empty())
         .map(|s| {
             if s.chars().all(|c| c.is_ascii_digit()) {
@@ -634,13 +660,7 @@ fn id_base(draft: &Draft, prefix: &str, prefixed: bool) -> IdBase {
                 s
             }
         })
-        .or_else(|| {
-            draft
-                .name
-                .as_deref()
-                .map(crate::text::slug)
-                .filter(|s| !s.is_empty())
-        })
+        .or_else(|| name.map(crate::text::slug).filter(|s| !s.is_empty()))
         .map(|s| {
             if prefixed && !s.starts_with(prefix) {
                 IdBase::Derived(format!("{prefix}-{s}"))
@@ -1000,33 +1020,11 @@ fn to_doc(
     }
     let reference_entries = references
         .iter()
-        .map(|r| {
-            let t = match &r.title {
-                Some(title) => format!(
-                    "[{}]({})",
-                    crate::text::one_line(&title.replace(['[', ']'], "")),
-                    r.url
-                ),
-                None => r.url.clone(),
-            };
-            entry(None, None, t, String::new())
-        })
+        .map(|r| entry(None, None, reference_entry_text(r), String::new()))
         .collect();
     sections.push(section(SectionName::References, reference_entries));
-    if filled_notes > 0 || no_explanation {
-        let mut parts = Vec::new();
-        if no_explanation {
-            parts.push("no explanation".to_string());
-        }
-        if filled_notes > 0 {
-            parts.push(format!(
-                "no reason for {filled_notes} choice(s) that need one"
-            ));
-        }
-        warn(format!(
-            "the source has {}: placeholder text written, edit it before use",
-            parts.join(" and ")
-        ));
+    if let Some(w) = placeholder_warning(no_explanation, filled_notes) {
+        warn(w);
     }
     if let Body::Dropdown(_) = draft.body
         && stem.is_empty()
@@ -1042,6 +1040,31 @@ fn to_doc(
         stem: text(stem),
         sections,
     })
+}
+
+/// A reference as its entry in the `### References` section.
+fn reference_entry_text(r: &Reference) -> String {
+    match &r.title {
+        Some(title) => format!(
+            "[{}]({})",
+            crate::text::one_line(&title.replace(['[', ']'], "")),
+            r.url
+        ),
+        None => r.url.clone(),
+    }
+}
+
+/// The warning for placeholders written where the source has no explanation or no note.
+fn placeholder_warning(no_explanation: bool, filled_notes: usize) -> Option<String> {
+    let what = match (no_explanation, filled_notes) {
+        (false, 0) => return None,
+        (true, 0) => "no explanation".to_string(),
+        (false, n) => format!("no reason for {n} choice(s) that need one"),
+        (true, n) => format!("no explanation and no reason for {n} choice(s) that need one"),
+    };
+    Some(format!(
+        "the source has {what}: placeholder text written, edit it before use"
+    ))
 }
 
 /// Renders one item and runs the bank's parser, file lint and (given a catalog) the checks

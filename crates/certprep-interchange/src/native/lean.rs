@@ -1,0 +1,485 @@
+//! Plain items written straight to bank text: no syntax tree, no rendering, no lowering.
+//!
+//! A large import is mostly made of a few common shapes (a choice list, true/false, a
+//! matching list) whose texts are single plain lines. For those, building the syntax tree,
+//! rendering it and lowering it through the lint costs ten times what writing the text does.
+//! [`Preparer::prepare_lean`] writes such an item directly, but only when it is sure that the
+//! general path ([`Preparer::prepare`]) would write the very same text with the same warnings
+//! and no error:
+//! - every text is one plain line ([`plain`]): it reads back as written and the bank's text
+//!   helpers leave it as it is;
+//! - lists have the sizes, keys and distinct texts the lint asks for;
+//! - no retired service name can occur: the caller clears the source the texts are cut from
+//!   with [`NameIndex::may_occur`](certprep_domain::names::NameIndex::may_occur).
+//!
+//! Anything else gives `None`, and the item takes the general path. What every item of an
+//! import shares (the meta lines after its type, the references) is written once, and checked
+//! once by preparing probe items both ways ([`Parts::checked`]): when they differ, or the
+//! probes are refused, the lean path stays off for the whole import.
+
+use std::fmt::Write as _;
+
+use certprep_bank::syntax::Pos;
+
+use super::{
+    Body, Draft, NO_EXPLANATION, NO_REASON, Opt, Outcome, Prepared, Preparer, id_base, label,
+    placeholder_warning, reference_entry_text,
+};
+
+/// One option of a choice list.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LeanOpt<'a> {
+    pub text: &'a str,
+    pub correct: bool,
+    /// Empty when the source gives none.
+    pub note: &'a str,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum LeanBody<'a> {
+    /// A `single` item (one correct option) or a `multiple` one.
+    Choice(&'a [LeanOpt<'a>]),
+    /// A true/false question: a `dropdown` with the choices True and False after the stem.
+    TrueFalse {
+        answer: bool,
+        true_note: &'a str,
+        false_note: &'a str,
+    },
+    /// Sources, and targets with the index of their source.
+    Match {
+        sources: &'a [&'a str],
+        targets: &'a [(&'a str, usize)],
+    },
+}
+
+/// An imported question whose texts are borrowed from its source.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LeanItem<'a> {
+    /// The source's name for it (its id is derived from it).
+    pub name: Option<&'a str>,
+    pub stem: &'a str,
+    pub body: LeanBody<'a>,
+    /// Empty when the source has none (a placeholder is written).
+    pub explanation: &'a str,
+}
+
+/// What every lean item of an import shares, written once.
+pub(super) struct Parts {
+    /// The meta lines after `type:` (and `choose:` or `reuse:`), with the closing fence.
+    meta_tail: String,
+    /// The `### References` section.
+    references: String,
+}
+
+impl Parts {
+    fn new(preparer: &Preparer<'_>) -> Parts {
+        let opts = preparer.opts;
+        let mut meta_tail = String::new();
+        for (outline, ids) in &opts.objectives {
+            let _ = writeln!(meta_tail, "{outline}: {}", ids.join(", "));
+        }
+        let _ = writeln!(meta_tail, "difficulty: {}", preparer.default_difficulty);
+        let _ = writeln!(meta_tail, "reviewed: {}", preparer.reviewed);
+        meta_tail.push_str("```\n\n");
+        let mut references = String::from("### References\n\n");
+        for r in &opts.references {
+            let _ = writeln!(references, "- {}", reference_entry_text(r));
+        }
+        references.push('\n');
+        Parts {
+            meta_tail,
+            references,
+        }
+    }
+
+    /// The parts, when lean items come out exactly as the general path writes them: probe
+    /// items of every lean shape are prepared both ways and must be kept, with the same text,
+    /// id and warnings. Off when the caller keeps the items themselves (only the general path
+    /// builds them).
+    pub(super) fn checked(preparer: &Preparer<'_>) -> Option<Parts> {
+        if preparer.keep_items {
+            return None;
+        }
+        let parts = Parts::new(preparer);
+        let all_agree = probes().iter().all(|(lean, draft)| {
+            let general = preparer.prepare(draft.clone());
+            let written = preparer.write_lean(&parts, Pos::default(), lean);
+            matches!(&general.outcome, Outcome::Kept(..))
+                && written.is_some_and(|w| same(&w, &general))
+        });
+        all_agree.then_some(parts)
+    }
+}
+
+fn same(a: &Prepared, b: &Prepared) -> bool {
+    let text = |p: &Prepared| match &p.outcome {
+        Outcome::Kept(_, body) => Some(body.clone()),
+        _ => None,
+    };
+    a.base == b.base && a.warnings == b.warnings && text(a) == text(b)
+}
+
+/// One probe of each lean shape, with placeholders and without, as a lean item and as the
+/// draft the general path takes.
+fn probes() -> Vec<(LeanItem<'static>, Draft)> {
+    const SINGLE: &[LeanOpt<'static>] = &[
+        LeanOpt {
+            text: "Alpha",
+            correct: true,
+            note: "",
+        },
+        LeanOpt {
+            text: "Beta",
+            correct: false,
+            note: "",
+        },
+        LeanOpt {
+            text: "Gamma",
+            correct: false,
+            note: "Not this one.",
+        },
+    ];
+    const MULTIPLE: &[LeanOpt<'static>] = &[
+        LeanOpt {
+            text: "Alpha",
+            correct: true,
+            note: "Yes.",
+        },
+        LeanOpt {
+            text: "Beta",
+            correct: true,
+            note: "",
+        },
+        LeanOpt {
+            text: "Gamma",
+            correct: false,
+            note: "No.",
+        },
+    ];
+    const SOURCES: &[&str] = &["Alpha", "Beta", "Gamma"];
+    const TARGETS: &[(&str, usize)] = &[("One", 0), ("Two", 1), ("Three", 1)];
+    let choice = |options: &[LeanOpt<'_>]| {
+        Body::Choice(
+            options
+                .iter()
+                .map(|o| Opt::new(o.text, o.correct, o.note))
+                .collect(),
+        )
+    };
+    let lean = |stem: &'static str, body, explanation: &'static str| LeanItem {
+        name: Some("Probe"),
+        stem,
+        body,
+        explanation,
+    };
+    let draft = |stem: &str, body, explanation: &str| {
+        let mut d = Draft::new(Pos::default(), stem.to_string(), body);
+        d.name = Some("Probe".into());
+        d.explanation = explanation.to_string();
+        d
+    };
+    vec![
+        (
+            lean("Which one?", LeanBody::Choice(SINGLE), ""),
+            draft("Which one?", choice(SINGLE), ""),
+        ),
+        (
+            lean("Which two?", LeanBody::Choice(MULTIPLE), "Because."),
+            draft("Which two?", choice(MULTIPLE), "Because."),
+        ),
+        (
+            lean(
+                "Is it so?",
+                LeanBody::TrueFalse {
+                    answer: false,
+                    true_note: "",
+                    false_note: "",
+                },
+                "",
+            ),
+            draft(
+                "Is it so?\n\n{{1}}",
+                Body::Dropdown(vec![vec![
+                    Opt::new("True", false, ""),
+                    Opt::new("False", true, ""),
+                ]]),
+                "",
+            ),
+        ),
+        (
+            lean(
+                "Match them.",
+                LeanBody::Match {
+                    sources: SOURCES,
+                    targets: TARGETS,
+                },
+                "Because.",
+            ),
+            draft(
+                "Match them.",
+                Body::Match {
+                    sources: SOURCES
+                        .iter()
+                        .map(|s| (s.to_string(), String::new()))
+                        .collect(),
+                    targets: TARGETS
+                        .iter()
+                        .map(|(t, s)| (t.to_string(), *s, String::new()))
+                        .collect(),
+                },
+                "Because.",
+            ),
+        ),
+    ]
+}
+
+/// A text every step of the general path leaves as it is and the bank's parser reads back
+/// as written: one line that starts with a letter or digit (not like a label, `A. `), with
+/// single spaces and no other blank or control character.
+pub(crate) fn plain(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    let b = s.as_bytes();
+    if !first.is_alphanumeric()
+        || (b.len() >= 3 && b[0].is_ascii_uppercase() && b[1] == b'.' && b[2] == b' ')
+    {
+        return false;
+    }
+    let mut after_space = false;
+    for c in s.chars() {
+        if c == ' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if c.is_whitespace() || c.is_control() {
+            return false;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space
+}
+
+/// A note: empty, or plain.
+fn plain_note(s: &str) -> bool {
+    s.is_empty() || plain(s)
+}
+
+/// Whether no two texts are the same once case is ignored, as the lint compares them.
+fn all_distinct<'t>(n: usize, text: impl Fn(usize) -> &'t str) -> bool {
+    let same = |a: &str, b: &str| {
+        if a.is_ascii() && b.is_ascii() {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a.to_lowercase() == b.to_lowercase()
+        }
+    };
+    (0..n).all(|i| (0..i).all(|j| !same(text(i), text(j))))
+}
+
+/// Writes bank lines for a note: the note, the placeholder when it is required and missing
+/// (counted in `filled`), or nothing.
+fn note(out: &mut String, note: &str, required: bool, filled: &mut usize) {
+    let text = if note.is_empty() && required {
+        *filled += 1;
+        NO_REASON
+    } else {
+        note
+    };
+    if !text.is_empty() {
+        out.push_str("  ");
+        out.push_str(text);
+        out.push('\n');
+    }
+}
+
+impl Preparer<'_> {
+    /// The item as [`Preparer::prepare`] would prepare it, written directly; `None` when it is
+    /// not sure to come out the same (see the module's documentation), or when the lean path
+    /// is off for this import. `names_cleared`: no retired service name may occur in any of
+    /// the item's texts.
+    pub(crate) fn prepare_lean(
+        &self,
+        pos: Pos,
+        item: &LeanItem<'_>,
+        names_cleared: bool,
+    ) -> Option<Prepared> {
+        if !names_cleared && self.names.is_some() {
+            return None;
+        }
+        let parts = self.lean.get_or_init(|| Parts::checked(self)).as_ref()?;
+        self.write_lean(parts, pos, item)
+    }
+
+    fn write_lean(&self, parts: &Parts, pos: Pos, item: &LeanItem<'_>) -> Option<Prepared> {
+        if !plain(item.stem) || !plain_note(item.explanation) {
+            return None;
+        }
+        let mut out = String::with_capacity(lean_size(item) + parts.meta_tail.len() + 256);
+        out.push_str("\n```meta\n");
+        let mut filled = 0;
+        match item.body {
+            LeanBody::Choice(options) => choice(&mut out, parts, item.stem, options, &mut filled)?,
+            LeanBody::TrueFalse {
+                answer,
+                true_note,
+                false_note,
+            } => {
+                if !plain_note(true_note) || !plain_note(false_note) {
+                    return None;
+                }
+                out.push_str("type: dropdown\n");
+                out.push_str(&parts.meta_tail);
+                out.push_str(item.stem);
+                out.push_str("\n\n{{1}}\n\n### Slot 1\n\n");
+                let mark = |correct: bool| if correct { "- [x] " } else { "- [ ] " };
+                out.push_str(mark(answer));
+                out.push_str("A. True\n");
+                note(&mut out, true_note, !answer, &mut filled);
+                out.push_str(mark(!answer));
+                out.push_str("B. False\n");
+                note(&mut out, false_note, answer, &mut filled);
+                out.push('\n');
+            }
+            LeanBody::Match { sources, targets } => {
+                matching(&mut out, parts, item.stem, sources, targets, &mut filled)?
+            }
+        }
+        out.push_str("### Explanation\n\n");
+        let no_explanation = item.explanation.is_empty();
+        out.push_str(if no_explanation {
+            NO_EXPLANATION
+        } else {
+            item.explanation
+        });
+        out.push_str("\n\n");
+        out.push_str(&parts.references);
+        let prefixed = self.opts.id_prefix.is_some();
+        Some(Prepared {
+            pos,
+            source: None,
+            category: None,
+            series: None,
+            base: id_base(None, item.name, &self.prefix, prefixed),
+            warnings: placeholder_warning(no_explanation, filled)
+                .into_iter()
+                .collect(),
+            outcome: Outcome::Kept(None, out),
+            lean: true,
+        })
+    }
+}
+
+/// About how many bytes an item's own texts take.
+fn lean_size(item: &LeanItem<'_>) -> usize {
+    let texts = match item.body {
+        LeanBody::Choice(options) => options
+            .iter()
+            .map(|o| o.text.len() + o.note.len() + 16)
+            .sum(),
+        LeanBody::TrueFalse {
+            true_note,
+            false_note,
+            ..
+        } => true_note.len() + false_note.len() + 64,
+        LeanBody::Match { sources, targets } => {
+            sources.iter().map(|s| s.len() + 8).sum::<usize>()
+                + targets.iter().map(|(t, _)| t.len() + 8).sum::<usize>()
+        }
+    };
+    item.stem.len() + item.explanation.len() + texts
+}
+
+/// A `single` item (one correct option, three options or more) or a `multiple` one (more
+/// options than keys), up to 26 options with distinct plain texts.
+fn choice(
+    out: &mut String,
+    parts: &Parts,
+    stem: &str,
+    options: &[LeanOpt<'_>],
+    filled: &mut usize,
+) -> Option<()> {
+    let keys = options.iter().filter(|o| o.correct).count();
+    let fits = match keys {
+        0 => false,
+        1 => options.len() >= 3,
+        k => options.len() > k,
+    };
+    if !fits
+        || options.len() > 26
+        || !options.iter().all(|o| plain(o.text) && plain_note(o.note))
+        || !all_distinct(options.len(), |i| options[i].text)
+    {
+        return None;
+    }
+    if keys == 1 {
+        out.push_str("type: single\n");
+    } else {
+        let _ = writeln!(out, "type: multiple\nchoose: {keys}");
+    }
+    out.push_str(&parts.meta_tail);
+    out.push_str(stem);
+    out.push_str("\n\n### Options\n\n");
+    for (i, o) in options.iter().enumerate() {
+        out.push_str(if o.correct { "- [x] " } else { "- [ ] " });
+        out.push(label(i));
+        out.push_str(". ");
+        out.push_str(o.text);
+        out.push('\n');
+        note(out, o.note, !o.correct, filled);
+    }
+    out.push('\n');
+    Some(())
+}
+
+/// A `match` item: two to 26 sources and two targets or more, each list with distinct plain
+/// texts; `reuse` when a source serves several targets.
+fn matching(
+    out: &mut String,
+    parts: &Parts,
+    stem: &str,
+    sources: &[&str],
+    targets: &[(&str, usize)],
+    filled: &mut usize,
+) -> Option<()> {
+    if sources.len() < 2
+        || sources.len() > 26
+        || targets.len() < 2
+        || !sources.iter().all(|s| plain(s))
+        || !targets.iter().all(|(t, s)| plain(t) && *s < sources.len())
+        || !all_distinct(sources.len(), |i| sources[i])
+        || !all_distinct(targets.len(), |i| targets[i].0)
+    {
+        return None;
+    }
+    let mut uses = [0usize; 26];
+    for (_, s) in targets {
+        uses[*s] += 1;
+    }
+    let reuse = uses.iter().any(|u| *u > 1);
+    out.push_str("type: match\nreuse: ");
+    out.push_str(if reuse { "yes\n" } else { "no\n" });
+    out.push_str(&parts.meta_tail);
+    out.push_str(stem);
+    out.push_str("\n\n### Sources\n\n");
+    for (i, s) in sources.iter().enumerate() {
+        out.push_str("- ");
+        out.push(label(i));
+        out.push_str(". ");
+        out.push_str(s);
+        out.push('\n');
+        note(out, "", uses[i] == 0, filled);
+    }
+    out.push_str("\n### Targets\n\n");
+    for (t, s) in targets {
+        out.push_str("- [");
+        out.push(label(*s));
+        out.push_str("] ");
+        out.push_str(t);
+        out.push('\n');
+    }
+    out.push('\n');
+    Some(())
+}

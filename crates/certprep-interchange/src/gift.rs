@@ -287,7 +287,8 @@ pub(crate) struct Piece<'a> {
 
 impl Piece<'_> {
     fn lines(&self) -> u32 {
-        u32::try_from(self.text.matches('\n').count()).unwrap_or(u32::MAX)
+        let newlines = self.text.bytes().filter(|b| *b == b'\n').count();
+        u32::try_from(newlines).unwrap_or(u32::MAX)
     }
 }
 
@@ -369,7 +370,9 @@ impl<R: std::io::Read> PieceReader<R> {
         if self.done {
             return Ok(None);
         }
-        let mut want = self.size.saturating_mul(2);
+        // A little more than a piece: the cut is usually within a few questions of `size`,
+        // and what follows it is moved to the front for the next piece.
+        let mut want = self.size.saturating_add(self.size / 16 + 4096);
         loop {
             self.fill(want)?;
             // Whole characters only: a cut is at a newline, never inside a character.

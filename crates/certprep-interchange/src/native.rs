@@ -3,7 +3,10 @@
 //! renders them in the canonical layout, and keeps only items that `certprep-bank`'s parser
 //! and file lint accept (the others are reported with the lint's reasons).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+// Ids are looked up twice per imported item: a fast hasher (still seeded per process).
+use foldhash::HashSet;
 use std::io::Write;
 
 use certprep_bank::syntax::{
@@ -337,7 +340,7 @@ impl<'a> Finisher<'a> {
         }
         Finisher {
             preparer,
-            used: HashSet::new(),
+            used: HashSet::default(),
             taken,
             drafts_seen: 0,
             out,

@@ -96,7 +96,7 @@ pub fn plain_utf8_lf(mut input: impl std::io::Read) -> std::io::Result<bool> {
         {
             return Ok(false);
         }
-        if chunk.iter().any(|b| *b == 0 || *b == b'\r') {
+        if memchr::memchr2(0, b'\r', chunk).is_some() {
             return Ok(false);
         }
         carried = match std::str::from_utf8(chunk) {

@@ -105,15 +105,16 @@ const SHOWN_PER_MESSAGE: usize = 10;
 /// per question (`--json` lists every issue).
 struct IssuePrinter {
     out: std::io::BufWriter<std::io::Stderr>,
-    /// How many issues had each message: warnings, errors.
-    seen: std::collections::HashMap<String, [usize; 2]>,
+    /// How many issues had each message: warnings, errors (looked up once per issue: a
+    /// fast hasher).
+    seen: foldhash::HashMap<String, [usize; 2]>,
 }
 
 impl IssuePrinter {
     fn new() -> Self {
         IssuePrinter {
             out: std::io::BufWriter::new(std::io::stderr()),
-            seen: std::collections::HashMap::new(),
+            seen: foldhash::HashMap::default(),
         }
     }
 
@@ -177,7 +178,7 @@ pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Resu
     opts.library = Some(library.clone());
     let mut reports = Vec::new();
     let mut any_error = false;
-    for file in c.files {
+    for (k, file) in c.files.iter().enumerate() {
         let shown = file.display().to_string();
         let stem = file
             .file_stem()
@@ -279,7 +280,9 @@ pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Resu
             "issues": kept_issues,
         }));
         // Later files must not reuse this one's ids.
-        opts.taken_ids.extend(imported.ids);
+        if k + 1 < c.files.len() {
+            opts.taken_ids.extend(imported.ids);
+        }
     }
     if c.json {
         print_json(&reports)?;

@@ -237,13 +237,33 @@ fn probes() -> Vec<(LeanItem<'static>, Draft)> {
 /// as written: one line that starts with a letter or digit (not like a label, `A. `), with
 /// single spaces and no other blank or control character.
 pub(crate) fn plain(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
+    let b = s.as_bytes();
+    let Some(&first) = b.first() else {
         return false;
     };
-    let b = s.as_bytes();
-    if !first.is_alphanumeric()
-        || (b.len() >= 3 && b[0].is_ascii_uppercase() && b[1] == b'.' && b[2] == b' ')
-    {
+    if b.len() >= 3 && first.is_ascii_uppercase() && b[1] == b'.' && b[2] == b' ' {
+        return false;
+    }
+    if !first.is_ascii_alphanumeric() {
+        return first >= 0x80 && plain_unicode(s);
+    }
+    // One pass over the bytes; the first beyond ASCII hands the text to the slower check.
+    let mut previous = first;
+    for &c in &b[1..] {
+        if c >= 0x80 {
+            return plain_unicode(s);
+        }
+        if c < b' ' || c == 0x7f || (c == b' ' && previous == b' ') {
+            return false;
+        }
+        previous = c;
+    }
+    previous != b' '
+}
+
+/// [`plain`] for a text with characters beyond ASCII.
+fn plain_unicode(s: &str) -> bool {
+    if !s.chars().next().is_some_and(char::is_alphanumeric) {
         return false;
     }
     let mut after_space = false;
@@ -317,7 +337,9 @@ impl Preparer<'_> {
         if !plain(item.stem) || !plain_note(item.explanation) {
             return None;
         }
-        let mut out = String::with_capacity(lean_size(item) + parts.meta_tail.len() + 256);
+        let mut out = String::with_capacity(
+            lean_size(item) + parts.meta_tail.len() + parts.references.len() + 256,
+        );
         out.push_str("\n```meta\n");
         let mut filled = 0;
         match item.body {

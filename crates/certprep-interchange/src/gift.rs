@@ -287,7 +287,7 @@ pub(crate) struct Piece<'a> {
 
 impl Piece<'_> {
     fn lines(&self) -> u32 {
-        let newlines = self.text.bytes().filter(|b| *b == b'\n').count();
+        let newlines = memchr::memchr_iter(b'\n', self.text.as_bytes()).count();
         u32::try_from(newlines).unwrap_or(u32::MAX)
     }
 }
@@ -355,6 +355,7 @@ impl<R: std::io::Read> PieceReader<R> {
             return Ok(());
         }
         let missing = u64::try_from(want - before).unwrap_or(u64::MAX);
+        self.pending.reserve(want - before);
         let read = (&mut self.input)
             .take(missing)
             .read_to_end(&mut self.pending)?;
@@ -528,12 +529,12 @@ pub(crate) fn parse_piece(
     issues: &mut Vec<Issue>,
     f: &mut dyn FnMut(Entry, &mut Vec<Issue>),
 ) {
-    let no_lean = |_: &str, _: Pos| None::<std::convert::Infallible>;
+    let mut no_lean = |_: &str, _: Pos| None::<std::convert::Infallible>;
     walk_piece(
         file,
         piece,
         issues,
-        &no_lean,
+        &mut no_lean,
         &mut |found, issues| match found {
             Found::Entry(entry) => f(entry, issues),
             Found::Lean(never) => match never {},
@@ -554,7 +555,7 @@ fn walk_piece<'t, T>(
     file: &str,
     piece: &'t Piece<'_>,
     issues: &mut Vec<Issue>,
-    lean: &dyn Fn(&'t str, Pos) -> Option<T>,
+    lean: &mut dyn FnMut(&'t str, Pos) -> Option<T>,
     f: &mut dyn FnMut(Found<T>, &mut Vec<Issue>),
 ) {
     let index = LineIndex::after_lines(&piece.text, piece.lines_before);
@@ -926,24 +927,28 @@ fn weight(s: &str) -> (Option<f64>, usize) {
 
 /// The answers of a block: (marker, start after the marker, end) for each unescaped marker.
 fn split_markers(_raw: &str, masked: &str, markers: &[u8]) -> Vec<(u8, usize, usize)> {
-    let starts: Vec<(u8, usize)> = masked
-        .bytes()
-        .enumerate()
-        .filter(|(i, b)| {
-            markers.contains(b)
-                // `->` of a matching answer is not a marker, nor `=` inside it.
-                && !(*b == b'=' && masked.as_bytes().get(i + 1) == Some(&b'>'))
-        })
-        .map(|(i, b)| (b, i))
-        .collect();
-    starts
-        .iter()
-        .enumerate()
-        .map(|(k, (b, i))| {
-            let end = starts.get(k + 1).map_or(masked.len(), |(_, j)| *j);
-            (*b, i + 1, end)
-        })
-        .collect()
+    markers_in(masked, markers).collect()
+}
+
+/// [`split_markers`] one answer at a time.
+fn markers_in<'m>(
+    masked: &'m str,
+    markers: &'m [u8],
+) -> impl Iterator<Item = (u8, usize, usize)> + 'm {
+    let bytes = masked.as_bytes();
+    let is_marker = move |i: usize| {
+        let b = bytes[i];
+        markers.contains(&b)
+            // `->` of a matching answer is not a marker, nor `=` inside it.
+            && !(b == b'=' && bytes.get(i + 1) == Some(&b'>'))
+    };
+    let next_from = move |from: usize| (from..bytes.len()).find(|i| is_marker(*i));
+    let mut next = next_from(0);
+    std::iter::from_fn(move || {
+        let at = next?;
+        next = next_from(at + 1);
+        Some((bytes[at], at + 1, next.unwrap_or(bytes.len())))
+    })
 }
 
 /// A GIFT text as Markdown.
@@ -966,54 +971,69 @@ pub(crate) enum Read<T> {
     Issue(Issue),
 }
 
-/// Reads the questions of a piece (see [`pieces`]) and prepares each: the results and issues
-/// in file order, and the number of entries (questions and categories) read. A question's
-/// category is set by the caller from the [`Read::Category`]s. With `lean`, questions of the
-/// common shapes are written directly ([`lean::question`]), the others parsed.
+/// What [`read_piece`] read: the prepared questions, categories and issues in file order,
+/// the text of the lean items (see [`crate::native::Finisher::commit_in`]), and the number of
+/// entries (questions and categories).
+pub(crate) struct PieceRead {
+    pub reads: Vec<Read<Prepared>>,
+    pub lean_text: String,
+    pub entries: usize,
+}
+
+/// Reads the questions of a piece (see [`pieces`]) and prepares each. A question's category
+/// is set by the caller from the [`Read::Category`]s. With `lean`, questions of the common
+/// shapes are written directly ([`lean::question`]), the others parsed.
 pub(crate) fn read_piece(
     file: &str,
     piece: &Piece<'_>,
     preparer: &Preparer<'_>,
     lean: bool,
-) -> (Vec<Read<Prepared>>, usize) {
-    let mut out = Vec::new();
+) -> PieceRead {
+    let mut reads = Vec::new();
     let mut entries = 0usize;
     let mut issues = Vec::new();
+    // Lean items take about twice the bytes of their questions.
+    let mut lean_text = String::with_capacity(if lean { piece.text.len() * 5 / 2 } else { 0 });
     // One search of the piece clears all its questions of retired service names, in the
     // common case; otherwise each question's text is searched.
     let piece_cleared = lean && !preparer.names_may_occur(&piece.text);
-    let take_lean = |text: &str, pos: Pos| {
+    let mut buffers = lean::Buffers::default();
+    let mut take_lean = |text, pos| {
         if !lean {
             return None;
         }
-        let mut buffers = lean::Buffers::default();
+        buffers.clear();
         let item = lean::question(text, &mut buffers)?;
         let cleared = piece_cleared || !preparer.names_may_occur(text);
-        preparer.prepare_lean(pos, &item, cleared)
+        preparer.prepare_lean(pos, &item, cleared, &mut lean_text)
     };
     walk_piece(
         file,
         piece,
         &mut issues,
-        &take_lean,
+        &mut take_lean,
         &mut |found, issues| {
             entries += 1;
-            out.extend(issues.drain(..).map(Read::Issue));
+            reads.extend(issues.drain(..).map(Read::Issue));
             match found {
-                Found::Lean(prepared) => out.push(Read::Question(prepared)),
-                Found::Entry(Entry::Category { path, .. }) => out.push(Read::Category(path)),
+                Found::Lean(prepared) => reads.push(Read::Question(prepared)),
+                Found::Entry(Entry::Category { path, .. }) => reads.push(Read::Category(path)),
                 Found::Entry(Entry::Question(q)) => {
                     let d = draft(file, &q, issues);
-                    out.extend(issues.drain(..).map(Read::Issue));
+                    reads.extend(issues.drain(..).map(Read::Issue));
                     if let Some(d) = d {
-                        out.push(Read::Question(preparer.prepare(d)));
+                        reads.push(Read::Question(preparer.prepare(d)));
                     }
                 }
             }
         },
     );
-    out.extend(issues.into_iter().map(Read::Issue));
-    (out, entries)
+    reads.extend(issues.into_iter().map(Read::Issue));
+    PieceRead {
+        reads,
+        lean_text,
+        entries,
+    }
 }
 
 /// The error for a file with no GIFT question in it.

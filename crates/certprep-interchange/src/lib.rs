@@ -512,15 +512,16 @@ fn import_gift<'p>(
         pieces,
         |piece| piece.map(|p| gift::read_piece(file, &p, &preparer, lean)),
         |read| {
-            let (read, n) = read.map_err(|e| read_error(file, &e))?;
-            entries += n;
-            for r in read {
+            let piece = read.map_err(|e| read_error(file, &e))?;
+            entries += piece.entries;
+            let lean_text = piece.lean_text.as_str();
+            for r in piece.reads {
                 match r {
                     gift::Read::Category(c) => category = Some(c),
                     gift::Read::Question(mut prepared) => {
                         prepared.set_category(category.clone());
                         finisher
-                            .commit(prepared)
+                            .commit_in(prepared, lean_text)
                             .map_err(|e| write_error(file, &e))?;
                     }
                     gift::Read::Issue(issue) => {
@@ -529,7 +530,9 @@ fn import_gift<'p>(
                     }
                 }
             }
-            Ok(())
+            finisher
+                .end_piece(lean_text)
+                .map_err(|e| write_error(file, &e))
         },
     )?;
     if entries == 0 && !unreadable {

@@ -187,9 +187,23 @@ enum Outcome {
     Dropped,
     /// The bank's checks refuse it, for these reasons.
     Refused(Vec<String>),
-    /// The item's text as written in the file, after its heading line `## Item: ID`, and the
-    /// item when the caller keeps them.
-    Kept(Option<Box<Item>>, String),
+    /// The item's text as written in the file, and the item when the caller keeps them.
+    Kept(Option<Box<Item>>, ItemText),
+}
+
+/// An item's text as written in the file.
+#[derive(Debug, Clone, PartialEq)]
+enum ItemText {
+    /// Its own text after its heading line `## Item: ID`.
+    Own(String),
+    /// Bytes of the text a reader wrote its piece's lean items into (see
+    /// [`Finisher::commit_in`]): from `heading` to `body` its heading line under the
+    /// provisional id (empty when it has none), from `body` to `end` the rest.
+    InPiece {
+        heading: usize,
+        body: usize,
+        end: usize,
+    },
 }
 
 impl<'a> Preparer<'a> {
@@ -265,7 +279,9 @@ impl<'a> Preparer<'a> {
             .map(|l| &l.catalog)
             .zip(self.names.as_ref());
         let outcome = match check(doc, draft.series.as_ref(), self.opts.today, catalog) {
-            Ok((item, body)) => Outcome::Kept(self.keep_items.then(|| Box::new(item)), body),
+            Ok((item, body)) => {
+                Outcome::Kept(self.keep_items.then(|| Box::new(item)), ItemText::Own(body))
+            }
             Err(reasons) => Outcome::Refused(reasons),
         };
         (warnings, outcome)
@@ -285,6 +301,9 @@ pub struct Finisher<'a> {
     out: &'a mut dyn Write,
     /// Newlines held back: the file ends with exactly one blank line, as `render` ends.
     trailing: usize,
+    /// Bytes of the current piece's text (see [`Finisher::commit_in`]) that follow what was
+    /// written, to be written in one go when something else comes or the piece ends.
+    span: Option<std::ops::Range<usize>>,
     /// The block last written to the file (an item that fits it is written straight after).
     open: Option<Open>,
     /// A series being read: written when it ends, or refused when it has one item.
@@ -321,7 +340,9 @@ struct Kept {
     source: Option<String>,
     pos: Pos,
     id: String,
-    body: String,
+    /// The id is the one the item was prepared under (its text may already hold its heading).
+    as_prepared: bool,
+    text: ItemText,
     item: Option<Item>,
 }
 
@@ -345,6 +366,7 @@ impl<'a> Finisher<'a> {
             drafts_seen: 0,
             out,
             trailing: 0,
+            span: None,
             open: None,
             series: None,
             issues: Vec::new(),
@@ -380,6 +402,14 @@ impl<'a> Finisher<'a> {
     /// Gives a prepared draft its id and writes it, or reports why it is not imported.
     /// Drafts must be committed in file order.
     pub fn commit(&mut self, prepared: Prepared) -> std::io::Result<()> {
+        self.commit_in(prepared, "")
+    }
+
+    /// [`Finisher::commit`] for a draft of a piece whose lean items were written into `piece`
+    /// ([`Preparer::prepare_lean`]): a run of them under their provisional ids is written
+    /// from `piece` in one go, without copying each. [`Finisher::end_piece`] must follow the
+    /// piece's last draft.
+    pub fn commit_in(&mut self, prepared: Prepared, piece: &str) -> std::io::Result<()> {
         self.drafts_seen += 1;
         let Prepared {
             pos,
@@ -392,13 +422,13 @@ impl<'a> Finisher<'a> {
             lean,
         } = prepared;
         self.lean_items += usize::from(lean);
-        let id = self.unique_id(base);
+        let (id, as_prepared) = self.unique_id(base);
         let preparer = self.preparer;
         let from = source.as_deref().unwrap_or(&preparer.file);
         for w in warnings {
             self.report(Issue::warning(from, pos, Some(id.clone()), w));
         }
-        let (item, body) = match outcome {
+        let (item, text) = match outcome {
             Outcome::Dropped => return Ok(()),
             Outcome::Refused(reasons) => {
                 self.report(Issue::error(
@@ -409,7 +439,7 @@ impl<'a> Finisher<'a> {
                 ));
                 return Ok(());
             }
-            Outcome::Kept(item, body) => (item, body),
+            Outcome::Kept(item, text) => (item, text),
         };
         self.used.insert(id.clone());
         let item = item.map(|mut i| {
@@ -420,11 +450,14 @@ impl<'a> Finisher<'a> {
             source,
             pos,
             id,
-            body,
+            as_prepared,
+            text,
             item,
         };
         match series {
             Some((series_id, scenario)) => {
+                // The items before it are written before its series is.
+                self.end_piece(piece)?;
                 if self.series.as_ref().is_some_and(|s| s.id == series_id) {
                     if let Some(s) = &mut self.series {
                         s.items.push(kept);
@@ -441,13 +474,23 @@ impl<'a> Finisher<'a> {
             }
             None => {
                 self.end_series()?;
-                self.write_plain(kept, category)
+                self.write_plain(kept, category, piece)
             }
         }
     }
 
-    /// The id from its base: numbered from the draft's place, with `-2`, `-3`… when taken.
-    fn unique_id(&self, base: IdBase) -> String {
+    /// Writes what is left of the piece the last drafts were committed from.
+    pub fn end_piece(&mut self, piece: &str) -> std::io::Result<()> {
+        match self.span.take() {
+            Some(span) => self.write(piece.get(span).unwrap_or_default()),
+            None => Ok(()),
+        }
+    }
+
+    /// The id from its base: numbered from the draft's place, with `-2`, `-3`… when taken;
+    /// and whether it is the provisional id the draft was prepared under.
+    fn unique_id(&self, base: IdBase) -> (String, bool) {
+        let given = matches!(base, IdBase::Given(_) | IdBase::Derived(_));
         let (base, avoid_taken) = match base {
             IdBase::Given(id) => (id, false),
             IdBase::Derived(id) => (id, true),
@@ -459,16 +502,18 @@ impl<'a> Finisher<'a> {
         let clashes =
             |id: &String| self.used.contains(id) || (avoid_taken && self.taken.contains(id));
         if !clashes(&base) {
-            return base;
+            return (base, given);
         }
-        (2..)
+        let id = (2..)
             .map(|k| format!("{base}-{k}"))
             .find(|id| !clashes(id))
-            .unwrap_or(base)
+            .unwrap_or(base);
+        (id, false)
     }
 
     /// Writes what is pending and returns the number of items imported.
     pub fn end(mut self) -> std::io::Result<FinishedCounts> {
+        debug_assert!(self.span.is_none(), "end_piece was not called");
         self.end_series()?;
         if !self.ids.is_empty() {
             self.out.write_all(b"\n\n")?;
@@ -485,7 +530,12 @@ impl<'a> Finisher<'a> {
 
     /// Where a plain item goes: after the open block when it has the item's category,
     /// otherwise under a new heading.
-    fn write_plain(&mut self, kept: Kept, category: Option<String>) -> std::io::Result<()> {
+    fn write_plain(
+        &mut self,
+        kept: Kept,
+        category: Option<String>,
+        piece: &str,
+    ) -> std::io::Result<()> {
         let same = match &self.open {
             Some(Open::Plain(title)) => {
                 let shown = title.as_ref().map(|t| {
@@ -507,10 +557,11 @@ impl<'a> Finisher<'a> {
             let head = Block::new(BlockHead::Plain(
                 title.clone().map(|t| Spanned::new(t, Pos::default())),
             ));
+            self.end_piece(piece)?;
             self.write(&certprep_bank::render_block_head(&head))?;
             self.open = Some(Open::Plain(title));
         }
-        self.write_item(kept)
+        self.write_item(kept, piece)
     }
 
     /// A series with two items or more is written; a lonely one is refused.
@@ -534,20 +585,47 @@ impl<'a> Finisher<'a> {
         self.write(&certprep_bank::render_block_head(&head))?;
         self.open = Some(Open::Series(series.id));
         for k in series.items {
-            self.write_item(k)?;
+            // Series items are never lean: their text is their own.
+            self.write_item(k, "")?;
         }
         Ok(())
     }
 
-    fn write_item(&mut self, kept: Kept) -> std::io::Result<()> {
-        self.flush_trailing()?;
-        self.out.write_all(b"## Item: ")?;
-        self.out.write_all(kept.id.as_bytes())?;
-        self.out.write_all(b"\n")?;
-        self.write(&kept.body)?;
+    fn write_item(&mut self, kept: Kept, piece: &str) -> std::io::Result<()> {
+        match kept.text {
+            ItemText::Own(body) => {
+                self.end_piece(piece)?;
+                self.write_heading(&kept.id)?;
+                self.write(&body)?;
+            }
+            ItemText::InPiece { heading, body, end } => {
+                // A lean item's text holds its heading line under the provisional id.
+                let under_its_id = kept.as_prepared && heading < body;
+                let follows = self.span.as_ref().is_some_and(|s| s.end == heading);
+                if under_its_id && follows {
+                    self.span = self.span.take().map(|s| s.start..end);
+                } else {
+                    self.end_piece(piece)?;
+                    if under_its_id {
+                        self.flush_trailing()?;
+                        self.span = Some(heading..end);
+                    } else {
+                        self.write_heading(&kept.id)?;
+                        self.span = Some(body..end);
+                    }
+                }
+            }
+        }
         self.ids.push(kept.id);
         self.items.extend(kept.item);
         Ok(())
+    }
+
+    fn write_heading(&mut self, id: &str) -> std::io::Result<()> {
+        self.flush_trailing()?;
+        self.out.write_all(b"## Item: ")?;
+        self.out.write_all(id.as_bytes())?;
+        self.out.write_all(b"\n")
     }
 
     fn flush_trailing(&mut self) -> std::io::Result<()> {

@@ -141,7 +141,7 @@ impl<'a> LineIndex<'a> {
     /// The index of a piece of a file that starts after `lines_before` whole lines.
     pub fn after_lines(text: &'a str, lines_before: u32) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex {
             text,
             starts,

@@ -9,7 +9,11 @@
 
 use crate::native::{LeanBody, LeanItem, LeanOpt};
 
-use super::{split_markers, weight};
+use super::{markers_in, weight};
+
+fn find(haystack: &str, needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(haystack.as_bytes(), needle)
+}
 
 /// Where a lean question's lists live while it is written.
 #[derive(Default)]
@@ -19,19 +23,28 @@ pub(crate) struct Buffers<'a> {
     targets: Vec<(&'a str, usize)>,
 }
 
+impl Buffers<'_> {
+    /// Empties the lists for the next question (their room is kept).
+    pub(crate) fn clear(&mut self) {
+        self.options.clear();
+        self.sources.clear();
+        self.targets.clear();
+    }
+}
+
 /// A question block (its lines as in the file, no comment or category line) as a lean item.
 pub(crate) fn question<'a: 'b, 'b>(
     text: &'a str,
     buffers: &'b mut Buffers<'a>,
 ) -> Option<LeanItem<'b>> {
     // Escapes, HTML and character references change texts: the parser reads those.
-    if text.bytes().any(|b| matches!(b, b'\\' | b'<' | b'&')) {
+    if memchr::memchr3(b'\\', b'<', b'&', text.as_bytes()).is_some() {
         return None;
     }
     let mut rest = text.trim_start();
     let mut name = None;
     if let Some(titled) = rest.strip_prefix("::") {
-        let end = titled.find("::")?;
+        let end = find(titled, b"::")?;
         name = Some(&titled[..end]);
         rest = &titled[end + 2..];
     }
@@ -45,7 +58,7 @@ pub(crate) fn question<'a: 'b, 'b>(
     if inner.contains('{') || !rest[close + 1..].trim().is_empty() {
         return None;
     }
-    let (answers, explanation) = match inner.find("####") {
+    let (answers, explanation) = match find(inner, b"####") {
         Some(i) => (&inner[..i], inner[i + 4..].trim()),
         None => (inner, ""),
     };
@@ -73,10 +86,11 @@ fn answer_body<'a: 'b, 'b>(answers: &'a str, buffers: &'b mut Buffers<'a>) -> Op
         return Some(true_false(t, head));
     }
     let first_eq = answers.find('=');
-    if first_eq.is_some_and(|e| answers[e..].contains("->")) && !answers.contains('~') {
+    let no_tilde = memchr::memchr(b'~', answers.as_bytes()).is_none();
+    if first_eq.is_some_and(|e| find(&answers[e..], b"->").is_some()) && no_tilde {
         return matching(answers, buffers);
     }
-    if !answers.contains('~') {
+    if no_tilde {
         // Short answers (no `~`) are not imported.
         return None;
     }
@@ -107,9 +121,9 @@ fn matching<'a: 'b, 'b>(answers: &'a str, buffers: &'b mut Buffers<'a>) -> Optio
     let Buffers {
         sources, targets, ..
     } = buffers;
-    for (_, s, e) in split_markers(answers, answers, b"=") {
+    for (_, s, e) in markers_in(answers, b"=") {
         let segment = &answers[s..e];
-        let arrow = segment.find("->")?;
+        let arrow = find(segment, b"->")?;
         let answer_end = segment[arrow..]
             .find('#')
             .map_or(segment.len(), |h| arrow + h);
@@ -132,16 +146,15 @@ fn matching<'a: 'b, 'b>(answers: &'a str, buffers: &'b mut Buffers<'a>) -> Optio
 /// `=right ~wrong`, or weights (`~%50%a ~%50%b ~%-100%c`) that make each option with a
 /// positive weight a key worth the same.
 fn choice<'a: 'b, 'b>(answers: &'a str, options: &'b mut Vec<LeanOpt<'a>>) -> Option<LeanBody<'b>> {
-    let parts = split_markers(answers, answers, b"=~");
-    let first = parts
-        .first()
+    let first = markers_in(answers, b"=~")
+        .next()
         .map_or(answers.len(), |p| p.1.saturating_sub(1));
     if !answers[..first].trim().is_empty() {
         return None;
     }
-    let any_equals = parts.iter().any(|(m, ..)| *m == b'=');
+    let any_equals = markers_in(answers, b"=~").any(|(m, ..)| m == b'=');
     let (mut positive_total, mut previous_positive, mut even) = (0.0, None::<f64>, true);
-    for (marker, s, e) in parts {
+    for (marker, s, e) in markers_in(answers, b"=~") {
         let segment = &answers[s..e];
         let lead = segment.len() - segment.trim_start().len();
         let (w, wlen) = weight(&segment[lead..]);

@@ -22,8 +22,8 @@ use std::fmt::Write as _;
 use certprep_bank::syntax::Pos;
 
 use super::{
-    Body, Draft, NO_EXPLANATION, NO_REASON, Opt, Outcome, Prepared, Preparer, id_base, label,
-    placeholder_warning, reference_entry_text,
+    Body, Draft, IdBase, ItemText, NO_EXPLANATION, NO_REASON, Opt, Outcome, Prepared, Preparer,
+    id_base, label, placeholder_warning, reference_entry_text,
 };
 
 /// One option of a choice list.
@@ -67,6 +67,13 @@ pub(crate) struct LeanItem<'a> {
 pub(super) struct Parts {
     /// The meta lines after `type:` (and `choose:` or `reuse:`), with the closing fence.
     meta_tail: String,
+    /// The text from the heading line to the stem of a `single`, a `dropdown`, and a
+    /// `match` item without and with `reuse`.
+    single: String,
+    dropdown: String,
+    matching: [String; 2],
+    /// The explanation placeholder and the references.
+    no_explanation: String,
     /// The `### References` section.
     references: String,
 }
@@ -86,7 +93,12 @@ impl Parts {
             let _ = writeln!(references, "- {}", reference_entry_text(r));
         }
         references.push('\n');
+        let head = |kind: &str| format!("\n```meta\ntype: {kind}\n{meta_tail}");
         Parts {
+            single: head("single"),
+            dropdown: head("dropdown"),
+            matching: [head("match\nreuse: no"), head("match\nreuse: yes")],
+            no_explanation: format!("### Explanation\n\n{NO_EXPLANATION}\n\n{references}"),
             meta_tail,
             references,
         }
@@ -103,20 +115,26 @@ impl Parts {
         let parts = Parts::new(preparer);
         let all_agree = probes().iter().all(|(lean, draft)| {
             let general = preparer.prepare(draft.clone());
-            let written = preparer.write_lean(&parts, Pos::default(), lean);
-            matches!(&general.outcome, Outcome::Kept(..))
-                && written.is_some_and(|w| same(&w, &general))
+            let mut piece = String::new();
+            let written = preparer.write_lean(&parts, Pos::default(), lean, &mut piece);
+            written.is_some_and(|w| same(&w, &piece, &general))
         });
         all_agree.then_some(parts)
     }
 }
 
-fn same(a: &Prepared, b: &Prepared) -> bool {
-    let text = |p: &Prepared| match &p.outcome {
-        Outcome::Kept(_, body) => Some(body.clone()),
-        _ => None,
+/// Whether a lean item (written into `piece`) is what the general path prepared.
+fn same(lean: &Prepared, piece: &str, general: &Prepared) -> bool {
+    let (
+        Outcome::Kept(_, ItemText::InPiece { body, end, .. }),
+        Outcome::Kept(_, ItemText::Own(own)),
+    ) = (&lean.outcome, &general.outcome)
+    else {
+        return false;
     };
-    a.base == b.base && a.warnings == b.warnings && text(a) == text(b)
+    lean.base == general.base
+        && lean.warnings == general.warnings
+        && piece.get(*body..*end) == Some(own.as_str())
 }
 
 /// One probe of each lean shape, with placeholders and without, as a lean item and as the
@@ -320,78 +338,114 @@ impl Preparer<'_> {
     /// not sure to come out the same (see the module's documentation), or when the lean path
     /// is off for this import. `names_cleared`: no retired service name may occur in any of
     /// the item's texts.
+    /// The item's text is written at the end of `piece`, which the caller hands to
+    /// [`super::Finisher::commit_in`] with it.
     pub(crate) fn prepare_lean(
         &self,
         pos: Pos,
         item: &LeanItem<'_>,
         names_cleared: bool,
+        piece: &mut String,
     ) -> Option<Prepared> {
         if !names_cleared && self.names.is_some() {
             return None;
         }
         let parts = self.lean.get_or_init(|| Parts::checked(self)).as_ref()?;
-        self.write_lean(parts, pos, item)
+        self.write_lean(parts, pos, item, piece)
     }
 
-    fn write_lean(&self, parts: &Parts, pos: Pos, item: &LeanItem<'_>) -> Option<Prepared> {
-        if !plain(item.stem) || !plain_note(item.explanation) {
+    /// Writes the item at the end of `piece` (its heading line under its provisional id,
+    /// when it has one, then the rest), or leaves `piece` as it was and gives `None`.
+    fn write_lean(
+        &self,
+        parts: &Parts,
+        pos: Pos,
+        item: &LeanItem<'_>,
+        piece: &mut String,
+    ) -> Option<Prepared> {
+        let base = id_base(None, item.name, &self.prefix, self.opts.id_prefix.is_some());
+        let heading = piece.len();
+        let Some((body, filled)) = write_lean_text(parts, item, &base, piece) else {
+            piece.truncate(heading);
             return None;
-        }
-        let mut out = String::with_capacity(
-            lean_size(item) + parts.meta_tail.len() + parts.references.len() + 256,
-        );
-        out.push_str("\n```meta\n");
-        let mut filled = 0;
-        match item.body {
-            LeanBody::Choice(options) => choice(&mut out, parts, item.stem, options, &mut filled)?,
-            LeanBody::TrueFalse {
-                answer,
-                true_note,
-                false_note,
-            } => {
-                if !plain_note(true_note) || !plain_note(false_note) {
-                    return None;
-                }
-                out.push_str("type: dropdown\n");
-                out.push_str(&parts.meta_tail);
-                out.push_str(item.stem);
-                out.push_str("\n\n{{1}}\n\n### Slot 1\n\n");
-                let mark = |correct: bool| if correct { "- [x] " } else { "- [ ] " };
-                out.push_str(mark(answer));
-                out.push_str("A. True\n");
-                note(&mut out, true_note, !answer, &mut filled);
-                out.push_str(mark(!answer));
-                out.push_str("B. False\n");
-                note(&mut out, false_note, answer, &mut filled);
-                out.push('\n');
-            }
-            LeanBody::Match { sources, targets } => {
-                matching(&mut out, parts, item.stem, sources, targets, &mut filled)?
-            }
-        }
-        out.push_str("### Explanation\n\n");
-        let no_explanation = item.explanation.is_empty();
-        out.push_str(if no_explanation {
-            NO_EXPLANATION
-        } else {
-            item.explanation
-        });
-        out.push_str("\n\n");
-        out.push_str(&parts.references);
-        let prefixed = self.opts.id_prefix.is_some();
+        };
         Some(Prepared {
             pos,
             source: None,
             category: None,
             series: None,
-            base: id_base(None, item.name, &self.prefix, prefixed),
-            warnings: placeholder_warning(no_explanation, filled)
+            base,
+            warnings: placeholder_warning(item.explanation.is_empty(), filled)
                 .into_iter()
                 .collect(),
-            outcome: Outcome::Kept(None, out),
+            outcome: Outcome::Kept(
+                None,
+                ItemText::InPiece {
+                    heading,
+                    body,
+                    end: piece.len(),
+                },
+            ),
             lean: true,
         })
     }
+}
+
+/// Writes the item's text at the end of `out`: where the text after its heading line starts,
+/// and how many placeholder notes were written. `None` when the item is not sure to come out
+/// as the general path writes it (what was written is then to be dropped).
+fn write_lean_text(
+    parts: &Parts,
+    item: &LeanItem<'_>,
+    base: &IdBase,
+    out: &mut String,
+) -> Option<(usize, usize)> {
+    if !plain(item.stem) || !plain_note(item.explanation) {
+        return None;
+    }
+    out.reserve(lean_size(item) + parts.meta_tail.len() + parts.references.len() + 256);
+    if let IdBase::Given(id) | IdBase::Derived(id) = base {
+        out.push_str("## Item: ");
+        out.push_str(id);
+        out.push('\n');
+    }
+    let body = out.len();
+    let mut filled = 0;
+    match item.body {
+        LeanBody::Choice(options) => choice(out, parts, item.stem, options, &mut filled)?,
+        LeanBody::TrueFalse {
+            answer,
+            true_note,
+            false_note,
+        } => {
+            if !plain_note(true_note) || !plain_note(false_note) {
+                return None;
+            }
+            out.push_str(&parts.dropdown);
+            out.push_str(item.stem);
+            out.push_str("\n\n{{1}}\n\n### Slot 1\n\n");
+            let mark = |correct: bool| if correct { "- [x] " } else { "- [ ] " };
+            out.push_str(mark(answer));
+            out.push_str("A. True\n");
+            note(out, true_note, !answer, &mut filled);
+            out.push_str(mark(!answer));
+            out.push_str("B. False\n");
+            note(out, false_note, answer, &mut filled);
+            out.push('\n');
+        }
+        LeanBody::Match { sources, targets } => {
+            matching(out, parts, item.stem, sources, targets, &mut filled)?
+        }
+    }
+    if item.explanation.is_empty() {
+        out.push_str(&parts.no_explanation);
+    } else {
+        out.push_str("### Explanation\n\n");
+        out.push_str(item.explanation);
+        out.push_str("\n\n");
+        out.push_str(&parts.references);
+    }
+    Some((body, filled))
 }
 
 /// About how many bytes an item's own texts take.
@@ -437,11 +491,11 @@ fn choice(
         return None;
     }
     if keys == 1 {
-        out.push_str("type: single\n");
+        out.push_str(&parts.single);
     } else {
-        let _ = writeln!(out, "type: multiple\nchoose: {keys}");
+        let _ = writeln!(out, "\n```meta\ntype: multiple\nchoose: {keys}");
+        out.push_str(&parts.meta_tail);
     }
-    out.push_str(&parts.meta_tail);
     out.push_str(stem);
     out.push_str("\n\n### Options\n\n");
     for (i, o) in options.iter().enumerate() {
@@ -481,9 +535,7 @@ fn matching(
         uses[*s] += 1;
     }
     let reuse = uses.iter().any(|u| *u > 1);
-    out.push_str("type: match\nreuse: ");
-    out.push_str(if reuse { "yes\n" } else { "no\n" });
-    out.push_str(&parts.meta_tail);
+    out.push_str(&parts.matching[usize::from(reuse)]);
     out.push_str(stem);
     out.push_str("\n\n### Sources\n\n");
     for (i, s) in sources.iter().enumerate() {

@@ -221,6 +221,8 @@ struct Block<'s> {
     text: std::borrow::Cow<'s, str>,
     /// Where the text starts in the piece, while it is the piece's own.
     start: usize,
+    /// The piece's line (from 0) the text starts on.
+    line: u32,
     /// (byte offset in `text`, byte offset in the piece) of each line, once the text is a
     /// copy; empty before.
     lines: Vec<(usize, usize)>,
@@ -266,6 +268,8 @@ struct Blocks<'s> {
     source: &'s str,
     lines: std::str::Split<'s, char>,
     offset: usize,
+    /// Lines (from 0) read so far.
+    line: u32,
     comments: Vec<String>,
 }
 
@@ -274,6 +278,7 @@ fn blocks(source: &str) -> Blocks<'_> {
         source,
         lines: source.split('\n'),
         offset: 0,
+        line: 0,
         comments: Vec::new(),
     }
 }
@@ -470,6 +475,8 @@ impl<'s> Iterator for Blocks<'s> {
         for line in self.lines.by_ref() {
             let start = self.offset;
             self.offset += line.len() + 1;
+            let line_number = self.line;
+            self.line = self.line.saturating_add(1);
             let trimmed = line.trim();
             if is_comment(line) {
                 self.comments.push(trimmed.to_string());
@@ -487,6 +494,7 @@ impl<'s> Iterator for Blocks<'s> {
                     current = Some(Block {
                         text: std::borrow::Cow::Borrowed(line),
                         start,
+                        line: line_number,
                         lines: Vec::new(),
                         comments: std::mem::take(&mut self.comments),
                     })
@@ -542,6 +550,16 @@ pub(crate) fn parse_piece(
     );
 }
 
+/// The position of a byte of a block's first line (as [`LineIndex::pos`] gives it).
+fn first_line_pos(piece: &Piece<'_>, block: &Block<'_>, offset: usize) -> Pos {
+    let line = piece
+        .lines_before
+        .saturating_add(block.line)
+        .saturating_add(1);
+    let before = block.text.get(..offset).map_or(0, |t| t.chars().count());
+    Pos::new(line, u32::try_from(before + 1).unwrap_or(u32::MAX))
+}
+
 /// What [`walk_piece`] found: an entry, or a question its `lean` reader took.
 enum Found<T> {
     Entry(Entry),
@@ -566,7 +584,7 @@ fn walk_piece<'t, T>(
         let categorised = whole[lead..].starts_with("$CATEGORY:");
         if let (std::borrow::Cow::Borrowed(text), true, false) =
             (&block.text, block.comments.is_empty(), categorised)
-            && let Some(taken) = lean(text, index.pos(block.file_offset(lead)))
+            && let Some(taken) = lean(text, first_line_pos(piece, &block, lead))
         {
             f(Found::Lean(taken), issues);
             continue;
@@ -936,13 +954,21 @@ fn markers_in<'m>(
     markers: &'m [u8],
 ) -> impl Iterator<Item = (u8, usize, usize)> + 'm {
     let bytes = masked.as_bytes();
-    let is_marker = move |i: usize| {
-        let b = bytes[i];
-        markers.contains(&b)
-            // `->` of a matching answer is not a marker, nor `=` inside it.
-            && !(b == b'=' && bytes.get(i + 1) == Some(&b'>'))
+    // `->` of a matching answer is not a marker, nor `=` inside it.
+    let is_marker = move |i: &usize| !(bytes[*i] == b'=' && bytes.get(i + 1) == Some(&b'>'));
+    let next_from = move |from: usize| -> Option<usize> {
+        let rest = bytes.get(from..)?;
+        let found = match *markers {
+            [a] => memchr::memchr_iter(a, rest)
+                .map(|i| from + i)
+                .find(is_marker),
+            [a, b] => memchr::memchr2_iter(a, b, rest)
+                .map(|i| from + i)
+                .find(is_marker),
+            _ => (from..bytes.len()).find(|i| markers.contains(&bytes[*i]) && is_marker(i)),
+        };
+        found
     };
-    let next_from = move |from: usize| (from..bytes.len()).find(|i| is_marker(*i));
     let mut next = next_from(0);
     std::iter::from_fn(move || {
         let at = next?;

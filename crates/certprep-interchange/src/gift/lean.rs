@@ -11,8 +11,12 @@ use crate::native::{LeanBody, LeanItem, LeanOpt};
 
 use super::{markers_in, weight};
 
+/// Where a short `needle` first occurs in `haystack` (its first byte found with memchr: a
+/// finder built per call costs more than the search).
 fn find(haystack: &str, needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(haystack.as_bytes(), needle)
+    let (&first, rest) = needle.split_first()?;
+    let bytes = haystack.as_bytes();
+    memchr::memchr_iter(first, bytes).find(|&i| bytes.get(i + 1..i + 1 + rest.len()) == Some(rest))
 }
 
 /// Where a lean question's lists live while it is written.

@@ -958,7 +958,7 @@ fn markers_in<'m>(
     let is_marker = move |i: &usize| !(bytes[*i] == b'=' && bytes.get(i + 1) == Some(&b'>'));
     let next_from = move |from: usize| -> Option<usize> {
         let rest = bytes.get(from..)?;
-        let found = match *markers {
+        match *markers {
             [a] => memchr::memchr_iter(a, rest)
                 .map(|i| from + i)
                 .find(is_marker),
@@ -966,8 +966,7 @@ fn markers_in<'m>(
                 .map(|i| from + i)
                 .find(is_marker),
             _ => (from..bytes.len()).find(|i| markers.contains(&bytes[*i]) && is_marker(i)),
-        };
-        found
+        }
     };
     let mut next = next_from(0);
     std::iter::from_fn(move || {

@@ -343,7 +343,8 @@ struct Kept {
     /// The id is the one the item was prepared under (its text may already hold its heading).
     as_prepared: bool,
     text: ItemText,
-    item: Option<Item>,
+    /// Boxed: a kept draft is moved several times on its way out.
+    item: Option<Box<Item>>,
 }
 
 impl<'a> Finisher<'a> {
@@ -444,7 +445,7 @@ impl<'a> Finisher<'a> {
         self.used.insert(id.clone());
         let item = item.map(|mut i| {
             i.id.clone_from(&id);
-            *i
+            i
         });
         let kept = Kept {
             source,
@@ -617,7 +618,7 @@ impl<'a> Finisher<'a> {
             }
         }
         self.ids.push(kept.id);
-        self.items.extend(kept.item);
+        self.items.extend(kept.item.map(|i| *i));
         Ok(())
     }
 

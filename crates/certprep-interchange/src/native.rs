@@ -423,7 +423,9 @@ impl<'a> Finisher<'a> {
             lean,
         } = prepared;
         self.lean_items += usize::from(lean);
-        let (id, as_prepared) = self.unique_id(base);
+        // A kept item reserves its id as it gets it; a refused one does not.
+        let kept = matches!(outcome, Outcome::Kept(..));
+        let (id, as_prepared) = self.unique_id(base, kept);
         let preparer = self.preparer;
         let from = source.as_deref().unwrap_or(&preparer.file);
         for w in warnings {
@@ -442,7 +444,6 @@ impl<'a> Finisher<'a> {
             }
             Outcome::Kept(item, text) => (item, text),
         };
-        self.used.insert(id.clone());
         let item = item.map(|mut i| {
             i.id.clone_from(&id);
             i
@@ -488,9 +489,10 @@ impl<'a> Finisher<'a> {
         }
     }
 
-    /// The id from its base: numbered from the draft's place, with `-2`, `-3`… when taken;
-    /// and whether it is the provisional id the draft was prepared under.
-    fn unique_id(&self, base: IdBase) -> (String, bool) {
+    /// The id from its base: numbered from the draft's place, with `-2`, `-3`… when taken
+    /// (and reserved for this file with `reserve`); and whether it is the provisional id the
+    /// draft was prepared under.
+    fn unique_id(&mut self, base: IdBase, reserve: bool) -> (String, bool) {
         let given = matches!(base, IdBase::Given(_) | IdBase::Derived(_));
         let (base, avoid_taken) = match base {
             IdBase::Given(id) => (id, false),
@@ -500,14 +502,21 @@ impl<'a> Finisher<'a> {
                 true,
             ),
         };
-        let clashes =
-            |id: &String| self.used.contains(id) || (avoid_taken && self.taken.contains(id));
-        if !clashes(&base) {
+        let mut free = |id: &str| {
+            if avoid_taken && self.taken.contains(id) {
+                false
+            } else if reserve {
+                self.used.insert(id.to_string())
+            } else {
+                !self.used.contains(id)
+            }
+        };
+        if free(&base) {
             return (base, given);
         }
         let id = (2..)
             .map(|k| format!("{base}-{k}"))
-            .find(|id| !clashes(id))
+            .find(|id| free(id))
             .unwrap_or(base);
         (id, false)
     }

@@ -317,6 +317,21 @@ fn all_distinct<'t>(n: usize, text: impl Fn(usize) -> &'t str) -> bool {
     (0..n).all(|i| (0..i).all(|j| !same(text(i), text(j))))
 }
 
+/// `- [x] A. ` … `- [ ] Z. `: the start of an option's line, for its key and place.
+fn option_start(correct: bool, i: usize) -> &'static str {
+    const KEYS: &str = "- [x] A. - [x] B. - [x] C. - [x] D. - [x] E. - [x] F. - [x] G. \
+                        - [x] H. - [x] I. - [x] J. - [x] K. - [x] L. - [x] M. - [x] N. \
+                        - [x] O. - [x] P. - [x] Q. - [x] R. - [x] S. - [x] T. - [x] U. \
+                        - [x] V. - [x] W. - [x] X. - [x] Y. - [x] Z. ";
+    const OTHERS: &str = "- [ ] A. - [ ] B. - [ ] C. - [ ] D. - [ ] E. - [ ] F. - [ ] G. \
+                          - [ ] H. - [ ] I. - [ ] J. - [ ] K. - [ ] L. - [ ] M. - [ ] N. \
+                          - [ ] O. - [ ] P. - [ ] Q. - [ ] R. - [ ] S. - [ ] T. - [ ] U. \
+                          - [ ] V. - [ ] W. - [ ] X. - [ ] Y. - [ ] Z. ";
+    let all = if correct { KEYS } else { OTHERS };
+    let at = (i % 26) * 9;
+    all.get(at..at + 9).unwrap_or("- [ ] ?. ")
+}
+
 /// Writes bank lines for a note: the note, the placeholder when it is required and missing
 /// (counted in `filled`), or nothing.
 fn note(out: &mut String, note: &str, required: bool, filled: &mut usize) {
@@ -499,9 +514,7 @@ fn choice(
     out.push_str(stem);
     out.push_str("\n\n### Options\n\n");
     for (i, o) in options.iter().enumerate() {
-        out.push_str(if o.correct { "- [x] " } else { "- [ ] " });
-        out.push(label(i));
-        out.push_str(". ");
+        out.push_str(option_start(o.correct, i));
         out.push_str(o.text);
         out.push('\n');
         note(out, o.note, !o.correct, filled);
@@ -556,4 +569,52 @@ fn matching(
     }
     out.push('\n');
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn option_starts_are_what_the_renderer_writes() {
+        for i in 0..26 {
+            for correct in [true, false] {
+                let mark = if correct { 'x' } else { ' ' };
+                assert_eq!(
+                    option_start(correct, i),
+                    format!("- [{mark}] {}. ", label(i))
+                );
+            }
+        }
+    }
+
+    /// The fast byte check and the character check agree, on ASCII and beyond.
+    fn plain_by_characters(s: &str) -> bool {
+        let b = s.as_bytes();
+        if b.len() >= 3 && b[0].is_ascii_uppercase() && b[1] == b'.' && b[2] == b' ' {
+            return false;
+        }
+        plain_unicode(s)
+    }
+
+    proptest! {
+        #[test]
+        fn plain_checks_bytes_as_it_checks_characters(s in "[ -~\t\n\u{a0}é日A-C.]{0,12}") {
+            prop_assert_eq!(plain(&s), plain_by_characters(&s));
+        }
+    }
+
+    #[test]
+    fn the_lean_path_is_on_unless_items_are_kept() {
+        let opts = crate::options_for_tests();
+        let preparer = Preparer::new("t.gift", &opts, false);
+        assert!(Parts::checked(&preparer).is_some());
+        let keeping = Preparer::new("t.gift", &opts, true);
+        assert!(Parts::checked(&keeping).is_none());
+        // Without the objective the lint wants, the probes are refused: the lean path is off.
+        let mut bare = crate::options_for_tests();
+        bare.objectives.clear();
+        assert!(Parts::checked(&Preparer::new("t.gift", &bare, false)).is_none());
+    }
 }

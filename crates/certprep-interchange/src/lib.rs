@@ -439,21 +439,24 @@ pub fn import_to(
 
 /// [`import_to`] from a file as it is read: a GIFT file (named `.gift`, or given as GIFT) in
 /// UTF-8 with LF line ends is read and checked piece by piece and never held whole, so a large
-/// bank takes little memory; any other file is read whole first. A GIFT file is read twice (a
-/// first pass checks that it is plain UTF-8, so that nothing is written from a file that then
-/// turns out not to be).
-pub fn import_stream(
+/// bank takes little memory; any other file is read whole first. `open` opens the file, each
+/// time from its start: a GIFT file is first checked to be plain UTF-8 with LF ends (its two
+/// halves at once), so that nothing is written from a file that then turns out not to be.
+pub fn import_stream<R>(
     file: &str,
-    mut input: impl std::io::Read + std::io::Seek + Send,
+    open: impl Fn() -> std::io::Result<R> + Sync,
     format: Option<Format>,
     opts: &ImportOptions,
     out: &mut dyn std::io::Write,
     report: &mut dyn FnMut(Issue),
-) -> Result<ImportSummary, ImportError> {
+) -> Result<ImportSummary, ImportError>
+where
+    R: std::io::Read + std::io::Seek + Send,
+{
     let gift = format.map_or_else(|| named_gift(file), |f| f == Format::Gift);
     let read = |e: std::io::Error| read_error(file, &e);
-    let streamable = gift && text::plain_utf8_lf(&mut input).map_err(read)?;
-    input.rewind().map_err(read)?;
+    let streamable = gift && text::plain_utf8_lf_in_halves(&open).map_err(read)?;
+    let mut input = open().map_err(read)?;
     if !streamable {
         let mut bytes = Vec::new();
         input.read_to_end(&mut bytes).map_err(read)?;
@@ -1027,7 +1030,7 @@ mod gift_piece_tests {
             let result = if stream {
                 import_stream(
                     "t.gift",
-                    std::io::Cursor::new(bytes),
+                    || Ok(std::io::Cursor::new(bytes)),
                     None,
                     &opts,
                     &mut out,

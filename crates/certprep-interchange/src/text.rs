@@ -75,8 +75,90 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<Decoded<'a>, ImportErro
 /// without a byte-order mark), LF line ends only, no NUL byte. Anything else is read whole by
 /// [`decode`], which detects the encoding, turns CR and CRLF into LF, or explains the refusal.
 /// Reads `input` to its end in 64 KiB chunks.
-pub fn plain_utf8_lf(mut input: impl std::io::Read) -> std::io::Result<bool> {
+pub fn plain_utf8_lf(input: impl std::io::Read) -> std::io::Result<bool> {
+    let part = plain_part(input, Start::File)?;
+    Ok(part.plain && part.cut_at_end.is_empty())
+}
+
+/// [`plain_utf8_lf`] of a file opened twice (`open` gives it from its start each time), its two
+/// halves checked on two threads: a large import waits for half the time before it starts.
+pub fn plain_utf8_lf_in_halves<R>(
+    open: impl Fn() -> std::io::Result<R> + Sync,
+) -> std::io::Result<bool>
+where
+    R: std::io::Read + std::io::Seek + Send,
+{
+    plain_in_halves(open, HALVES_FROM_BYTES)
+}
+
+/// [`plain_utf8_lf_in_halves`] for a file of at least `from_bytes` (smaller: one thread).
+fn plain_in_halves<R>(
+    open: impl Fn() -> std::io::Result<R> + Sync,
+    from_bytes: u64,
+) -> std::io::Result<bool>
+where
+    R: std::io::Read + std::io::Seek + Send,
+{
+    use std::io::SeekFrom;
+    let mut first = open()?;
+    let len = first.seek(SeekFrom::End(0))?;
+    first.rewind()?;
+    if len < from_bytes.max(2) {
+        return plain_utf8_lf(first);
+    }
+    let middle = len / 2;
+    let (head, tail) = std::thread::scope(|scope| {
+        let tail = scope.spawn(|| {
+            let mut second = open()?;
+            second.seek(SeekFrom::Start(middle))?;
+            plain_part(second, Start::Middle)
+        });
+        let head = plain_part(first.take(middle), Start::File);
+        let tail = tail
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the check of the second half failed")));
+        (head, tail)
+    });
+    let (head, tail) = (head?, tail?);
+    // The character cut by the middle must be whole and valid once its parts are joined.
+    let joined = [head.cut_at_end, tail.cut_at_start].concat();
+    Ok(head.plain
+        && tail.plain
+        && tail.cut_at_end.is_empty()
+        && std::str::from_utf8(&joined).is_ok())
+}
+
+/// Below this size a file is checked on one thread.
+const HALVES_FROM_BYTES: u64 = 1 << 20;
+
+/// Where a part of a file starts.
+#[derive(Clone, Copy, PartialEq)]
+enum Start {
+    /// At the start of the file (a byte-order mark may come first).
+    File,
+    /// Anywhere: it may start inside a character.
+    Middle,
+}
+
+/// What [`plain_part`] found: whether the part is plain, and the bytes of a character cut at
+/// its start (a part that starts in the middle) and at its end.
+struct PlainPart {
+    plain: bool,
+    cut_at_start: Vec<u8>,
+    cut_at_end: Vec<u8>,
+}
+
+fn plain_part(mut input: impl std::io::Read, start: Start) -> std::io::Result<PlainPart> {
     let mut buf = vec![0u8; 64 * 1024];
+    let mut part = PlainPart {
+        plain: true,
+        cut_at_start: Vec::new(),
+        cut_at_end: Vec::new(),
+    };
+    let not_plain = |mut part: PlainPart| {
+        part.plain = false;
+        Ok(part)
+    };
     // Bytes of a character cut by the end of the last chunk, moved to the front.
     let mut carried = 0;
     let mut first = true;
@@ -87,26 +169,42 @@ pub fn plain_utf8_lf(mut input: impl std::io::Read) -> std::io::Result<bool> {
             Err(e) => return Err(e),
         };
         if n == 0 {
-            return Ok(carried == 0);
+            part.cut_at_end = buf[..carried].to_vec();
+            return Ok(part);
         }
         let filled = carried + n;
-        let chunk = &buf[..filled];
-        if std::mem::take(&mut first)
-            && encoding_rs::Encoding::for_bom(chunk).is_some_and(|(e, _)| e != encoding_rs::UTF_8)
-        {
-            return Ok(false);
+        let mut from = 0;
+        if std::mem::take(&mut first) {
+            match start {
+                Start::File
+                    if encoding_rs::Encoding::for_bom(&buf[..filled])
+                        .is_some_and(|(e, _)| e != encoding_rs::UTF_8) =>
+                {
+                    return not_plain(part);
+                }
+                Start::File => {}
+                // Up to three continuation bytes end a character that starts before the part.
+                Start::Middle => {
+                    from = buf[..filled.min(3)]
+                        .iter()
+                        .take_while(|b| (0x80..0xC0).contains(*b))
+                        .count();
+                    part.cut_at_start = buf[..from].to_vec();
+                }
+            }
         }
+        let chunk = &buf[from..filled];
         if memchr::memchr2(0, b'\r', chunk).is_some() {
-            return Ok(false);
+            return not_plain(part);
         }
         carried = match std::str::from_utf8(chunk) {
             Ok(_) => 0,
             Err(e) if e.error_len().is_none() => {
-                let valid = e.valid_up_to();
+                let valid = from + e.valid_up_to();
                 buf.copy_within(valid..filled, 0);
                 filled - valid
             }
-            Err(_) => return Ok(false),
+            Err(_) => return not_plain(part),
         };
     }
 }
@@ -482,6 +580,31 @@ pub fn markdown_to_html(md: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Bytes that are mostly UTF-8 with characters of every length, sometimes with a CR, a
+    /// NUL, a byte-order mark or a byte that is not UTF-8.
+    fn bytes() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            20 => "[a-z\n é日😀]{1,8}".prop_map(String::into_bytes),
+            1 => prop::sample::select(vec![
+                b"\r".to_vec(), b"\0".to_vec(), b"\xEF\xBB\xBF".to_vec(), b"\xFF\xFE".to_vec(),
+                b"\xE6".to_vec(), b"\x97".to_vec(), b"\xC3".to_vec(),
+            ]),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        /// Checked in two halves (whatever character the middle cuts), a text is plain exactly
+        /// when it is checked whole.
+        #[test]
+        fn halves_check_as_the_whole_does(bytes in bytes()) {
+            let open = || Ok(std::io::Cursor::new(bytes.as_slice()));
+            let whole = plain_utf8_lf(bytes.as_slice()).ok();
+            prop_assert_eq!(plain_in_halves(open, 0).ok(), whole);
+        }
+    }
 
     #[test]
     fn html_becomes_markdown() {

@@ -229,11 +229,10 @@ pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Resu
             )
         } else {
             // Read as it comes: a large GIFT file is never held whole.
-            let input =
-                std::fs::File::open(file).with_context(|| format!("cannot read {shown}"))?;
+            std::fs::File::open(file).with_context(|| format!("cannot read {shown}"))?;
             certprep_interchange::import_stream(
                 &shown,
-                std::io::BufReader::new(input),
+                || std::fs::File::open(file).map(std::io::BufReader::new),
                 format,
                 &opts,
                 bank_file.writer(),

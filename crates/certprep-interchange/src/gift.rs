@@ -1008,17 +1008,22 @@ pub(crate) struct PieceRead {
 /// Reads the questions of a piece (see [`pieces`]) and prepares each. A question's category
 /// is set by the caller from the [`Read::Category`]s. With `lean`, questions of the common
 /// shapes are written directly ([`lean::question`]), the others parsed.
+/// `lean_text` is where lean items are written (a used one may be given again: it is emptied).
 pub(crate) fn read_piece(
     file: &str,
     piece: &Piece<'_>,
     preparer: &Preparer<'_>,
     lean: bool,
+    mut lean_text: String,
 ) -> PieceRead {
     let mut reads = Vec::new();
     let mut entries = 0usize;
     let mut issues = Vec::new();
-    // Lean items take about twice the bytes of their questions.
-    let mut lean_text = String::with_capacity(if lean { piece.text.len() * 5 / 2 } else { 0 });
+    lean_text.clear();
+    if lean {
+        // Lean items take about twice the bytes of their questions.
+        lean_text.reserve(piece.text.len() * 5 / 2);
+    }
     // One search of the piece clears all its questions of retired service names, in the
     // common case; otherwise each question's text is searched.
     let piece_cleared = lean && !preparer.names_may_occur(&piece.text);

@@ -511,9 +511,16 @@ fn import_gift<'p>(
     let mut finisher = native::Finisher::new(&preparer, out, sink.map(|s| s as _));
     let mut category: Option<String> = None;
     let (mut entries, mut unreadable) = (0usize, false);
+    // The texts lean items were written into, once written out, are used again: a large
+    // import then needs no fresh memory for them.
+    let written_texts = std::sync::Mutex::new(Vec::<String>::new());
+    let used_text = || match written_texts.lock() {
+        Ok(mut texts) => texts.pop().unwrap_or_default(),
+        Err(_) => String::new(),
+    };
     ordered::map_in_order(
         pieces,
-        |piece| piece.map(|p| gift::read_piece(file, &p, &preparer, lean)),
+        |piece| piece.map(|p| gift::read_piece(file, &p, &preparer, lean, used_text())),
         |read| {
             let piece = read.map_err(|e| read_error(file, &e))?;
             entries += piece.entries;
@@ -535,7 +542,13 @@ fn import_gift<'p>(
             }
             finisher
                 .end_piece(lean_text)
-                .map_err(|e| write_error(file, &e))
+                .map_err(|e| write_error(file, &e))?;
+            if let Ok(mut texts) = written_texts.lock()
+                && texts.len() < 8
+            {
+                texts.push(piece.lean_text);
+            }
+            Ok(())
         },
     )?;
     if entries == 0 && !unreadable {

@@ -232,7 +232,7 @@ pub fn import(library: &Library, c: ImportCommand<'_>, today: NaiveDate) -> Resu
             std::fs::File::open(file).with_context(|| format!("cannot read {shown}"))?;
             certprep_interchange::import_stream(
                 &shown,
-                || std::fs::File::open(file).map(std::io::BufReader::new),
+                || std::fs::File::open(file),
                 format,
                 &opts,
                 bank_file.writer(),

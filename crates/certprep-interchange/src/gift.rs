@@ -576,7 +576,10 @@ fn walk_piece<'t, T>(
     lean: &mut dyn FnMut(&'t str, Pos) -> Option<T>,
     f: &mut dyn FnMut(Found<T>, &mut Vec<Issue>),
 ) {
-    let index = LineIndex::after_lines(&piece.text, piece.lines_before);
+    // Built when a parsed question or a category needs positions (lean questions find
+    // theirs from their block's line).
+    let index = std::cell::OnceCell::new();
+    let index = || index.get_or_init(|| LineIndex::after_lines(&piece.text, piece.lines_before));
     let mut category: Option<String> = None;
     for block in blocks(&piece.text) {
         let whole = block.text.as_ref();
@@ -594,7 +597,7 @@ fn walk_piece<'t, T>(
         if categorised {
             let line_end = text.find('\n').unwrap_or(text.len());
             let path = text[lead + "$CATEGORY:".len()..line_end].trim().to_string();
-            let pos = index.pos(block.file_offset(lead));
+            let pos = index().pos(block.file_offset(lead));
             f(
                 Found::Entry(Entry::Category {
                     pos,
@@ -609,7 +612,7 @@ fn walk_piece<'t, T>(
             base = line_end + 1;
             text = &text[base..];
         }
-        let at = |offset: usize| index.pos(block.file_offset(base + offset));
+        let at = |offset: usize| index().pos(block.file_offset(base + offset));
         match question(text, &at) {
             Ok(Some(mut q)) => {
                 q.category = category.clone();

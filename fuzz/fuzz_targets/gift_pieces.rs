@@ -2,12 +2,19 @@
 //! reads a file) imports exactly as it imports read whole, and the lean path (questions of the
 //! common shapes written directly) writes exactly what the parser's path writes: the same bank
 //! text, ids and issues.
-//! The first byte sets the piece size; the items get an objective and a reference, so that the
-//! lint accepts them and the bank text is written.
+//! The first byte sets the piece size and whether the embedded library is given (its catalog
+//! and retired service names are then checked too); the items get an objective and a
+//! reference, so that the lint accepts them and the bank text is written.
 #![no_main]
 
 use certprep_interchange::{ImportOptions, gift_read_four_ways};
 use libfuzzer_sys::fuzz_target;
+
+/// The embedded library, read once.
+fn library() -> &'static Option<certprep_bank::Library> {
+    static LIBRARY: std::sync::OnceLock<Option<certprep_bank::Library>> = std::sync::OnceLock::new();
+    LIBRARY.get_or_init(|| serde_json::from_str(certprep_content::LIBRARY_JSON).ok())
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&size, rest)) = data.split_first() else {
@@ -22,6 +29,9 @@ fuzz_target!(|data: &[u8]| {
     }
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default();
     let mut opts = ImportOptions::new(today);
+    if size & 0x80 != 0 {
+        opts.library = library().clone();
+    }
     if let Ok(outline) = "ai-103@2026-04-16".parse() {
         opts.objectives.insert(outline, vec!["rag".to_string()]);
     }

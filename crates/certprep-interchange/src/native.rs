@@ -523,7 +523,12 @@ impl<'a> Finisher<'a> {
 
     /// Writes what is pending and returns the number of items imported.
     pub fn end(mut self) -> std::io::Result<FinishedCounts> {
-        debug_assert!(self.span.is_none(), "end_piece was not called");
+        if self.span.is_some() {
+            // Items would be missing from the file: never silently.
+            return Err(std::io::Error::other(
+                "items of the last piece were not written (end_piece was not called)",
+            ));
+        }
         self.end_series()?;
         if !self.ids.is_empty() {
             self.out.write_all(b"\n\n")?;

@@ -171,8 +171,6 @@ pub struct Prepared {
     base: IdBase,
     warnings: Vec<String>,
     outcome: Outcome,
-    /// Written by the lean path ([`Preparer::prepare_lean`]).
-    lean: bool,
 }
 
 impl Prepared {
@@ -262,7 +260,6 @@ impl<'a> Preparer<'a> {
             base,
             warnings,
             outcome,
-            lean: false,
         }
     }
 
@@ -420,8 +417,9 @@ impl<'a> Finisher<'a> {
             base,
             warnings,
             outcome,
-            lean,
         } = prepared;
+        // Lean items are the ones written into their piece's text.
+        let lean = matches!(outcome, Outcome::Kept(_, ItemText::InPiece { .. }));
         self.lean_items += usize::from(lean);
         // A kept item reserves its id as it gets it; a refused one does not.
         let kept = matches!(outcome, Outcome::Kept(..));
@@ -459,7 +457,7 @@ impl<'a> Finisher<'a> {
         match series {
             Some((series_id, scenario)) => {
                 // The items before it are written before its series is.
-                self.end_piece(piece)?;
+                self.write_span(piece)?;
                 if self.series.as_ref().is_some_and(|s| s.id == series_id) {
                     if let Some(s) = &mut self.series {
                         s.items.push(kept);
@@ -483,6 +481,11 @@ impl<'a> Finisher<'a> {
 
     /// Writes what is left of the piece the last drafts were committed from.
     pub fn end_piece(&mut self, piece: &str) -> std::io::Result<()> {
+        self.write_span(piece)
+    }
+
+    /// Writes the run of lean items held back from `piece`, before anything else is written.
+    fn write_span(&mut self, piece: &str) -> std::io::Result<()> {
         match self.span.take() {
             Some(span) => self.write(piece.get(span).unwrap_or_default()),
             None => Ok(()),
@@ -572,7 +575,7 @@ impl<'a> Finisher<'a> {
             let head = Block::new(BlockHead::Plain(
                 title.clone().map(|t| Spanned::new(t, Pos::default())),
             ));
-            self.end_piece(piece)?;
+            self.write_span(piece)?;
             self.write(&certprep_bank::render_block_head(&head))?;
             self.open = Some(Open::Plain(title));
         }
@@ -609,7 +612,7 @@ impl<'a> Finisher<'a> {
     fn write_item(&mut self, kept: Kept, piece: &str) -> std::io::Result<()> {
         match kept.text {
             ItemText::Own(body) => {
-                self.end_piece(piece)?;
+                self.write_span(piece)?;
                 self.write_heading(&kept.id)?;
                 self.write(&body)?;
             }
@@ -620,7 +623,7 @@ impl<'a> Finisher<'a> {
                 if under_its_id && follows {
                     self.span = self.span.take().map(|s| s.start..end);
                 } else {
-                    self.end_piece(piece)?;
+                    self.write_span(piece)?;
                     if under_its_id {
                         self.flush_trailing()?;
                         self.span = Some(heading..end);

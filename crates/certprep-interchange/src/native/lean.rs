@@ -401,7 +401,6 @@ impl Preparer<'_> {
                     end: piece.len(),
                 },
             ),
-            lean: true,
         })
     }
 }
